@@ -1,0 +1,141 @@
+/**
+ * Pre-feeding (PROTOCOL.md 3.3): the entrance side keeps one idle websocket ready, so an
+ * accepted connection never waits for a handshake. Connections arriving together each get
+ * their own websocket: while connections wait, one websocket per waiter is requested on top
+ * of the spare.
+ */
+import WebSocket from 'ws';
+import {NetunnelError, messageOf} from '../protocol/errors.js';
+
+/** Produces one new open websocket to the exit side (a connect, or a request to the client). */
+export type WebsocketRequester = () => Promise<WebSocket>;
+
+export class SupplyStoppedError extends NetunnelError {
+  constructor() {
+    super('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped');
+  }
+}
+
+interface Waiter {
+  resolve(websocket: WebSocket): void;
+  reject(error: Error): void;
+}
+
+const FIRST_RETRY_MS = 200;
+const MAX_RETRY_MS = 5_000;
+
+export class WebsocketSupply {
+  /** Idle websockets, each with the close listener that removes it from here. */
+  private readonly idle = new Map<WebSocket, () => void>();
+  private readonly waiters: Waiter[] = [];
+  private inFlight = 0;
+  private stopped = false;
+  private retryDelayMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly readyListeners: Array<() => void> = [];
+  /** The last reason a websocket could not be had, for status displays. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly requestWebsocket: WebsocketRequester,
+    private readonly spare = 1,
+  ) {}
+
+  start(): void {
+    this.fill();
+  }
+
+  /** Resolves once a spare websocket is ready (the 1.0.12 client's `wait_ready`). */
+  whenReady(): Promise<void> {
+    if (this.idle.size > 0) return Promise.resolve();
+    return new Promise((resolve) => this.readyListeners.push(resolve));
+  }
+
+  get idleCount(): number {
+    return this.idle.size;
+  }
+
+  /** An open websocket dedicated to the caller. */
+  take(): Promise<WebSocket> {
+    if (this.stopped) return Promise.reject(new SupplyStoppedError());
+    for (const [websocket, onIdleClose] of this.idle) {
+      this.idle.delete(websocket);
+      websocket.off('close', onIdleClose);
+      if (websocket.readyState !== WebSocket.OPEN) continue;
+      this.fill();
+      return Promise.resolve(websocket);
+    }
+    return new Promise<WebSocket>((resolve, reject) => {
+      this.waiters.push({resolve, reject});
+      this.fill();
+    });
+  }
+
+  /** A websocket that arrived without being asked for (or after its request timed out). */
+  offer(websocket: WebSocket): void {
+    this.deliver(websocket);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    for (const websocket of this.idle.keys()) websocket.close(1000);
+    this.idle.clear();
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new SupplyStoppedError());
+    for (const listener of this.readyListeners.splice(0)) listener();
+  }
+
+  private fill(): void {
+    if (this.stopped || this.retryTimer) return;
+    const wanted = this.waiters.length + this.spare - this.idle.size - this.inFlight;
+    for (let count = 0; count < wanted; count += 1) this.requestOne();
+  }
+
+  private requestOne(): void {
+    this.inFlight += 1;
+    this.requestWebsocket().then(
+      (websocket) => {
+        this.inFlight -= 1;
+        this.retryDelayMs = 0;
+        this.lastError = undefined;
+        this.deliver(websocket);
+      },
+      (error: unknown) => {
+        this.inFlight -= 1;
+        this.lastError = messageOf(error);
+        // A waiting connection cannot wait forever for an exit side that refuses: it is closed,
+        // and new websockets are asked for again after a growing pause.
+        this.waiters.shift()?.reject(error instanceof Error ? error : new Error(String(error)));
+        if (this.stopped) return;
+        this.retryDelayMs = Math.min(MAX_RETRY_MS, this.retryDelayMs === 0 ? FIRST_RETRY_MS : this.retryDelayMs * 2);
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.fill();
+        }, this.retryDelayMs);
+        this.retryTimer.unref();
+      },
+    );
+  }
+
+  private deliver(websocket: WebSocket): void {
+    if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
+      websocket.close(1000);
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      waiter.resolve(websocket);
+      this.fill();
+      return;
+    }
+    const onIdleClose = () => {
+      this.idle.delete(websocket);
+      this.fill();
+    };
+    this.idle.set(websocket, onIdleClose);
+    // Errors of idle websockets are swallowed: their close event does the cleanup.
+    websocket.on('error', () => {});
+    websocket.once('close', onIdleClose);
+    for (const listener of this.readyListeners.splice(0)) listener();
+  }
+}
