@@ -6,14 +6,56 @@
 import {connect} from 'node:net';
 import type WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
-import type {TunnelConnections} from './tunnel-connections.js';
+import {TunnelConnections} from './tunnel-connections.js';
 import type {SocketAddress} from './entrance.js';
 
 function isStartMarker(data: WebSocket.RawData, isBinary: boolean): boolean {
   return !isBinary && Buffer.isBuffer(data) && data.length === START_MARKER.length && data.toString('latin1') === START_MARKER;
 }
 
-export function serveExit(websocket: WebSocket, target: SocketAddress, connections: TunnelConnections): void {
+/** Close reasons are limited to 123 bytes by RFC 6455. */
+function closeReason(text: string): string {
+  return Buffer.byteLength(text) <= 123 ? text : Buffer.from(text).subarray(0, 123).toString('latin1');
+}
+
+/**
+ * One exit of a tunnel: the websockets waiting for their marker and the live connections.
+ */
+export class ExitPoint {
+  readonly connections = new TunnelConnections('exit');
+  private readonly waiting = new Set<WebSocket>();
+  private stopped = false;
+
+  constructor(readonly target: SocketAddress) {}
+
+  accept(websocket: WebSocket): void {
+    if (this.stopped) {
+      websocket.close(1000);
+      return;
+    }
+    this.waiting.add(websocket);
+    const forget = () => this.waiting.delete(websocket);
+    websocket.once('close', forget);
+    serveExit(websocket, this.target, this.connections, () => {
+      websocket.off('close', forget);
+      forget();
+    });
+  }
+
+  async stop(force: boolean): Promise<void> {
+    this.stopped = true;
+    for (const websocket of this.waiting) websocket.close(1000);
+    this.waiting.clear();
+    await this.connections.close(force);
+  }
+}
+
+export function serveExit(
+  websocket: WebSocket,
+  target: SocketAddress,
+  connections: TunnelConnections,
+  onStarted: () => void = () => {},
+): void {
   // Frames that arrive while the exit connects are kept and written first.
   const early: Buffer[] = [];
   let started = false;
@@ -29,6 +71,7 @@ export function serveExit(websocket: WebSocket, target: SocketAddress, connectio
       return;
     }
     started = true;
+    onStarted();
     websocket.pause();
     const socket = connect({host: target.address, port: target.port, allowHalfOpen: true, noDelay: true});
     const onEarlyClose = () => socket.destroy();
@@ -36,15 +79,15 @@ export function serveExit(websocket: WebSocket, target: SocketAddress, connectio
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (socket.connecting || !socket.remoteAddress) {
         websocket.off('close', onEarlyClose);
-        websocket.close(1011, `exit ${target.address}:${target.port} unreachable: ${error.code ?? error.message}`);
+        websocket.close(1011, closeReason(`exit ${target.address}:${target.port} unreachable: ${error.code ?? error.message}`));
       }
     });
     socket.once('connect', () => {
       websocket.off('message', onMessage);
       websocket.off('close', onEarlyClose);
       connections.pipe(socket, websocket, early);
-      websocket.resume();
     });
   };
   websocket.on('message', onMessage);
+  websocket.resume();
 }

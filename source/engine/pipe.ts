@@ -131,6 +131,9 @@ export function pipeSocketToWebsocket(
     settle();
   });
 
+  // Websockets may come paused (see ServerTransport.openWebsocket) until a reader is attached.
+  if (!websocketPausedForSocket) websocket.resume();
+
   return {
     done,
     startedAt,

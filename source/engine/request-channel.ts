@@ -52,6 +52,7 @@ export class RequestChannel extends EventEmitter<RequestChannelEvents> {
     });
     websocket.on('error', (error) => this.emit('warning', `control channel error: ${error.message}`));
     websocket.once('close', () => this.onClose());
+    websocket.resume();
   }
 
   get isOpen(): boolean {

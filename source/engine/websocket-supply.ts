@@ -32,7 +32,7 @@ export class WebsocketSupply {
   private stopped = false;
   private retryDelayMs = 0;
   private retryTimer: NodeJS.Timeout | undefined;
-  private readonly readyListeners: Array<() => void> = [];
+  private readonly readyListeners: Waiter[] = [];
   /** The last reason a websocket could not be had, for status displays. */
   lastError: string | undefined;
 
@@ -45,10 +45,13 @@ export class WebsocketSupply {
     this.fill();
   }
 
-  /** Resolves once a spare websocket is ready (the 1.0.12 client's `wait_ready`). */
+  /**
+   * Resolves once a spare websocket is ready (the 1.0.12 client's `wait_ready`); rejects if
+   * the next attempt to get one fails, so a caller learns at once that the exit side refuses.
+   */
   whenReady(): Promise<void> {
     if (this.idle.size > 0) return Promise.resolve();
-    return new Promise((resolve) => this.readyListeners.push(resolve));
+    return new Promise((resolve, reject) => this.readyListeners.push({resolve: () => resolve(), reject}));
   }
 
   get idleCount(): number {
@@ -82,7 +85,7 @@ export class WebsocketSupply {
     for (const websocket of this.idle.keys()) websocket.close(1000);
     this.idle.clear();
     for (const waiter of this.waiters.splice(0)) waiter.reject(new SupplyStoppedError());
-    for (const listener of this.readyListeners.splice(0)) listener();
+    for (const listener of this.readyListeners.splice(0)) listener.reject(new SupplyStoppedError());
   }
 
   private fill(): void {
@@ -105,7 +108,9 @@ export class WebsocketSupply {
         this.lastError = messageOf(error);
         // A waiting connection cannot wait forever for an exit side that refuses: it is closed,
         // and new websockets are asked for again after a growing pause.
-        this.waiters.shift()?.reject(error instanceof Error ? error : new Error(String(error)));
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.waiters.shift()?.reject(failure);
+        for (const listener of this.readyListeners.splice(0)) listener.reject(failure);
         if (this.stopped) return;
         this.retryDelayMs = Math.min(MAX_RETRY_MS, this.retryDelayMs === 0 ? FIRST_RETRY_MS : this.retryDelayMs * 2);
         this.retryTimer = setTimeout(() => {
@@ -136,6 +141,8 @@ export class WebsocketSupply {
     // Errors of idle websockets are swallowed: their close event does the cleanup.
     websocket.on('error', () => {});
     websocket.once('close', onIdleClose);
-    for (const listener of this.readyListeners.splice(0)) listener();
+    // Idle, but still read: the exit side's close must be noticed.
+    websocket.resume();
+    for (const listener of this.readyListeners.splice(0)) listener.resolve(websocket);
   }
 }

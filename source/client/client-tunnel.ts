@@ -1,0 +1,104 @@
+/**
+ * The client's half of one tunnel.
+ * - forward (to the server): the client is the entrance; it listens locally and opens a
+ *   tunnel websocket per connection (one kept ready ahead of time).
+ * - reverse (to the client): the client is the exit; it opens a tunnel websocket each time
+ *   the server asks and connects to its local exit when the start marker comes.
+ */
+import type WebSocket from 'ws';
+import {Entrance, type SocketAddress} from '../engine/entrance.js';
+import {ExitPoint} from '../engine/exit.js';
+import type {TunnelTraffic} from '../engine/traffic.js';
+import {WebsocketSupply} from '../engine/websocket-supply.js';
+
+export type TunnelDirection = 'forward' | 'reverse';
+
+export abstract class ClientTunnel {
+  abstract readonly direction: TunnelDirection;
+  readonly createdAt = new Date();
+  private resolveClosed!: () => void;
+  /** Resolves when the tunnel has stopped, for whatever reason (the 1.0.12 `join`). */
+  readonly closed = new Promise<void>((resolve) => {
+    this.resolveClosed = resolve;
+  });
+  private stopping: Promise<void> | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly entrance: SocketAddress,
+    readonly exit: SocketAddress,
+  ) {}
+
+  abstract get traffic(): TunnelTraffic;
+
+  /** Stops this side only (the caller deals with the server). */
+  stopLocally(force: boolean): Promise<void> {
+    this.stopping ??= this.stopSide(force).finally(() => this.resolveClosed());
+    return this.stopping;
+  }
+
+  protected abstract stopSide(force: boolean): Promise<void>;
+}
+
+export class ForwardClientTunnel extends ClientTunnel {
+  readonly direction = 'forward';
+
+  constructor(
+    id: number,
+    private readonly entrancePoint: Entrance,
+    private readonly supply: WebsocketSupply,
+    exit: SocketAddress,
+  ) {
+    super(id, entrancePoint.address!, exit);
+  }
+
+  /** Listens on the local entrance, then waits until a first websocket is ready. */
+  static async open(
+    id: number,
+    local: {address: string; port: number | null},
+    exit: SocketAddress,
+    openWebsocket: () => Promise<WebSocket>,
+  ): Promise<ForwardClientTunnel> {
+    const supply = new WebsocketSupply(openWebsocket);
+    const entrance = new Entrance(supply);
+    await entrance.listen(local.address, local.port);
+    const tunnel = new ForwardClientTunnel(id, entrance, supply, exit);
+    await supply.whenReady();
+    return tunnel;
+  }
+
+  get traffic(): TunnelTraffic {
+    return this.entrancePoint.connections.traffic;
+  }
+
+  /** Why the last tunnel websocket could not be opened, if it could not. */
+  get lastError(): string | undefined {
+    return this.supply.lastError;
+  }
+
+  protected stopSide(force: boolean): Promise<void> {
+    return this.entrancePoint.stop(force);
+  }
+}
+
+export class ReverseClientTunnel extends ClientTunnel {
+  readonly direction = 'reverse';
+  private readonly exitPoint: ExitPoint;
+
+  constructor(id: number, entrance: SocketAddress, exit: SocketAddress) {
+    super(id, entrance, exit);
+    this.exitPoint = new ExitPoint(exit);
+  }
+
+  get traffic(): TunnelTraffic {
+    return this.exitPoint.connections.traffic;
+  }
+
+  acceptWebsocket(websocket: WebSocket): void {
+    this.exitPoint.accept(websocket);
+  }
+
+  protected stopSide(force: boolean): Promise<void> {
+    return this.exitPoint.stop(force);
+  }
+}

@@ -1,0 +1,236 @@
+/**
+ * NetunnelClient: one channel to one server, and the tunnels opened on it
+ * (PROTOCOL.md 3). Works against our server and against NETunnel 1.0.12.
+ */
+import {EventEmitter} from 'node:events';
+import {RequestChannel} from '../engine/request-channel.js';
+import type {SocketAddress} from '../engine/entrance.js';
+import {silentLogger, type Logger} from '../engine/logger.js';
+import type {FrameData} from '../protocol/channel-frames.js';
+import {NetunnelError, messageOf} from '../protocol/errors.js';
+import {paths} from '../protocol/routes.js';
+import {PROTOCOL_VERSION} from '../protocol/version.js';
+import {NotConnectedError, ServerRefusedError} from './client-errors.js';
+import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
+import {ServerTransport, type TransportOptions} from './server-transport.js';
+
+export interface NetunnelClientOptions extends TransportOptions {
+  logger?: Logger;
+}
+
+export interface ForwardTunnelOptions {
+  /** Where the server connects for each connection (default 127.0.0.1). */
+  exitAddress?: string;
+  exitPort: number;
+  /** Where this client listens (default 127.0.0.1, a free port). */
+  localAddress?: string;
+  localPort?: number | null;
+}
+
+export interface ReverseTunnelOptions {
+  /** Where this client connects for each connection (default 127.0.0.1). */
+  exitAddress?: string;
+  exitPort: number;
+  /** Where the server listens (default 127.0.0.1; port null: a free one). */
+  entranceAddress?: string;
+  entrancePort?: number | null;
+}
+
+export interface NetunnelClientEvents {
+  /** The channel ended without close() being called: the server went away or dropped us. */
+  disconnected: [string];
+}
+
+function tunnelIdOf(data: FrameData): number {
+  const tunnelId = data.tunnel_id;
+  if (typeof tunnelId !== 'number') throw new Error('Message data has no integer `tunnel_id`');
+  return tunnelId;
+}
+
+export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
+  readonly transport: ServerTransport;
+  private readonly logger: Logger;
+  private control: RequestChannel | undefined;
+  private channel: number | undefined;
+  private remoteVersion: string | undefined;
+  private readonly openTunnels = new Map<number, ClientTunnel>();
+  /** Reverse tunnels being created: the server may ask for websockets before its POST answers. */
+  private reverseUnderConstruction: Promise<unknown> = Promise.resolve();
+  private closing = false;
+
+  constructor(options: NetunnelClientOptions) {
+    super();
+    this.transport = new ServerTransport(options);
+    this.logger = options.logger ?? silentLogger;
+  }
+
+  get serverUrl(): string {
+    return this.transport.serverUrl;
+  }
+
+  get connected(): boolean {
+    return this.control?.isOpen ?? false;
+  }
+
+  get channelId(): number {
+    if (this.channel === undefined) throw new NotConnectedError();
+    return this.channel;
+  }
+
+  /** The version the server announced when the channel was created. */
+  get serverVersion(): string | undefined {
+    return this.remoteVersion;
+  }
+
+  get tunnels(): ClientTunnel[] {
+    return [...this.openTunnels.values()];
+  }
+
+  /** Creates the channel and opens its control websocket. */
+  async connect(): Promise<void> {
+    if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
+    const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION})) as {
+      channel_id?: unknown;
+      version?: unknown;
+    };
+    if (typeof answer?.channel_id !== 'number') throw new ServerRefusedError(200, 'The server answered no channel_id');
+    this.channel = answer.channel_id;
+    this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
+    const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
+    this.control = new RequestChannel(websocket, (name, data) => this.handleServerMessage(name, data));
+    this.control.on('warning', (warning) => this.logger.warn(warning));
+    this.control.once('close', () => void this.onChannelClosed());
+    this.logger.debug(`Channel ${this.channel} open on ${this.serverUrl} (server version ${this.remoteVersion ?? 'unknown'})`);
+  }
+
+  /** `GET /version` of the server. */
+  getServerVersion(): Promise<string> {
+    return this.transport.requestText(paths.version());
+  }
+
+  /** A tunnel from a local entrance to an exit reached by the server. */
+  async openTunnelToServer(options: ForwardTunnelOptions): Promise<ForwardClientTunnel> {
+    const control = this.requireChannel();
+    const exit = {address: options.exitAddress ?? '127.0.0.1', port: options.exitPort};
+    const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), {
+      exit_address: exit.address,
+      exit_port: exit.port,
+      reverse: false,
+    })) as {tunnel_id: number};
+    const tunnelId = answer.tunnel_id;
+    let tunnel: ForwardClientTunnel;
+    try {
+      tunnel = await ForwardClientTunnel.open(
+        tunnelId,
+        {address: options.localAddress ?? '127.0.0.1', port: options.localPort ?? null},
+        exit,
+        () => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)),
+      );
+    } catch (error) {
+      // The server's half exists already: take it down again so nothing is left behind.
+      await this.deleteOnServer(tunnelId, true);
+      throw error;
+    }
+    if (!control.isOpen) {
+      await tunnel.stopLocally(true);
+      throw new NotConnectedError('The channel closed while the tunnel was opening');
+    }
+    this.openTunnels.set(tunnelId, tunnel);
+    return tunnel;
+  }
+
+  /** A tunnel from an entrance on the server to an exit reached by this client. */
+  async openTunnelToClient(options: ReverseTunnelOptions): Promise<ReverseClientTunnel> {
+    this.requireChannel();
+    const exit = {address: options.exitAddress ?? '127.0.0.1', port: options.exitPort};
+    const entranceAddress = options.entranceAddress ?? '127.0.0.1';
+    const creation = (async () => {
+      const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), {
+        entrance_address: entranceAddress,
+        entrance_port: options.entrancePort ?? null,
+        reverse: true,
+      })) as {tunnel_id: number; entrance_port?: number | null};
+      // Our server says which port it listens on; 1.0.12 does not, so the asked one is shown.
+      const entrance: SocketAddress = {address: entranceAddress, port: answer.entrance_port ?? options.entrancePort ?? 0};
+      const tunnel = new ReverseClientTunnel(answer.tunnel_id, entrance, exit);
+      this.openTunnels.set(tunnel.id, tunnel);
+      return tunnel;
+    })();
+    this.reverseUnderConstruction = Promise.allSettled([this.reverseUnderConstruction, creation]);
+    return creation;
+  }
+
+  /** Stops a tunnel here and on the server. */
+  async closeTunnel(tunnelId: number, options: {force?: boolean} = {}): Promise<void> {
+    const tunnel = this.openTunnels.get(tunnelId);
+    if (!tunnel) throw new NetunnelError('NETUNNEL_ERR_UNKNOWN_TUNNEL', `Tunnel \`${tunnelId}\` is not open on this client`);
+    this.openTunnels.delete(tunnelId);
+    const force = options.force ?? false;
+    await Promise.all([tunnel.stopLocally(force), this.deleteOnServer(tunnelId, force)]);
+  }
+
+  /** Closes every tunnel and the channel; the server then stops its halves. */
+  async close(): Promise<void> {
+    this.closing = true;
+    const tunnels = [...this.openTunnels.values()];
+    this.openTunnels.clear();
+    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
+    if (this.control) {
+      const control = this.control;
+      if (control.isOpen) {
+        const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
+        control.close();
+        await closed;
+      }
+    }
+    this.transport.close();
+  }
+
+  private requireChannel(): RequestChannel {
+    if (!this.control?.isOpen) throw new NotConnectedError();
+    return this.control;
+  }
+
+  private async deleteOnServer(tunnelId: number, force: boolean): Promise<void> {
+    if (!this.connected) return;
+    try {
+      await this.transport.request('DELETE', paths.tunnel(this.channelId, tunnelId), {force});
+    } catch (error) {
+      this.logger.warn(`Failed to delete remote tunnel ${tunnelId}: ${messageOf(error)}`);
+    }
+  }
+
+  private async handleServerMessage(name: string, data: FrameData): Promise<FrameData> {
+    if (name === 'TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION') {
+      const tunnelId = tunnelIdOf(data);
+      await this.reverseUnderConstruction;
+      const tunnel = this.openTunnels.get(tunnelId);
+      if (!(tunnel instanceof ReverseClientTunnel)) throw new Error(`tunnel_id \`${tunnelId}\` is not registered on this client`);
+      this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)).then(
+        (websocket) => tunnel.acceptWebsocket(websocket),
+        (error: unknown) => this.logger.warn(`Tunnel ${tunnelId}: cannot open a websocket: ${messageOf(error)}`),
+      );
+      return {};
+    }
+    if (name === 'DELETE_TUNNEL') {
+      const tunnelId = tunnelIdOf(data);
+      const tunnel = this.openTunnels.get(tunnelId);
+      if (!tunnel) throw new Error(`tunnel_id \`${tunnelId}\` is not registered on this client`);
+      this.openTunnels.delete(tunnelId);
+      // The server asked, so the server is not called back.
+      void tunnel.stopLocally(data.force === true);
+      return {};
+    }
+    throw new Error(`Unknown message_type ${name}`);
+  }
+
+  private async onChannelClosed(): Promise<void> {
+    const tunnels = [...this.openTunnels.values()];
+    this.openTunnels.clear();
+    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
+    if (!this.closing) {
+      this.logger.warn(`Channel ${this.channel} to ${this.serverUrl} closed`);
+      this.emit('disconnected', `The connection to ${this.serverUrl} was lost`);
+    }
+  }
+}

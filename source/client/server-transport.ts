@@ -1,0 +1,211 @@
+/**
+ * Everything the client sends to one server: REST calls and websockets, through the same
+ * agent (optionally an HTTP proxy, by CONNECT with Basic auth), TLS settings and auth headers.
+ * A server URL may carry a path prefix: routes are appended to it verbatim.
+ */
+import http from 'node:http';
+import https from 'node:https';
+import WebSocket from 'ws';
+import {HttpsProxyAgent} from 'https-proxy-agent';
+import type {AuthTransport, ClientAuth} from '../auth/contract.js';
+import {NoAuthClient} from '../auth/no-auth.js';
+import {keepAlive} from '../engine/heartbeat.js';
+import {isErrorBody, messageOf} from '../protocol/errors.js';
+import {ServerRefusedError, ServerUnreachableError} from './client-errors.js';
+
+export interface ProxySettings {
+  url: string;
+  username?: string | undefined;
+  password?: string | undefined;
+}
+
+export interface TransportOptions {
+  serverUrl: string;
+  auth?: ClientAuth | undefined;
+  proxy?: ProxySettings | undefined;
+  /** Check the server's TLS certificate (default true). */
+  sslValidate?: boolean | undefined;
+  /** Heartbeat of every websocket, in ms (PROTOCOL.md: 20 s). */
+  heartbeatMs?: number | undefined;
+  requestTimeoutMs?: number | undefined;
+}
+
+function proxyUrlWithCredentials(proxy: ProxySettings): URL {
+  const url = new URL(proxy.url);
+  if (proxy.username !== undefined && proxy.password !== undefined) {
+    url.username = encodeURIComponent(proxy.username);
+    url.password = encodeURIComponent(proxy.password);
+  }
+  return url;
+}
+
+export class ServerTransport implements AuthTransport {
+  readonly serverUrl: string;
+  private readonly base: URL;
+  private readonly auth: ClientAuth;
+  private readonly agent: http.Agent;
+  private readonly usesProxy: boolean;
+  private readonly rejectUnauthorized: boolean;
+
+  constructor(private readonly options: TransportOptions) {
+    let base: URL;
+    try {
+      base = new URL(options.serverUrl);
+    } catch {
+      throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
+    }
+    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
+      throw new ServerUnreachableError(`Server URL must start with http:// or https://: ${options.serverUrl}`);
+    }
+    this.base = base;
+    this.serverUrl = options.serverUrl.replace(/\/+$/, '');
+    this.auth = options.auth ?? new NoAuthClient();
+    this.rejectUnauthorized = options.sslValidate ?? true;
+    this.usesProxy = options.proxy !== undefined;
+    if (options.proxy) {
+      this.agent = new HttpsProxyAgent(proxyUrlWithCredentials(options.proxy), {keepAlive: true});
+    } else if (base.protocol === 'https:') {
+      this.agent = new https.Agent({keepAlive: true, rejectUnauthorized: this.rejectUnauthorized});
+    } else {
+      this.agent = new http.Agent({keepAlive: true});
+    }
+  }
+
+  url(path: string): string {
+    return this.serverUrl + path;
+  }
+
+  /** A JSON request with the auth plugin's headers; resolves with the parsed answer. */
+  async request(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.send(method, path, body, await this.authHeaders());
+  }
+
+  requestWithoutAuth(method: string, path: string, body?: unknown): Promise<unknown> {
+    return this.send(method, path, body, {});
+  }
+
+  /** GET of a text route (`/version`). */
+  async requestText(path: string): Promise<string> {
+    const {status, text} = await this.exchange('GET', path, undefined, await this.authHeaders());
+    if (status >= 400) throw this.refusal(status, text);
+    return text;
+  }
+
+  /**
+   * Opens a websocket (with heartbeat) and resolves once it is open, **paused**: frames may
+   * follow the handshake in the same packet, so the consumer attaches its listeners first
+   * and then calls resume().
+   */
+  async openWebsocket(path: string): Promise<WebSocket> {
+    const headers = await this.authHeaders();
+    const url = this.url(path).replace(/^http/, 'ws');
+    const websocket = new WebSocket(url, {
+      headers,
+      perMessageDeflate: false,
+      rejectUnauthorized: this.rejectUnauthorized,
+      handshakeTimeout: this.options.requestTimeoutMs ?? 30_000,
+      ...(this.usesProxy ? {agent: this.agent} : {}),
+    });
+    return new Promise<WebSocket>((resolve, reject) => {
+      websocket.once('open', () => {
+        websocket.removeAllListeners('unexpected-response');
+        websocket.pause();
+        keepAlive(websocket, this.options.heartbeatMs);
+        resolve(websocket);
+      });
+      websocket.once('unexpected-response', (request, response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('end', () => {
+          reject(this.refusal(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
+          request.destroy();
+        });
+        response.on('error', () => reject(this.refusal(response.statusCode ?? 0, '')));
+      });
+      websocket.once('error', (error) => reject(this.unreachable(error)));
+    });
+  }
+
+  close(): void {
+    this.agent.destroy();
+  }
+
+  private async authHeaders(): Promise<Record<string, string>> {
+    try {
+      if (!(await this.auth.isAuthenticated())) await this.auth.authenticate(this);
+      return await this.auth.getAuthorizedHeaders();
+    } catch (error) {
+      if (error instanceof ServerRefusedError || error instanceof ServerUnreachableError) throw error;
+      throw new ServerRefusedError(403, `Authentication failed: ${messageOf(error)}`);
+    }
+  }
+
+  private async send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<unknown> {
+    const {status, text, contentType} = await this.exchange(method, path, body, headers);
+    let parsed: unknown;
+    const isJson = contentType.includes('json');
+    if (isJson) {
+      try {
+        parsed = text === '' ? null : JSON.parse(text);
+      } catch {
+        throw new ServerRefusedError(status, `The server answered invalid JSON: ${text.slice(0, 200)}`);
+      }
+    }
+    // Like 1.0.12: any JSON answer with an `error` key is a refusal, whatever the status.
+    if (isErrorBody(parsed)) throw new ServerRefusedError(status, String(parsed.error));
+    if (status >= 400 || !isJson) throw this.refusal(status, text);
+    return parsed;
+  }
+
+  private refusal(status: number, text: string): ServerRefusedError {
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (isErrorBody(parsed)) return new ServerRefusedError(status, String(parsed.error));
+    } catch {
+      // not JSON: the text itself is the message
+    }
+    const trimmed = text.trim();
+    return new ServerRefusedError(status, trimmed === '' ? `HTTP ${status}` : trimmed.split('\n')[0]!.slice(0, 500));
+  }
+
+  private unreachable(error: unknown): ServerUnreachableError {
+    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}: ${messageOf(error)}`, {cause: error});
+  }
+
+  private exchange(
+    method: string,
+    path: string,
+    body: unknown,
+    headers: Record<string, string>,
+  ): Promise<{status: number; text: string; contentType: string}> {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const target = new URL(this.url(path));
+    const requestHeaders: Record<string, string> = {...headers, Accept: 'application/json'};
+    if (payload !== undefined) {
+      requestHeaders['Content-Type'] = 'application/json';
+      requestHeaders['Content-Length'] = String(Buffer.byteLength(payload));
+    }
+    const send = this.base.protocol === 'https:' ? https.request : http.request;
+    return new Promise((resolve, reject) => {
+      const request = send(
+        target,
+        {method, headers: requestHeaders, agent: this.agent, rejectUnauthorized: this.rejectUnauthorized, timeout: this.options.requestTimeoutMs ?? 30_000},
+        (response) => {
+          const chunks: Buffer[] = [];
+          response.on('data', (chunk: Buffer) => chunks.push(chunk));
+          response.on('end', () =>
+            resolve({
+              status: response.statusCode ?? 0,
+              text: Buffer.concat(chunks).toString('utf8'),
+              contentType: String(response.headers['content-type'] ?? ''),
+            }),
+          );
+          response.on('error', (error) => reject(this.unreachable(error)));
+        },
+      );
+      request.on('timeout', () => request.destroy(new Error('request timed out')));
+      request.on('error', (error) => reject(this.unreachable(error)));
+      request.end(payload);
+    });
+  }
+}

@@ -1,0 +1,17 @@
+/** Errors that map to an HTTP status and a `{"error": ...}` body. */
+import {NetunnelError} from '../protocol/errors.js';
+
+export class HttpError extends NetunnelError {
+  constructor(
+    readonly status: number,
+    message: string,
+    code = `NETUNNEL_ERR_HTTP_${status}`,
+  ) {
+    super(code, message);
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message, 'NETUNNEL_ERR_BAD_REQUEST');
+export const forbidden = (message: string) => new HttpError(403, message, 'NETUNNEL_ERR_FORBIDDEN');
+export const notFound = (message: string) => new HttpError(404, message, 'NETUNNEL_ERR_NOT_FOUND');
+export const conflict = (message: string) => new HttpError(409, message, 'NETUNNEL_ERR_CONFLICT');
