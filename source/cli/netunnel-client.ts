@@ -82,11 +82,7 @@ async function main(argv: string[]): Promise<void> {
     return EXIT_OK;
   });
   await client.connect();
-  client.on('disconnected', (reason) => {
-    if (interrupted) return;
-    process.stderr.write(`${COMMAND}: ${reason}\n`);
-    process.exit(EXIT_FAILURE);
-  });
+  const lost = new Promise<string>((resolve) => client.once('disconnected', resolve));
 
   let tunnel;
   if (flags.reverse) {
@@ -108,8 +104,12 @@ async function main(argv: string[]): Promise<void> {
   }
   process.stdout.write(`Tunnel entrance socket: ${tunnel.entrance.address}:${tunnel.entrance.port}\n`);
   process.stdout.write(`Tunnel exit socket: ${tunnel.exit.address}:${tunnel.exit.port}\n`);
-  await tunnel.closed;
+  const reason = await Promise.race([lost, tunnel.closed.then(() => undefined)]);
   if (interrupted) return;
+  if (reason !== undefined || !client.connected) {
+    process.stderr.write(`${COMMAND}: ${reason ?? (await lost)}\n`);
+    process.exit(EXIT_FAILURE);
+  }
   // The server stopped the tunnel on its own (DELETE_TUNNEL): like 1.0.12, the client ends.
   logger.info(`Tunnel ${tunnel.id} was closed by the server`);
   await client.close();

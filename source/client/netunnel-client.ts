@@ -225,12 +225,13 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   }
 
   private async onChannelClosed(): Promise<void> {
-    const tunnels = [...this.openTunnels.values()];
-    this.openTunnels.clear();
-    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
+    // Told before the tunnels stop, so that whoever waits on a tunnel knows why it stopped.
     if (!this.closing) {
       this.logger.warn(`Channel ${this.channel} to ${this.serverUrl} closed`);
       this.emit('disconnected', `The connection to ${this.serverUrl} was lost`);
     }
+    const tunnels = [...this.openTunnels.values()];
+    this.openTunnels.clear();
+    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
   }
 }
