@@ -1,0 +1,314 @@
+/**
+ * The console's commands: one function per action, shared by the TUI and the scripted mode
+ * (`netunnel-tui --no-tui`). Each takes typed values, checks them (InvalidInputError), does
+ * the work and resolves with what it did, or throws: ServerRefusedError carries the server's
+ * message verbatim, ServerUnreachableError says why the server could not be reached,
+ * UnsupportedByServerError says that a 1.0.12-like server cannot do it. No command prints,
+ * prompts or touches a screen.
+ */
+import type {ClientTunnel} from '../client/client-tunnel.js';
+import type {SocketAddress} from '../engine/entrance.js';
+import type {ChannelDetails, ChannelInfo, HttpProxyRecord, PeerRecord, ServerInfo, StaticTunnelRecord, TunnelInfo} from './api.js';
+import {InvalidInputError, NotFoundError, UnsupportedByServerError} from './errors.js';
+import type {ServerHandle} from './server-handle.js';
+import type {ConsoleSettings, SavedServer} from './settings.js';
+import {requireIpv4, requireJsonObject, requireName, requirePort, requireUrl} from './validate.js';
+
+// ---------------------------------------------------------------- reading
+
+export interface ServerStatus {
+  url: string;
+  /** `GET /version`. */
+  version: string;
+  /** Time of that request, in ms. */
+  roundTripMs: number;
+  /** null: no management API (a 1.0.12 server, or ours with --no-extensions). */
+  info: ServerInfo | null;
+}
+
+export async function getStatus(server: ServerHandle): Promise<ServerStatus> {
+  const started = performance.now();
+  const version = await server.api.getVersion();
+  const roundTripMs = performance.now() - started;
+  return {url: server.target.url, version, roundTripMs, info: await server.serverInfo()};
+}
+
+async function requireManagement(server: ServerHandle, what: string): Promise<ServerInfo> {
+  const info = await server.serverInfo();
+  if (info === null) throw new UnsupportedByServerError(`${server.target.url} cannot ${what}: it has no management API (a NETunnel 1.0.12 server, or netunnel-server --no-extensions)`);
+  return info;
+}
+
+export async function listChannels(server: ServerHandle): Promise<ChannelInfo[]> {
+  await requireManagement(server, 'list channels');
+  return server.api.listChannels();
+}
+
+export async function getChannel(server: ServerHandle, channelId: number): Promise<ChannelDetails> {
+  await requireManagement(server, 'show channels');
+  return server.api.getChannel(requireId('channel', channelId));
+}
+
+export async function listTunnels(server: ServerHandle): Promise<TunnelInfo[]> {
+  await requireManagement(server, 'list tunnels');
+  return server.api.listTunnels();
+}
+
+export function listPeers(server: ServerHandle): Promise<PeerRecord[]> {
+  return server.api.listPeers();
+}
+
+/** A peer by id, or by name (a name that is all digits is taken as an id only if no peer has that name). */
+export async function findPeer(server: ServerHandle, peer: number | string): Promise<PeerRecord> {
+  const peers = await server.api.listPeers();
+  const found =
+    typeof peer === 'number'
+      ? peers.find((candidate) => candidate.id === peer)
+      : (peers.find((candidate) => candidate.name === peer) ??
+        (/^[0-9]+$/.test(peer) ? peers.find((candidate) => candidate.id === Number(peer)) : undefined));
+  if (!found) throw new NotFoundError(`No peer ${typeof peer === 'number' ? `with id ${peer}` : `called "${peer}"`} on ${server.target.url}`);
+  return found;
+}
+
+export function listStaticTunnels(server: ServerHandle, peerId: number): Promise<StaticTunnelRecord[]> {
+  return server.api.listStaticTunnels(requireId('peer', peerId));
+}
+
+export function getProxy(server: ServerHandle): Promise<HttpProxyRecord> {
+  return server.api.getHttpProxy();
+}
+
+// ---------------------------------------------------------------- the console's own tunnels
+
+export interface OpenedTunnel {
+  /** The console's channel on that server. */
+  channelId: number;
+  tunnelId: number;
+  direction: 'forward' | 'reverse';
+  /** Where to connect to use the tunnel (here for forward, on the server for reverse). */
+  entrance: SocketAddress;
+  exit: SocketAddress;
+  /** The live tunnel (its counters, its `closed` promise). */
+  tunnel: ClientTunnel;
+}
+
+export interface ForwardTunnelInput {
+  /** Where the server connects, for each connection (default 127.0.0.1). */
+  exitAddress?: string;
+  exitPort: number;
+  /** Where the console listens (default 127.0.0.1, a free port). */
+  localAddress?: string;
+  localPort?: number | null;
+}
+
+export interface ReverseTunnelInput {
+  /** Where the server listens (default 127.0.0.1, a free port). */
+  entranceAddress?: string;
+  entrancePort?: number | null;
+  /** Where the console connects, for each connection (default 127.0.0.1). */
+  exitAddress?: string;
+  exitPort: number;
+}
+
+function opened(channelId: number, tunnel: ClientTunnel): OpenedTunnel {
+  return {channelId, tunnelId: tunnel.id, direction: tunnel.direction, entrance: tunnel.entrance, exit: tunnel.exit, tunnel};
+}
+
+/** A forward tunnel: the console listens, the server connects to the exit. */
+export async function openForwardTunnel(server: ServerHandle, input: ForwardTunnelInput): Promise<OpenedTunnel> {
+  const exitAddress = requireIpv4('exit address', input.exitAddress ?? '127.0.0.1');
+  const exitPort = requirePort('exit port', input.exitPort);
+  const localAddress = requireIpv4('local address', input.localAddress ?? '127.0.0.1');
+  const localPort = input.localPort === undefined || input.localPort === null ? null : requirePort('local port', input.localPort, {allowZero: true});
+  const client = await server.ownClient();
+  const tunnel = await client.openTunnelToServer({exitAddress, exitPort, localAddress, localPort: localPort === 0 ? null : localPort});
+  server.trackOwnTunnel(tunnel);
+  return opened(client.channelId, tunnel);
+}
+
+/** A reverse tunnel: the server listens, the console connects to the exit. */
+export async function openReverseTunnel(server: ServerHandle, input: ReverseTunnelInput): Promise<OpenedTunnel> {
+  const entranceAddress = requireIpv4('entrance address', input.entranceAddress ?? '127.0.0.1');
+  const entrancePort =
+    input.entrancePort === undefined || input.entrancePort === null ? null : requirePort('entrance port', input.entrancePort, {allowZero: true});
+  const exitAddress = requireIpv4('exit address', input.exitAddress ?? '127.0.0.1');
+  const exitPort = requirePort('exit port', input.exitPort);
+  const client = await server.ownClient();
+  const tunnel = await client.openTunnelToClient({exitAddress, exitPort, entranceAddress, entrancePort: entrancePort === 0 ? null : entrancePort});
+  server.trackOwnTunnel(tunnel);
+  return opened(client.channelId, tunnel);
+}
+
+export interface CloseTunnelInput {
+  channelId: number;
+  tunnelId: number;
+  /** Cut open connections instead of letting them finish (default true: a console's tear-down is immediate). */
+  force?: boolean;
+}
+
+/**
+ * Tears a tunnel down: one of the console's own (stopped here and on the server), or any
+ * other client's (the server stops its half and tells that client, the 1.0.12 way).
+ */
+export async function closeTunnel(server: ServerHandle, input: CloseTunnelInput): Promise<{own: boolean}> {
+  const channelId = requireId('channel', input.channelId);
+  const tunnelId = requireId('tunnel', input.tunnelId);
+  const force = input.force ?? true;
+  const own = server.ownChannelId === channelId && server.ownTunnels.some((tunnel) => tunnel.id === tunnelId);
+  if (own) {
+    const client = await server.ownClient();
+    await client.closeTunnel(tunnelId, {force});
+  } else {
+    await server.api.deleteTunnel(channelId, tunnelId, force);
+  }
+  server.changed();
+  return {own};
+}
+
+/** Disconnects a client: its channel ends, its tunnels stop, its entrance ports close. */
+export async function disconnectChannel(server: ServerHandle, channelId: number): Promise<void> {
+  await requireManagement(server, 'disconnect channels');
+  await server.api.disconnectChannel(requireId('channel', channelId));
+  server.changed();
+}
+
+// ---------------------------------------------------------------- peers and static tunnels
+
+export interface PeerInput {
+  name: string;
+  url: string;
+  /** What the server's auth plugin needs to reach the peer (default `{}`); an object or its JSON text. */
+  authData?: Record<string, unknown> | string;
+}
+
+function authDataOf(value: Record<string, unknown> | string | undefined): Record<string, unknown> | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value === 'string') return value.trim() === '' ? undefined : requireJsonObject('auth data', value);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInputError('auth data', 'auth data must be a JSON object');
+  return value;
+}
+
+/** Registers a peer (the server checks that it can reach it first). */
+export async function addPeer(server: ServerHandle, input: PeerInput): Promise<PeerRecord> {
+  const name = requireName('name', input.name);
+  const targetNetunnelUrl = requireUrl('url', input.url);
+  const authData = authDataOf(input.authData);
+  const peer = await server.api.registerPeer({name, targetNetunnelUrl, ...(authData === undefined ? {} : {authData})});
+  server.changed();
+  return peer;
+}
+
+export async function renamePeer(server: ServerHandle, peerId: number, name: string): Promise<PeerRecord> {
+  const peer = await server.api.updatePeer(requireId('peer', peerId), {name: requireName('name', name)});
+  server.changed();
+  return peer;
+}
+
+/** Changes how a peer is reached (its static tunnels then reconnect). */
+export async function editPeer(server: ServerHandle, peerId: number, input: Partial<PeerInput>): Promise<PeerRecord> {
+  const changes: {name?: string; targetNetunnelUrl?: string; authData?: Record<string, unknown>} = {};
+  if (input.name !== undefined) changes.name = requireName('name', input.name);
+  if (input.url !== undefined) changes.targetNetunnelUrl = requireUrl('url', input.url);
+  const authData = authDataOf(input.authData);
+  if (authData !== undefined) changes.authData = authData;
+  const peer = await server.api.updatePeer(requireId('peer', peerId), changes);
+  server.changed();
+  return peer;
+}
+
+/** Removes a peer and stops its static tunnels. */
+export async function removePeer(server: ServerHandle, peerId: number): Promise<void> {
+  await server.api.deletePeer(requireId('peer', peerId));
+  server.changed();
+}
+
+export interface StaticTunnelInput {
+  /** The exit, as the peer reaches it. */
+  remotePort: number;
+  remoteAddress?: string;
+  /** Where the server listens (the port is the server's choice). */
+  localAddress?: string;
+}
+
+export async function addStaticTunnel(server: ServerHandle, peerId: number, input: StaticTunnelInput): Promise<StaticTunnelRecord> {
+  const remotePort = requirePort('remote port', input.remotePort);
+  const options: {remotePort: number; remoteAddress?: string; localAddress?: string} = {remotePort};
+  if (input.remoteAddress !== undefined && input.remoteAddress.trim() !== '') options.remoteAddress = requireIpv4('remote address', input.remoteAddress);
+  if (input.localAddress !== undefined && input.localAddress.trim() !== '') options.localAddress = requireIpv4('local address', input.localAddress);
+  const created = await server.api.createStaticTunnel(requireId('peer', peerId), options);
+  server.changed();
+  return created;
+}
+
+export async function removeStaticTunnel(server: ServerHandle, peerId: number, staticTunnelId: number): Promise<void> {
+  await server.api.deleteStaticTunnel(requireId('peer', peerId), requireId('static tunnel', staticTunnelId));
+  server.changed();
+}
+
+// ---------------------------------------------------------------- the server's configuration
+
+export interface ProxyInput {
+  url: string;
+  /** With password, or neither. */
+  username?: string;
+  password?: string;
+  /** Fetched through the proxy first (default: the server's `http_proxy_test_url`). */
+  testUrl?: string;
+  /** False: set it without checking (default true). */
+  check?: boolean;
+}
+
+/** Sets the server's global HTTP proxy (used toward its peers). */
+export async function setProxy(server: ServerHandle, input: ProxyInput): Promise<HttpProxyRecord> {
+  const proxyUrl = requireUrl('proxy url', input.url);
+  const username = input.username === undefined || input.username === '' ? undefined : input.username;
+  const password = input.password === undefined || input.password === '' ? undefined : input.password;
+  if ((username === undefined) !== (password === undefined)) throw new InvalidInputError('username', 'username and password go together');
+  const options: {proxyUrl: string; username?: string; password?: string; testUrl?: string; checkProxy?: boolean} = {proxyUrl};
+  if (username !== undefined && password !== undefined) Object.assign(options, {username, password});
+  if (input.testUrl !== undefined && input.testUrl.trim() !== '') options.testUrl = requireUrl('test url', input.testUrl);
+  if (input.check !== undefined) options.checkProxy = input.check;
+  const answer = await server.api.setHttpProxy(options);
+  server.changed();
+  return answer;
+}
+
+export async function clearProxy(server: ServerHandle): Promise<HttpProxyRecord> {
+  const answer = await server.api.clearHttpProxy();
+  server.changed();
+  return answer;
+}
+
+/** Erases the server's peers, static tunnels and proxy; with disconnectClients, every channel too. */
+export async function factoryReset(server: ServerHandle, options: {disconnectClients?: boolean} = {}): Promise<void> {
+  await server.api.factoryReset({disconnectClients: options.disconnectClients ?? false});
+  server.changed();
+}
+
+// ---------------------------------------------------------------- saved servers
+
+export function listSavedServers(settings: ConsoleSettings): SavedServer[] {
+  return settings.listServers();
+}
+
+/** Saves a server; without a name, its host:port (made unique). */
+export function addSavedServer(settings: ConsoleSettings, server: Omit<SavedServer, 'name'> & {name?: string}): SavedServer {
+  const url = requireUrl('url', server.url);
+  const name = server.name === undefined || server.name.trim() === '' ? settings.suggestName(url) : server.name;
+  return settings.addServer({...server, name, url});
+}
+
+export function updateSavedServer(settings: ConsoleSettings, name: string, server: SavedServer): SavedServer {
+  return settings.updateServer(name, server);
+}
+
+export function removeSavedServer(settings: ConsoleSettings, name: string): SavedServer {
+  return settings.removeServer(name);
+}
+
+// ----------------------------------------------------------------
+
+function requireId(what: string, value: number): number {
+  if (!Number.isSafeInteger(value) || value < 1) throw new InvalidInputError(what, `${what} id must be a positive integer`);
+  return value;
+}

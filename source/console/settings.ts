@@ -1,0 +1,116 @@
+/**
+ * The console's settings: its saved servers, kept by conf where the user's config lives
+ * (`$XDG_CONFIG_HOME/netunnel/config.json` on Linux), or in `configDir` when given
+ * (`--config-dir`; tests always pass a temporary one). The file is readable by its owner
+ * only, since it may hold auth data and proxy credentials.
+ */
+import Conf from 'conf';
+import type {ProxySettings} from '../client/server-transport.js';
+import {AlreadyExistsError, InvalidInputError, NotFoundError} from './errors.js';
+import {nameError, requireName, requireUrl} from './validate.js';
+
+export interface SavedServer {
+  /** Unique; what the tabs show and what `servers rm NAME` takes. */
+  name: string;
+  url: string;
+  /** `<module>#<ExportName>`, as netunnel-client's --auth-plugin. */
+  authPlugin?: string;
+  authData?: Record<string, unknown>;
+  proxy?: ProxySettings;
+  /** False: do not check the server's TLS certificate (--no-ssl-validate). */
+  sslValidate?: boolean;
+}
+
+interface SettingsShape {
+  servers: SavedServer[];
+}
+
+function checkServer(server: SavedServer): SavedServer {
+  const checked: SavedServer = {name: requireName('name', server.name), url: requireUrl('url', server.url)};
+  if (server.authPlugin !== undefined && server.authPlugin.trim() !== '') checked.authPlugin = server.authPlugin.trim();
+  if (server.authData !== undefined) checked.authData = server.authData;
+  if (server.proxy !== undefined) {
+    requireUrl('proxy url', server.proxy.url);
+    if ((server.proxy.username === undefined) !== (server.proxy.password === undefined)) {
+      throw new InvalidInputError('proxy', 'proxy username and password go together');
+    }
+    checked.proxy = server.proxy;
+  }
+  if (server.sslValidate === false) checked.sslValidate = false;
+  return checked;
+}
+
+export class ConsoleSettings {
+  private readonly store: Conf<SettingsShape>;
+
+  constructor(options: {configDir?: string} = {}) {
+    this.store = new Conf<SettingsShape>({
+      projectName: 'netunnel',
+      projectSuffix: '',
+      ...(options.configDir === undefined ? {} : {cwd: options.configDir}),
+      configFileMode: 0o600,
+      defaults: {servers: []},
+    });
+  }
+
+  /** Where the settings file is. */
+  get path(): string {
+    return this.store.path;
+  }
+
+  listServers(): SavedServer[] {
+    const servers = this.store.get('servers');
+    return Array.isArray(servers) ? servers : [];
+  }
+
+  getServer(name: string): SavedServer {
+    const found = this.listServers().find((server) => server.name === name);
+    if (!found) throw new NotFoundError(`No saved server is called "${name}"`);
+    return found;
+  }
+
+  addServer(server: SavedServer): SavedServer {
+    const checked = checkServer(server);
+    const servers = this.listServers();
+    if (servers.some((existing) => existing.name === checked.name)) {
+      throw new AlreadyExistsError(`A saved server is already called "${checked.name}"`);
+    }
+    this.store.set('servers', [...servers, checked]);
+    return checked;
+  }
+
+  /** Replaces the server called `name` (which may be renamed). */
+  updateServer(name: string, server: SavedServer): SavedServer {
+    const checked = checkServer(server);
+    const servers = this.listServers();
+    const index = servers.findIndex((existing) => existing.name === name);
+    if (index === -1) throw new NotFoundError(`No saved server is called "${name}"`);
+    if (checked.name !== name && servers.some((existing) => existing.name === checked.name)) {
+      throw new AlreadyExistsError(`A saved server is already called "${checked.name}"`);
+    }
+    this.store.set('servers', servers.map((existing, at) => (at === index ? checked : existing)));
+    return checked;
+  }
+
+  removeServer(name: string): SavedServer {
+    const servers = this.listServers();
+    const found = servers.find((server) => server.name === name);
+    if (!found) throw new NotFoundError(`No saved server is called "${name}"`);
+    this.store.set('servers', servers.filter((server) => server !== found));
+    return found;
+  }
+
+  /** A free name for a server at `url` (its host:port, made unique). */
+  suggestName(url: string): string {
+    let base: string;
+    try {
+      base = new URL(url).host;
+    } catch {
+      base = 'server';
+    }
+    if (nameError(base) !== undefined) base = 'server';
+    const taken = new Set(this.listServers().map((server) => server.name));
+    if (!taken.has(base)) return base;
+    for (let suffix = 2; ; suffix += 1) if (!taken.has(`${base}-${suffix}`)) return `${base}-${suffix}`;
+  }
+}

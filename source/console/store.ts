@@ -1,0 +1,196 @@
+/**
+ * The console's live model: one view per server (status, what the server has, the console's
+ * own tunnels), kept as immutable snapshots so that a screen can compare and redraw only
+ * what changed. A change that changes nothing (same values) keeps the old objects and tells
+ * no one: an idle console does no work.
+ */
+import type {ChannelInfo, PeerRecord, ServerInfo} from './api.js';
+import type {Endpoint} from '../protocol/management.js';
+
+export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down';
+
+/**
+ * How the console learns about a server: `management` from its `/events` stream (ours),
+ * `legacy` by polling peers (1.0.12, or ours with --no-extensions); `unknown` until it answers.
+ */
+export type ServerMode = 'unknown' | 'management' | 'legacy';
+
+export interface TunnelRow {
+  /** `channel/tunnel`, unique on one server. */
+  key: string;
+  channelId: number;
+  id: number;
+  direction: 'forward' | 'reverse';
+  entrance: Endpoint | null;
+  exit: Endpoint | null;
+  active: number;
+  total: number;
+  /** Bytes that entered at the entrance toward the exit. */
+  sent: number;
+  /** Bytes that came back. */
+  received: number;
+  /** Bytes per second, both ways, over the last sample. */
+  rate: number;
+  /** The last rates, oldest first (a sparkline). */
+  history: number[];
+  /** Opened by this console (its engine runs in this process). */
+  own: boolean;
+  createdAt: string;
+  /** p50/p90 of the durations of recently ended connections (ours only). */
+  durations: {p50: number | null; p90: number | null} | null;
+}
+
+export interface ServerView {
+  /** Unique among the console's servers. */
+  key: string;
+  name: string;
+  url: string;
+  status: ServerStatusKind;
+  /** Why the server is not connected (the last error), or null. */
+  detail: string | null;
+  mode: ServerMode;
+  info: ServerInfo | null;
+  version: string | null;
+  rttMs: number | null;
+  /** The data shown is the last known, not live (the server is not connected). */
+  stale: boolean;
+  channels: ChannelInfo[];
+  tunnels: TunnelRow[];
+  peers: PeerRecord[];
+  /** The console's own channel on this server, while open. */
+  ownChannelId: number | null;
+}
+
+export interface ConsoleState {
+  servers: ServerView[];
+}
+
+export function emptyServerView(key: string, name: string, url: string): ServerView {
+  return {
+    key,
+    name,
+    url,
+    status: 'connecting',
+    detail: null,
+    mode: 'unknown',
+    info: null,
+    version: null,
+    rttMs: null,
+    stale: false,
+    channels: [],
+    tunnels: [],
+    peers: [],
+    ownChannelId: null,
+  };
+}
+
+/** Deep equality of plain JSON-like values. */
+export function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let index = 0; index < a.length; index += 1) if (!sameValue(a[index], b[index])) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const keysA = Object.keys(a);
+  const keysB = Object.keys(b);
+  if (keysA.length !== keysB.length) return false;
+  for (const key of keysA) {
+    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
+    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
+  }
+  return true;
+}
+
+/**
+ * Keeps the old element objects of a list where the new ones are equal, so that a row that
+ * did not change is the very same object (and the old list when nothing changed at all).
+ */
+export function reconcileList<T>(previous: readonly T[], next: readonly T[], keyOf: (item: T) => string | number): T[] {
+  const byKey = new Map<string | number, T>();
+  for (const item of previous) byKey.set(keyOf(item), item);
+  let changed = previous.length !== next.length;
+  const result = next.map((item, index) => {
+    const old = byKey.get(keyOf(item));
+    const kept = old !== undefined && sameValue(old, item) ? old : item;
+    if (kept !== previous[index]) changed = true;
+    return kept;
+  });
+  return changed ? result : (previous as T[]);
+}
+
+export type Listener = () => void;
+
+export class ConsoleStore {
+  private state: ConsoleState = {servers: []};
+  private readonly listeners = new Set<Listener>();
+
+  getState = (): ConsoleState => this.state;
+
+  subscribe = (listener: Listener): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  addServer(view: ServerView): void {
+    if (this.state.servers.some((server) => server.key === view.key)) throw new Error(`Server ${view.key} is already in the store`);
+    this.commit({servers: [...this.state.servers, view]});
+  }
+
+  removeServer(key: string): void {
+    const servers = this.state.servers.filter((server) => server.key !== key);
+    if (servers.length !== this.state.servers.length) this.commit({servers});
+  }
+
+  getServer(key: string): ServerView | undefined {
+    return this.state.servers.find((server) => server.key === key);
+  }
+
+  /**
+   * Applies a change to one server's view. The updater returns a new view (or the same one);
+   * fields whose new value equals the old keep the old object, and nothing is announced
+   * when no field changed.
+   */
+  updateServer(key: string, update: (view: ServerView) => ServerView): void {
+    const index = this.state.servers.findIndex((server) => server.key === key);
+    if (index === -1) return;
+    const previous = this.state.servers[index]!;
+    const proposed = update(previous);
+    if (proposed === previous) return;
+    const merged: Record<string, unknown> = {};
+    let changed = false;
+    for (const field of Object.keys(proposed) as Array<keyof ServerView>) {
+      const before = previous[field];
+      const after = proposed[field];
+      if (field === 'tunnels') {
+        const list = reconcileList(before as TunnelRow[], after as TunnelRow[], (row) => row.key);
+        merged[field] = list;
+        if (list !== before) changed = true;
+      } else if (field === 'channels') {
+        const list = reconcileList(before as ChannelInfo[], after as ChannelInfo[], (row) => row.id);
+        merged[field] = list;
+        if (list !== before) changed = true;
+      } else if (field === 'peers') {
+        const list = reconcileList(before as PeerRecord[], after as PeerRecord[], (row) => row.id);
+        merged[field] = list;
+        if (list !== before) changed = true;
+      } else if (sameValue(before, after)) {
+        merged[field] = before;
+      } else {
+        merged[field] = after;
+        changed = true;
+      }
+    }
+    if (!changed) return;
+    const servers = [...this.state.servers];
+    servers[index] = merged as unknown as ServerView;
+    this.commit({servers});
+  }
+
+  private commit(state: ConsoleState): void {
+    this.state = state;
+    for (const listener of [...this.listeners]) listener();
+  }
+}
