@@ -21,6 +21,8 @@ const HELP = `
         --auth-plugin WHERE  Auth plugin: <module path or package>#<ExportName>, e.g.
                              ./my-plugin.js#SecretServerAuth (default export without #)
         --auth-data JSON     The plugin's constructor argument (default {})
+        --no-extensions      Answer exactly like 1.0.12: no management API (/server-info,
+                             /channels listing, /tunnels, /events, /metrics), no extra keys
     -d, --debug              Log debug messages
         --help               Show this help
         --version            Show the version
@@ -50,6 +52,7 @@ async function main(argv: string[]): Promise<void> {
       hostname: {type: 'string', default: '127.0.0.1'},
       authPlugin: {type: 'string'},
       authData: {type: 'string', default: '{}'},
+      extensions: {type: 'boolean', default: true},
     },
     argv,
     import.meta,
@@ -61,7 +64,7 @@ async function main(argv: string[]): Promise<void> {
   const authData = parseAuthData(flags.authData);
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
 
-  const server = new NetunnelServer({host: flags.hostname, port, auth, logger});
+  const server = new NetunnelServer({host: flags.hostname, port, auth, logger, extensions: flags.extensions});
   if (flags.configPath === undefined) {
     process.stdout.write('The server is running in stateless mode. Use --config-path to generate a config file\n');
   }

@@ -2,12 +2,21 @@
 import {NetunnelError} from '../protocol/errors.js';
 
 export class HttpError extends NetunnelError {
+  /** A routing or auth refusal that 1.0.12 answers in plain text (see the server's strict mode). */
+  plain = false;
+
   constructor(
     readonly status: number,
     message: string,
     code = `NETUNNEL_ERR_HTTP_${status}`,
   ) {
     super(code, message);
+  }
+
+  static plain(status: 403 | 404, message: string): HttpError {
+    const error = new HttpError(status, message);
+    error.plain = true;
+    return error;
   }
 }
 

@@ -7,6 +7,7 @@
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
+import {hostname} from 'node:os';
 import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
@@ -15,6 +16,10 @@ import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
 import {matchRoute} from '../protocol/routes.js';
+import {FEATURES, type ServerInfo} from '../protocol/management.js';
+import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
+import {EventHub, type EventHubOptions} from './event-hub.js';
+import {managementRoutes} from './management-routes.js';
 import {ChannelRegistry} from './channel-registry.js';
 import {channelRoutes} from './channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './destinations.js';
@@ -30,6 +35,12 @@ export interface NetunnelServerOptions {
   logger?: Logger;
   allowedTunnelDestinations?: AllowedDestinations;
   allowedTunnelEntrances?: string[];
+  /**
+   * Our extensions (management API, events, metrics, extra keys). false: answer exactly like
+   * 1.0.12, for strict deployments. Default true.
+   */
+  extensions?: boolean;
+  events?: EventHubOptions;
 }
 
 export class NetunnelServer {
@@ -40,17 +51,26 @@ export class NetunnelServer {
   private readonly auth: ServerAuth;
   private readonly logger: Logger;
   private bound: SocketAddress | undefined;
+  private readonly startedAt = new Date();
+  private readonly extensions: boolean;
+  readonly events: EventHub;
 
   constructor(private readonly options: NetunnelServerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.auth = options.auth ?? new NoAuthServer();
     this.channels = new ChannelRegistry(this.logger);
-    this.routes = mergeRouteTables(
+    this.extensions = options.extensions ?? true;
+    const serverInfo = () => this.serverInfo();
+    this.events = new EventHub(this.channels, serverInfo, undefined, options.events);
+    const tables = [
       channelRoutes(this.channels, {
+        extensions: this.extensions,
         allowedTunnelDestinations: () => options.allowedTunnelDestinations ?? DEFAULT_ALLOWED_DESTINATIONS,
         allowedTunnelEntrances: () => options.allowedTunnelEntrances ?? DEFAULT_ALLOWED_ENTRANCES,
       }),
-    );
+    ];
+    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, undefined));
+    this.routes = mergeRouteTables(...tables);
     this.http = createServer((request, response) => void this.handleRequest(request, response));
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
     this.http.on('clientError', (_error, socket) => {
@@ -71,8 +91,20 @@ export class NetunnelServer {
     return this.bound;
   }
 
+  serverInfo(): ServerInfo {
+    return {
+      implementation: IMPLEMENTATION,
+      version: IMPLEMENTATION_VERSION,
+      protocol: PROTOCOL_VERSION,
+      features: [...FEATURES],
+      started_at: this.startedAt.toISOString(),
+      hostname: hostname(),
+    };
+  }
+
   /** Stops everything: channels (and their tunnels), websockets, the listening port. */
   async close(): Promise<void> {
+    this.events.close();
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();
     await new Promise<void>((resolve) => {
@@ -80,6 +112,12 @@ export class NetunnelServer {
       else this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+  }
+
+  /** The route of a path; extension routes do not exist without extensions. */
+  private match(path: string) {
+    const route = matchRoute(path);
+    return route && (this.extensions || !route.extension) ? route : undefined;
   }
 
   private context(request: IncomingMessage, params: Record<string, number>, url: URL): RouteContext {
@@ -106,8 +144,8 @@ export class NetunnelServer {
     const url = new URL(request.url ?? '/', 'http://server');
     const method = (request.method ?? 'GET') as HttpMethod;
     try {
-      const route = matchRoute(url.pathname);
-      if (!route) throw new HttpError(404, `Not found: ${method} ${url.pathname}`);
+      const route = this.match(url.pathname);
+      if (!route) throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       const context = this.context(request, route.params, url);
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
@@ -115,12 +153,12 @@ export class NetunnelServer {
         sendJson(response, answer.status, answer.body);
         return;
       }
-      if (!(await this.isAllowed(context))) throw new HttpError(403, 'Forbidden: the auth plugin refused this request');
+      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
       const handler = this.routes.rest[route.name]?.[method];
       if (!handler) {
         if (this.routes.upgrade[route.name] && method === 'GET') throw badRequest(`${url.pathname} expects a websocket upgrade`);
         if (this.routes.rest[route.name]) throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
-        throw new HttpError(404, `Not found: ${method} ${url.pathname}`);
+        throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       }
       const answer = await handler(context);
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
@@ -133,7 +171,18 @@ export class NetunnelServer {
     }
   }
 
+  /** Without extensions, 1.0.12's (aiohttp's) plain-text answers to unknown routes and refused auth. */
+  private plainRefusal(error: unknown): string | undefined {
+    if (this.extensions || !(error instanceof HttpError) || !error.plain) return undefined;
+    return error.status === 403 ? '403: Forbidden' : '404: Not Found';
+  }
+
   private answerError(response: ServerResponse, error: unknown, what: string): void {
+    const plain = this.plainRefusal(error);
+    if (plain !== undefined && !response.headersSent) {
+      sendText(response, (error as HttpError).status, plain);
+      return;
+    }
     let status = 500;
     if (error instanceof HttpError) status = error.status;
     else if (error instanceof BodyError) status = 400;
@@ -149,11 +198,11 @@ export class NetunnelServer {
     socket.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://server');
     try {
-      const route = matchRoute(url.pathname);
+      const route = this.match(url.pathname);
       const handler = route && this.routes.upgrade[route.name];
-      if (!route || !handler) throw new HttpError(404, `Not found: websocket ${url.pathname}`);
+      if (!route || !handler) throw HttpError.plain(404, `Not found: websocket ${url.pathname}`);
       const context = this.context(request, route.params, url);
-      if (!(await this.isAllowed(context))) throw new HttpError(403, 'Forbidden: the auth plugin refused this request');
+      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
       const onOpen = await handler(context);
       this.websockets.handleUpgrade(request, socket, head, (websocket) => {
         websocket.on('error', (error) => this.logger.debug(`Websocket ${url.pathname}: ${error.message}`));
@@ -167,7 +216,7 @@ export class NetunnelServer {
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) this.logger.error(`Unexpected failure on websocket ${url.pathname}: ${messageOf(error)}`);
-      refuseUpgrade(socket, status, errorBody(messageOf(error)));
+      refuseUpgrade(socket, status, errorBody(messageOf(error)), this.plainRefusal(error));
     }
   }
 }
