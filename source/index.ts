@@ -6,3 +6,6 @@ export {ServerRefusedError, ServerUnreachableError, NotConnectedError} from './c
 export type {ServerAuth, ClientAuth, AuthRequest, AuthResponse, AuthTransport} from './auth/contract.js';
 export {NetunnelError} from './protocol/errors.js';
 export type {Logger} from './engine/logger.js';
+export {ManagementClient} from './client/management-client.js';
+export {EventSubscription, type SubscriptionState} from './client/event-subscription.js';
+export type * from './protocol/management.js';

@@ -83,7 +83,10 @@ export class EventHub {
     channel.on('tunnelCreated', (tunnel) => this.broadcast({type: 'tunnel.created', tunnel: tunnelInfo(channel.id, tunnel)}));
     channel.on('tunnelDeleted', (tunnel) => {
       // Counters that moved since the last stats frame are sent before the tunnel goes.
-      this.sendStats();
+      const stats = {channel_id: channel.id, id: tunnel.id, connections: connectionCounters(tunnel.traffic), bytes: byteCounters(tunnel.traffic)};
+      if (this.moved(`t/${channel.id}/${tunnel.id}`, stats, new Set())) {
+        this.broadcast({type: 'stats', at: new Date().toISOString(), tunnels: [stats], static_tunnels: []});
+      }
       this.broadcast({type: 'tunnel.deleted', channel_id: channel.id, tunnel_id: tunnel.id});
     });
   }

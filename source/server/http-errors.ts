@@ -13,7 +13,7 @@ export class HttpError extends NetunnelError {
     super(code, message);
   }
 
-  static plain(status: 403 | 404, message: string): HttpError {
+  static plain(status: 403 | 404 | 405, message: string): HttpError {
     const error = new HttpError(status, message);
     error.plain = true;
     return error;

@@ -157,7 +157,7 @@ export class NetunnelServer {
       const handler = this.routes.rest[route.name]?.[method];
       if (!handler) {
         if (this.routes.upgrade[route.name] && method === 'GET') throw badRequest(`${url.pathname} expects a websocket upgrade`);
-        if (this.routes.rest[route.name]) throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
+        if (this.routes.rest[route.name]) throw HttpError.plain(405, `Method ${method} is not allowed on ${url.pathname}`);
         throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       }
       const answer = await handler(context);
@@ -174,7 +174,7 @@ export class NetunnelServer {
   /** Without extensions, 1.0.12's (aiohttp's) plain-text answers to unknown routes and refused auth. */
   private plainRefusal(error: unknown): string | undefined {
     if (this.extensions || !(error instanceof HttpError) || !error.plain) return undefined;
-    return error.status === 403 ? '403: Forbidden' : '404: Not Found';
+    return {403: '403: Forbidden', 404: '404: Not Found', 405: '405: Method Not Allowed'}[error.status];
   }
 
   private answerError(response: ServerResponse, error: unknown, what: string): void {

@@ -44,7 +44,7 @@ export async function startEchoServer(): Promise<TcpService> {
 }
 
 /** Answers each connection with `greeting`, then records what it receives. */
-export async function startRecordingServer(greeting = Buffer.alloc(0)): Promise<TcpService & {received: Buffer[]}> {
+export async function startRecordingServer(greeting: Buffer = Buffer.alloc(0)): Promise<TcpService & {received: Buffer[]}> {
   const accepted: Socket[] = [];
   const received: Buffer[] = [];
   const server = createServer((socket) => {
@@ -92,7 +92,9 @@ export async function exchange(port: number, payload: Buffer, expected = payload
     socket.on('error', reject);
     socket.on('close', () => resolve(Buffer.concat(chunks)));
   });
+  // Nothing to wait for: end our side, and take whatever comes until the close.
   socket.write(payload);
+  if (expected === 0) socket.end();
   const answer = await done;
   socket.destroy();
   return answer;
