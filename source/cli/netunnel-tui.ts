@@ -1,6 +1,116 @@
 #!/usr/bin/env node
-/** `netunnel-tui`: the management console. Its own issue builds it; until then it says so. */
-import {EXIT_FAILURE} from './cli-support.js';
+/**
+ * `netunnel-tui`: the management console. Servers from the arguments, else the saved ones,
+ * else an embedded server started in this process on 127.0.0.1 (a free port).
+ */
+import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
+import {connectApi} from '../console/connect-api.js';
+import {startEmbeddedServer} from '../console/embedded.js';
+import type {ServerTarget} from '../console/server-handle.js';
+import {ConsoleSession, targetFromSaved} from '../console/session.js';
+import {ConsoleSettings} from '../console/settings.js';
+import {urlError} from '../console/validate.js';
+import {EXIT_OK, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
 
-process.stderr.write('netunnel-tui: the management console is coming soon; use netunnel-server and netunnel-client meanwhile\n');
-process.exit(EXIT_FAILURE);
+const COMMAND = 'netunnel-tui';
+
+const HELP = `
+  Usage
+    $ netunnel-tui [URL...] [options]
+
+  The NETunnel management console: channels, tunnels, peers and static tunnels of one or
+  more servers, live; open and tear down tunnels, manage peers, all from the keyboard
+  (? shows the keys). Servers: the URLs given, else the saved ones (key a adds one), else
+  an embedded server started here on 127.0.0.1.
+
+  Options
+        --config-dir DIR      Where the console keeps its settings (saved servers)
+                              (default: the user's config dir, e.g. ~/.config/netunnel)
+        --auth-plugin WHERE   Auth plugin for the URLs given: <module>#<ExportName>
+        --auth-data JSON      The plugin's constructor argument (default {})
+        --no-ssl-validate     Do not check the servers' TLS certificates
+        --proxy-url URL       Reach the servers through this HTTP proxy (CONNECT)
+        --proxy-username USER Proxy Basic auth user (with --proxy-password)
+        --proxy-password PASS Proxy Basic auth password (with --proxy-username)
+        --no-color            No colours (also when NO_COLOR is set)
+        --ascii               No Unicode symbols (for terminals without them)
+        --help                Show this help
+        --version             Show the version
+
+  Over SSH: run netunnel-tui on the server's host (ssh -t host netunnel-tui
+  http://127.0.0.1:4040), or forward the port (ssh -L 4040:127.0.0.1:4040 host) and run
+  netunnel-tui http://127.0.0.1:4040 here.
+`;
+
+async function main(argv: string[]): Promise<void> {
+  const cli = parseCommandLine(
+    HELP,
+    {
+      configDir: {type: 'string'},
+      authPlugin: {type: 'string'},
+      authData: {type: 'string', default: '{}'},
+      sslValidate: {type: 'boolean', default: true},
+      proxyUrl: {type: 'string'},
+      proxyUsername: {type: 'string'},
+      proxyPassword: {type: 'string'},
+      color: {type: 'boolean', default: true},
+      ascii: {type: 'boolean', default: false},
+      tui: {type: 'boolean', default: true},
+    },
+    argv,
+    import.meta,
+  );
+  const {flags} = cli;
+  if (!flags.tui) throw new UsageError('--no-tui (scripted mode) is not available yet');
+  for (const url of cli.input) {
+    const error = urlError(url);
+    if (error) throw new UsageError(`Server URL "${url}" ${error}`);
+  }
+  if ((flags.proxyUsername === undefined) !== (flags.proxyPassword === undefined)) {
+    throw new UsageError('--proxy-username and --proxy-password go together');
+  }
+  if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
+  const noColor = flags.color === false || (process.env.NO_COLOR ?? '') !== '';
+
+  const settings = new ConsoleSettings(flags.configDir === undefined ? {} : {configDir: flags.configDir});
+  const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate})});
+
+  if (cli.input.length > 0) {
+    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+    for (const url of cli.input) {
+      const target: ServerTarget = {name: settings.suggestName(url), url};
+      if (auth) target.auth = auth;
+      if (flags.proxyUrl) target.proxy = {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword};
+      if (!flags.sslValidate) target.sslValidate = false;
+      session.addServer(target, 'argument');
+    }
+  } else if (settings.listServers().length > 0) {
+    for (const saved of settings.listServers()) session.addServer(await targetFromSaved(saved), 'saved');
+  } else {
+    const embedded = await startEmbeddedServer();
+    session.addServer({name: 'embedded', url: embedded.url}, 'embedded');
+    session.onClose(() => embedded.close());
+  }
+
+  // Loaded only now: Ink reads the environment (CI, TERM) when it is imported.
+  const {runTui, LEAVE_ALTERNATE_SCREEN} = await import('../console/tui/run-tui.js');
+  const running = runTui({session, settings, theme: {color: !noColor, ascii: flags.ascii}});
+  let left = false;
+  process.on('exit', () => {
+    if (!left && process.stdout.isTTY) process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+  });
+  // A signal quits like q; a second one while quitting exits at once.
+  let signalled = false;
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+    process.on(signal, () => {
+      if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
+      signalled = true;
+      running.quit();
+    });
+  }
+  await running.done;
+  left = true;
+  exitWhenFlushed(EXIT_OK);
+}
+
+main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

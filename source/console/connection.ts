@@ -196,7 +196,15 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   private streamState(state: StreamState, detail?: string): void {
-    if (state === 'reconnecting' || state === 'closed') this.failed(detail ?? 'The event stream was lost');
+    if (this.stopped) return;
+    if (state === 'reconnecting') this.failed(detail ?? 'The event stream was lost');
+    if (state === 'closed') {
+      // The stream gave up (the server no longer has one, e.g. it came back without its
+      // extensions): find out again what this server is.
+      this.failed(detail ?? 'The event stream was closed');
+      this.subscription = undefined;
+      this.later(this.nextRetryDelay(), () => void this.discover());
+    }
   }
 
   private apply(event: ServerEvent): void {

@@ -1,0 +1,124 @@
+/**
+ * netunnel-tui in a real pseudo-terminal (node-pty), its output rendered by a headless xterm,
+ * so that a test reads the screen a user would see. CI=false for the child: with CI set, Ink
+ * writes only the last frame and ignores resizes.
+ */
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {fileURLToPath} from 'node:url';
+import * as pty from 'node-pty';
+import xterm from '@xterm/headless';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+export interface ConsoleInPty {
+  /** The screen's lines, right-trimmed. */
+  lines(): string[];
+  screen(): string;
+  /** Every byte the console wrote so far. */
+  output(): string;
+  /** Bytes written so far (counted as they arrive). */
+  bytesWritten(): number;
+  write(keys: string): void;
+  resize(columns: number, rows: number): void;
+  /** Resolves with the screen once `test` holds, polling; fails after timeoutMs with the screen in the message. */
+  waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
+  /** Resolves with the exit code. */
+  exited: Promise<number>;
+  pid: number;
+  /** The temporary --config-dir (removed by close). */
+  configDir: string;
+  /** Kills the console if still running, and removes its config dir. */
+  close(): Promise<void>;
+}
+
+export interface StartOptions {
+  columns?: number;
+  rows?: number;
+  env?: Record<string, string>;
+  /** An existing settings dir instead of a fresh temporary one. */
+  configDir?: string;
+}
+
+export function startConsoleInPty(args: string[], options: StartOptions = {}): ConsoleInPty {
+  const columns = options.columns ?? 100;
+  const rows = options.rows ?? 30;
+  const configDir = options.configDir ?? mkdtempSync(join(tmpdir(), 'netunnel-tui-test-'));
+  const ownsConfigDir = options.configDir === undefined;
+  const terminal = new xterm.Terminal({cols: columns, rows, allowProposedApi: true, scrollback: 0});
+  const env: Record<string, string> = {};
+  for (const [key, value] of Object.entries(process.env)) if (value !== undefined) env[key] = value;
+  delete env.NO_COLOR;
+  delete env.FORCE_COLOR;
+  Object.assign(env, {CI: 'false', TERM: 'xterm-256color', ...options.env});
+  const child = pty.spawn(process.execPath, ['--import', 'tsx', 'source/cli/netunnel-tui.ts', '--config-dir', configDir, ...args], {
+    name: 'xterm-256color',
+    cols: columns,
+    rows,
+    cwd: ROOT,
+    env,
+  });
+  let raw = '';
+  let bytes = 0;
+  let pending = 0;
+  child.onData((data) => {
+    raw += data;
+    bytes += Buffer.byteLength(data);
+    pending += 1;
+    terminal.write(data, () => {
+      pending -= 1;
+    });
+  });
+  const exited = new Promise<number>((resolve) => child.onExit(({exitCode}) => resolve(exitCode)));
+  let running = true;
+  void exited.then(() => {
+    running = false;
+  });
+  const lines = () => {
+    const buffer = terminal.buffer.active;
+    const result: string[] = [];
+    for (let y = 0; y < terminal.rows; y += 1) result.push(buffer.getLine(y)?.translateToString(true) ?? '');
+    return result;
+  };
+  const screen = () => lines().join('\n');
+  return {
+    lines,
+    screen,
+    output: () => raw,
+    bytesWritten: () => bytes,
+    write: (keys) => child.write(keys),
+    resize(newColumns, newRows) {
+      terminal.resize(newColumns, newRows);
+      child.resize(newColumns, newRows);
+    },
+    async waitFor(test, timeoutMs = 15_000) {
+      const check = typeof test === 'function' ? test : (text: string) => test.test(text);
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        if (pending === 0) {
+          const text = screen();
+          if (check(text)) return text;
+        }
+        if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms waiting for ${String(test)}; the screen:\n${screen()}`);
+        if (!running && pending === 0 && Date.now() > deadline - timeoutMs + 200) {
+          const text = screen();
+          if (check(text)) return text;
+          throw new Error(`The console exited while waiting for ${String(test)}; the screen:\n${text}\nits output:\n${raw.slice(-2000)}`);
+        }
+        await new Promise((resolve) => setTimeout(resolve, 15));
+      }
+    },
+    exited,
+    pid: child.pid,
+    configDir,
+    async close() {
+      if (running) {
+        child.kill('SIGKILL');
+        await exited;
+      }
+      terminal.dispose();
+      if (ownsConfigDir) rmSync(configDir, {recursive: true, force: true});
+    },
+  };
+}
