@@ -63,7 +63,13 @@ export class ForwardClientTunnel extends ClientTunnel {
     const entrance = new Entrance(supply);
     await entrance.listen(local.address, local.port);
     const tunnel = new ForwardClientTunnel(id, entrance, supply, exit);
-    await supply.whenReady();
+    try {
+      await supply.whenReady();
+    } catch (error) {
+      // The exit side refuses websockets: nothing may stay listening behind the caller's back.
+      await tunnel.stopLocally(true);
+      throw error;
+    }
     return tunnel;
   }
 

@@ -12,6 +12,7 @@ import {paths} from '../protocol/routes.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {NotConnectedError, ServerRefusedError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
+import {ServerApi} from './server-api.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
 
 export interface NetunnelClientOptions extends TransportOptions {
@@ -49,6 +50,8 @@ function tunnelIdOf(data: FrameData): number {
 
 export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   readonly transport: ServerTransport;
+  /** The server's REST calls that need no channel: peers, static tunnels, proxy, factory reset. */
+  readonly api: ServerApi;
   private readonly logger: Logger;
   private control: RequestChannel | undefined;
   private channel: number | undefined;
@@ -61,6 +64,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   constructor(options: NetunnelClientOptions) {
     super();
     this.transport = new ServerTransport(options);
+    this.api = new ServerApi(this.transport);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -88,6 +92,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
 
   /** Creates the channel and opens its control websocket. */
   async connect(): Promise<void> {
+    if (this.closing) throw new NotConnectedError('The client is closed');
     if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
     const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION})) as {
       channel_id?: unknown;
@@ -97,6 +102,11 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.channel = answer.channel_id;
     this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
+    if (this.closing) {
+      // close() was called while connecting: the channel must not outlive it.
+      websocket.close(1000);
+      throw new NotConnectedError('The client was closed while connecting');
+    }
     this.control = new RequestChannel(websocket, (name, data) => this.handleServerMessage(name, data));
     this.control.on('warning', (warning) => this.logger.warn(warning));
     this.control.once('close', () => void this.onChannelClosed());
@@ -105,7 +115,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
 
   /** `GET /version` of the server. */
   getServerVersion(): Promise<string> {
-    return this.transport.requestText(paths.version());
+    return this.api.getServerVersion();
   }
 
   /** A tunnel from a local entrance to an exit reached by the server. */

@@ -7,8 +7,8 @@ import type {RouteTable} from './route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
 
 export interface ChannelRoutesSettings {
-  allowedTunnelDestinations(): Record<string, string>;
-  allowedTunnelEntrances(): string[];
+  allowedTunnelDestinations(): Readonly<Record<string, string>>;
+  allowedTunnelEntrances(): readonly string[];
 }
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
