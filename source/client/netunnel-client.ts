@@ -179,19 +179,23 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     await Promise.all([tunnel.stopLocally(force), this.deleteOnServer(tunnelId, force)]);
   }
 
-  /** Closes every tunnel and the channel; the server then stops its halves. */
-  async close(): Promise<void> {
+  /**
+   * Closes every tunnel and the channel; the server then stops its halves. `timeoutMs` bounds
+   * the wait for the server's side of the websocket closing handshake (a server that stopped
+   * answering would otherwise hold it for ws's 30 s); the websocket is cut after it.
+   */
+  async close(options: {timeoutMs?: number} = {}): Promise<void> {
     this.closing = true;
     const tunnels = [...this.openTunnels.values()];
     this.openTunnels.clear();
     await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
-    if (this.control) {
-      const control = this.control;
-      if (control.isOpen) {
-        const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
-        control.close();
-        await closed;
-      }
+    const control = this.control;
+    if (control && !control.isClosed) {
+      const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
+      control.close();
+      const cut = options.timeoutMs === undefined ? undefined : setTimeout(() => control.websocket.terminate(), options.timeoutMs);
+      await closed;
+      clearTimeout(cut);
     }
     this.transport.close();
   }

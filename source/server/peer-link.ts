@@ -60,6 +60,6 @@ export async function checkPeerConnectivity(name: string, link: PeerLink, timing
     if (isAuthRefusal(error)) throw new HttpError(403, `Failed to authenticate with peer \`${name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
     throw badGateway(`Failed to connect with peer \`${name}\``, data);
   } finally {
-    await client.close();
+    await client.close({timeoutMs: 1_000});
   }
 }

@@ -361,10 +361,11 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   private creationRefusal(peer: LivePeer, stage: string, error: unknown): Error {
     const data = {reason: messageOf(error)};
     if (stage === 'settings') return error instanceof HttpError ? error : new HttpError(500, messageOf(error));
-    if (isAuthRefusal(error)) return new HttpError(403, `Failed to authenticate with peer \`${peer.name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
+    // The peer answered the tunnel request itself: it will not reach that exit (e.g. not an allowed destination).
     if (stage === 'tunnel' && error instanceof ServerRefusedError) {
       return badRequest(`Peer \`${peer.name}\` refused the static tunnel: ${messageOf(error)}`);
     }
+    if (isAuthRefusal(error)) return new HttpError(403, `Failed to authenticate with peer \`${peer.name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
     return badGateway(`Failed to connect with peer \`${peer.name}\``, data);
   }
 }

@@ -61,6 +61,9 @@ export interface StaticTunnelEvents {
   status: [StaticTunnelState];
 }
 
+/** How long a closing channel to the peer may wait for the peer's goodbye (ms). */
+const CLOSE_TIMEOUT_MS = 1_000;
+
 /** Thrown inside an attempt once stop() or restart() asked it to give up. */
 class Interrupted extends Error {}
 
@@ -125,6 +128,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
   restart(): void {
     if (!this.running) return;
     this.restartRequested = true;
+    this.setState('connecting', this.current.lastError);
     this.interrupt();
   }
 
@@ -138,7 +142,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
   private interrupt(): void {
     this.wake?.();
     // An attempt under way fails fast once its client is closed.
-    void this.client?.close();
+    void this.client?.close({timeoutMs: CLOSE_TIMEOUT_MS});
   }
 
   private setState(status: StaticTunnelStatus, lastError: string | null): void {
@@ -195,7 +199,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
         }
       } finally {
         this.client = undefined;
-        await client?.close().catch(() => undefined);
+        await client?.close({timeoutMs: CLOSE_TIMEOUT_MS}).catch(() => undefined);
       }
       if (!this.running) break;
       if (this.restartRequested) {
@@ -241,7 +245,8 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
       const timer = setInterval(() => void check(), this.timing.healthCheckIntervalMs);
       timer.unref();
       client.on('disconnected', onDisconnected);
-      void tunnel.closed.then(() => finish('The peer closed the tunnel'));
+      // A lost channel stops its tunnels before it says so: the tunnel closing is then not the peer's doing.
+      void tunnel.closed.then(() => finish(client.connected ? 'The peer closed the tunnel' : `The connection to ${client.serverUrl} was lost`));
       this.wake = () => finish(undefined);
     });
   }
