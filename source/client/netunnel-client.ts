@@ -103,8 +103,9 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
     if (this.closing) {
-      // close() was called while connecting: the channel must not outlive it.
-      websocket.close(1000);
+      // close() was called while connecting: the channel must not outlive it. (The websocket is
+      // paused, so a closing handshake could not complete: cut it.)
+      websocket.terminate();
       throw new NotConnectedError('The client was closed while connecting');
     }
     this.control = new RequestChannel(websocket, (name, data) => this.handleServerMessage(name, data));
