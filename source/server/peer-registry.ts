@@ -330,7 +330,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     try {
       return await peer.auth;
     } catch (error) {
-      throw new Error(`The auth plugin refused the auth_data of peer \`${peer.name}\`: ${messageOf(error)}`);
+      throw conflict(`The auth plugin refused the stored auth_data of peer \`${peer.name}\`: ${messageOf(error)}`);
     }
   }
 

@@ -142,7 +142,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
   private interrupt(): void {
     this.wake?.();
     // An attempt under way fails fast once its client is closed.
-    void this.client?.close({timeoutMs: CLOSE_TIMEOUT_MS});
+    void this.client?.close({timeoutMs: CLOSE_TIMEOUT_MS}).catch(() => undefined);
   }
 
   private setState(status: StaticTunnelStatus, lastError: string | null): void {

@@ -83,6 +83,8 @@ test('a static tunnel carries data, survives its peer stopping, and comes back w
   const tunnel = a.server.peers.staticTunnel(peer.id, created.id);
   const seen: StaticTunnelStatus[] = [];
   tunnel.on('status', (state) => seen.push(state.status));
+  const announced: Array<[number, number, string | undefined]> = [];
+  a.server.peers.on('staticTunnelStatus', (peerId, info) => announced.push([peerId, info.id, info.status]));
 
   // The peer goes away: the tunnel notices at once, closes its entrance and keeps trying.
   await b.server.close();
@@ -102,6 +104,7 @@ test('a static tunnel carries data, survives its peer stopping, and comes back w
   await waitForStatus(tunnel, 'online');
   assert.deepEqual(seen.slice(0, 1), ['connecting']);
   assert.equal(seen.at(-1), 'online');
+  assert.deepEqual(announced, seen.map((status) => [peer.id, created.id, status]), 'the registry repeats every change');
   await assertCarries(created.tunnel_local_port);
   const again = await a.api.getStaticTunnel(peer.id, created.id);
   assert.equal(again.status, 'online');
