@@ -126,7 +126,11 @@ export class NetunnelServer {
     return this.options.configPath === undefined;
   }
 
-  /** True when start() generated the secret key (the CLI logs `Generating default secret-key`; so does the logger). */
+  /**
+   * True when the secret key in use was generated (at start() or by a factory reset). The server
+   * itself logs `Generating default secret-key` (info) when it happens, and `Starting server on
+   * HOST:PORT` once listening, so the CLI need not.
+   */
   get secretKeyGenerated(): boolean {
     return this.state.secretKeyGenerated;
   }

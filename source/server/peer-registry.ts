@@ -95,7 +95,8 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   loadFromConfig(): void {
     for (const config of this.options.store.get().peers) {
       this.options.logger.info(`Setup peer \`${config.name}\``);
-      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, structuredClone(config.auth_data) as Record<string, unknown>, this.clientAuth(config.auth_data as Record<string, unknown>));
+      const authData = structuredClone(config.auth_data) as Record<string, unknown>;
+      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, authData, this.clientAuth(authData));
       this.peers.set(peer.id, peer);
       for (const settings of config.static_tunnels) {
         const tunnel = this.newStaticTunnel(peer, {...settings});

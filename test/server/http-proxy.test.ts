@@ -86,6 +86,11 @@ test('set, verify and clear the global proxy; credentials are stored encrypted a
   // Without credentials: stored as nulls, shown as they are.
   const open = await proxy();
   assert.deepEqual(await a.api.setHttpProxy({proxyUrl: open.url, testUrl: `${site}/ok`}), {proxy_url: open.url, username: null, password: null});
+  // What 1.0.12's client sends: every key, nulls included (test_url null: the config's http_proxy_test_url).
+  assert.deepEqual(
+    await call(a.url, 'POST', '/config/http-proxy', {proxy_url: open.url, username: null, password: null, test_url: null, check_proxy: false}),
+    {status: 200, body: {proxy_url: open.url, username: null, password: null}},
+  );
 
   assert.deepEqual(await call(a.url, 'POST', '/config/http-proxy', {proxy_url: null}), {status: 200, body: {}});
   assert.deepEqual(await a.api.clearHttpProxy(), {});
