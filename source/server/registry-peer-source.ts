@@ -24,7 +24,11 @@ export class RegistryPeerSource extends EventEmitter<PeerSourceEvents> implement
     registry.on('peerCreated', (peer) => this.emit('peer.added', peer));
     registry.on('peerUpdated', (peer) => this.emit('peer.changed', peer));
     registry.on('peerDeleted', (peerId) => this.emit('peer.removed', peerId));
-    registry.on('staticTunnelCreated', (peerId) => changed(peerId));
+    registry.on('staticTunnelCreated', (peerId, staticTunnel) => {
+      changed(peerId);
+      // Its status so far was private to its creation: the stream learns it now.
+      this.emit('static_tunnel.status', peerId, staticTunnel);
+    });
     registry.on('staticTunnelDeleted', (peerId) => changed(peerId));
     registry.on('staticTunnelStatus', (peerId, staticTunnel) => this.emit('static_tunnel.status', peerId, staticTunnel));
   }
