@@ -64,21 +64,28 @@ async function main(argv: string[]): Promise<void> {
   const authData = parseAuthData(flags.authData);
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
 
-  const server = new NetunnelServer({host: flags.hostname, port, auth, logger, extensions: flags.extensions});
-  if (flags.configPath === undefined) {
+  const server = new NetunnelServer({
+    host: flags.hostname,
+    port,
+    auth,
+    logger,
+    extensions: flags.extensions,
+    configPath: flags.configPath,
+    secretKey: flags.secretKey,
+    env: process.env,
+  });
+  if (server.stateless) {
     process.stdout.write('The server is running in stateless mode. Use --config-path to generate a config file\n');
   }
-  let address;
+  // The server logs `Generating default secret-key` and `Starting server on HOST:PORT` itself.
   try {
-    address = await server.start();
+    await server.start();
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CommandError(`Cannot listen on ${flags.hostname}:${port}: the address is already in use`);
     if (code === 'EACCES') throw new CommandError(`Cannot listen on ${flags.hostname}:${port}: permission denied`);
     throw error;
   }
-  // Logged once bound, so that with --port 0 it names the port actually chosen.
-  logger.info(`Starting server on ${address.address}:${address.port}`);
   onShutdownSignal(async () => {
     logger.info('Stopping server');
     await server.close();
