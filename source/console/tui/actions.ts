@@ -71,7 +71,11 @@ export function tearDownConfirm(server: ServerHandle, tunnel: TunnelRow): Confir
     title: `Tear down tunnel ${tunnel.channelId}/${tunnel.id}?`,
     lines: [
       `${tunnel.direction} ${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}, ${tunnel.active} connection(s) open`,
-      tunnel.own ? "It is this console's own: its entrance closes now." : 'The server stops its half and tells the client that opened it.',
+      tunnel.own
+        ? "It is this console's own: its entrance closes now."
+        : tunnel.direction === 'reverse'
+          ? 'The server closes its entrance (the client that opened it is not told).'
+          : 'The server stops its half: connections through it fail (its client is not told).',
       'Open connections are cut.',
     ],
     async run() {

@@ -1,0 +1,254 @@
+/** The console's command layer against real servers: ours, and ours without extensions (1.0.12-like). */
+import {after, before, describe, it} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync, statSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import * as commands from '../../source/console/commands.js';
+import {connectApi} from '../../source/console/connect-api.js';
+import {InvalidInputError, NotFoundError, UnsupportedByServerError, AlreadyExistsError} from '../../source/console/errors.js';
+import {ServerHandle} from '../../source/console/server-handle.js';
+import {ConsoleSettings} from '../../source/console/settings.js';
+import {ServerRefusedError} from '../../source/client/client-errors.js';
+import type {NetunnelServer} from '../../source/server/netunnel-server.js';
+import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
+import {exchange, isPortClosed, randomPayload, startEchoServer, type TcpService} from '../helpers/tcp.js';
+import {FakeConsoleApi} from '../helpers/fake-console-api.js';
+
+function handleFor(url: string): ServerHandle {
+  return new ServerHandle({name: 'test', url}, {api: connectApi({serverUrl: url})});
+}
+
+describe('console commands against our server', () => {
+  let server: NetunnelServer;
+  let url: string;
+  let echo: TcpService;
+
+  before(async () => {
+    ({server, url} = await startServer());
+    echo = await startEchoServer();
+  });
+  after(async () => {
+    await server.close();
+    await echo.close();
+  });
+
+  it('opens a forward tunnel, carries bytes exactly, and closes it', async () => {
+    const handle = handleFor(url);
+    try {
+      const opened = await commands.openForwardTunnel(handle, {exitPort: echo.port});
+      assert.equal(opened.direction, 'forward');
+      assert.equal(opened.entrance.address, '127.0.0.1');
+      assert.deepEqual(opened.exit, {address: '127.0.0.1', port: echo.port});
+      assert.equal(handle.ownChannelId, opened.channelId);
+      const payload = randomPayload(100_000);
+      assert.deepEqual(await exchange(opened.entrance.port, payload), payload);
+      const listed = await commands.listTunnels(handle);
+      const mine = listed.find((tunnel) => tunnel.channel_id === opened.channelId && tunnel.id === opened.tunnelId);
+      assert.ok(mine);
+      assert.equal(mine.bytes.sent, 100_000);
+      assert.deepEqual(await commands.closeTunnel(handle, {channelId: opened.channelId, tunnelId: opened.tunnelId}), {own: true});
+      assert.equal(await isPortClosed(opened.entrance.port), true);
+      assert.equal(handle.ownTunnels.length, 0);
+      assert.deepEqual(
+        (await commands.listTunnels(handle)).filter((tunnel) => tunnel.channel_id === opened.channelId),
+        [],
+      );
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it('opens a reverse tunnel whose entrance is on the server', async () => {
+    const handle = handleFor(url);
+    try {
+      const opened = await commands.openReverseTunnel(handle, {exitPort: echo.port});
+      assert.equal(opened.direction, 'reverse');
+      assert.ok(opened.entrance.port > 0);
+      const payload = randomPayload(5000);
+      assert.deepEqual(await exchange(opened.entrance.port, payload), payload);
+      await commands.closeTunnel(handle, {channelId: opened.channelId, tunnelId: opened.tunnelId});
+      await eventually(() => isPortClosed(opened.entrance.port), 5000, 'the reverse entrance to close');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("tears down another client's tunnel and disconnects another client's channel", async () => {
+    const handle = handleFor(url);
+    const other = await connectClient(url);
+    try {
+      // The 1.0.12 DELETE stops the server's half: a reverse tunnel's entrance (on the server) closes.
+      const reverse = await other.openTunnelToClient({exitPort: echo.port});
+      assert.deepEqual(await commands.closeTunnel(handle, {channelId: other.channelId, tunnelId: reverse.id}), {own: false});
+      assert.equal(await isPortClosed(reverse.entrance.port), true);
+      // A forward one is gone from the server: nothing it carries reaches the exit any more.
+      const forward = await other.openTunnelToServer({exitPort: echo.port});
+      await commands.closeTunnel(handle, {channelId: other.channelId, tunnelId: forward.id});
+      assert.equal((await commands.listTunnels(handle)).some((tunnel) => tunnel.channel_id === other.channelId && tunnel.id === forward.id), false);
+      assert.deepEqual(await exchange(forward.entrance.port, Buffer.from('hello')), Buffer.alloc(0));
+
+      const second = await other.openTunnelToServer({exitPort: echo.port});
+      const lost = new Promise<string>((resolve) => other.once('disconnected', resolve));
+      await commands.disconnectChannel(handle, other.channelId);
+      assert.equal(await lost, `The connection to ${url} was lost`);
+      await second.closed;
+      assert.equal(await isPortClosed(second.entrance.port), true);
+    } finally {
+      await other.close();
+      await handle.close();
+    }
+  });
+
+  it('closing the handle closes its own tunnels on the server too', async () => {
+    const handle = handleFor(url);
+    const opened = await commands.openForwardTunnel(handle, {exitPort: echo.port});
+    await handle.close();
+    assert.equal(await isPortClosed(opened.entrance.port), true);
+    await eventually(() => server.channels.all().every((channel) => channel.id !== opened.channelId || channel.tunnels.size === 0), 5000, 'the server to drop the tunnel');
+  });
+
+  it('checks its input before calling the server', async () => {
+    const handle = handleFor(url);
+    try {
+      await assert.rejects(commands.openForwardTunnel(handle, {exitPort: 0}), (error: unknown) => {
+        assert.ok(error instanceof InvalidInputError);
+        assert.equal(error.code, 'NETUNNEL_ERR_INVALID_INPUT');
+        assert.equal(error.field, 'exit port');
+        assert.equal(error.message, 'exit port must be a number from 1 to 65535');
+        return true;
+      });
+      await assert.rejects(commands.openReverseTunnel(handle, {exitPort: 22, entranceAddress: 'localhost'}), {
+        message: 'entrance address must be an IPv4 address, like 127.0.0.1',
+      });
+      await assert.rejects(commands.addPeer(handle, {name: ' ', url: 'http://x:1'}), {message: 'name required'});
+      await assert.rejects(commands.addPeer(handle, {name: 'a', url: 'ftp://x'}), {message: 'url must start with http:// or https://'});
+      await assert.rejects(commands.addPeer(handle, {name: 'a', url: 'http://x:1', authData: '[1]'}), {message: 'auth data must be a JSON object'});
+      await assert.rejects(commands.closeTunnel(handle, {channelId: 0, tunnelId: 1}), {message: 'channel id must be a positive integer'});
+      assert.equal(handle.ownChannelId, undefined, 'no channel was opened for refused input');
+    } finally {
+      await handle.close();
+    }
+  });
+
+  it("passes the server's refusal on verbatim", async () => {
+    const strict = await startServer({allowedTunnelDestinations: {'127.0.0.1': '22'}});
+    const handle = handleFor(strict.url);
+    try {
+      await assert.rejects(commands.openForwardTunnel(handle, {exitPort: echo.port}), (error: unknown) => {
+        assert.ok(error instanceof ServerRefusedError);
+        assert.equal(error.message, `Port 127.0.0.1:${echo.port} is not allowed as a tunnel destination`);
+        return true;
+      });
+    } finally {
+      await handle.close();
+      await strict.server.close();
+    }
+  });
+
+  it('reports the status of the server', async () => {
+    const handle = handleFor(url);
+    try {
+      const status = await commands.getStatus(handle);
+      assert.equal(status.url, url);
+      assert.equal(status.info?.implementation, 'netunnel-ts');
+      assert.ok(status.roundTripMs >= 0);
+      assert.equal(typeof status.version, 'string');
+    } finally {
+      await handle.close();
+    }
+  });
+});
+
+describe('console commands against a server without the management API', () => {
+  it('says what it cannot do, and still opens tunnels', async () => {
+    const {server, url} = await startServer({extensions: false});
+    const echo = await startEchoServer();
+    const handle = handleFor(url);
+    try {
+      assert.equal(await handle.serverInfo(), null);
+      const expected = `${url} cannot list channels: it has no management API (a NETunnel 1.0.12 server, or netunnel-server --no-extensions)`;
+      await assert.rejects(commands.listChannels(handle), (error: unknown) => error instanceof UnsupportedByServerError && error.message === expected);
+      await assert.rejects(commands.disconnectChannel(handle, 1), {code: 'NETUNNEL_ERR_UNSUPPORTED'});
+      await assert.rejects(commands.listTunnels(handle), {code: 'NETUNNEL_ERR_UNSUPPORTED'});
+      const opened = await commands.openForwardTunnel(handle, {exitPort: echo.port});
+      const payload = randomPayload(3000);
+      assert.deepEqual(await exchange(opened.entrance.port, payload), payload);
+      await commands.closeTunnel(handle, {channelId: opened.channelId, tunnelId: opened.tunnelId});
+      assert.equal(await isPortClosed(opened.entrance.port), true);
+    } finally {
+      await handle.close();
+      await server.close();
+      await echo.close();
+    }
+  });
+});
+
+describe('peer, static tunnel, proxy and reset commands', () => {
+  // The mapping onto the API; against a real server in the state tests once it has peers.
+  it('map their typed input onto the API', async () => {
+    const api = new FakeConsoleApi();
+    const handle = new ServerHandle({name: 'fake', url: api.serverUrl}, {api});
+    let changes = 0;
+    handle.on('changed', () => (changes += 1));
+    const peer = await commands.addPeer(handle, {name: ' alpha ', url: 'http://10.0.0.9:4040', authData: '{"secret": "s"}'});
+    assert.equal(peer.name, 'alpha');
+    await commands.renamePeer(handle, peer.id, 'beta');
+    await commands.editPeer(handle, peer.id, {url: 'https://10.0.0.8/netunnel'});
+    assert.equal((await commands.findPeer(handle, 'beta')).id, peer.id);
+    assert.equal((await commands.findPeer(handle, String(peer.id))).name, 'beta');
+    await assert.rejects(commands.findPeer(handle, 'gamma'), (error: unknown) => error instanceof NotFoundError && error.message === `No peer called "gamma" on ${api.serverUrl}`);
+    await commands.addStaticTunnel(handle, peer.id, {remotePort: 22, remoteAddress: '10.1.1.1', localAddress: ''});
+    await commands.removeStaticTunnel(handle, peer.id, 1);
+    await commands.setProxy(handle, {url: 'http://proxy:3128', username: 'u', password: 'p', check: false});
+    await commands.clearProxy(handle);
+    await commands.factoryReset(handle, {disconnectClients: true});
+    await commands.removePeer(handle, peer.id);
+    assert.deepEqual(api.calls, [
+      'registerPeer alpha http://10.0.0.9:4040 {"secret":"s"}',
+      'updatePeer 1 {"name":"beta"}',
+      'updatePeer 1 {"targetNetunnelUrl":"https://10.0.0.8/netunnel"}',
+      'listPeers',
+      'listPeers',
+      'listPeers',
+      'createStaticTunnel 1 {"remotePort":22,"remoteAddress":"10.1.1.1"}',
+      'deleteStaticTunnel 1/1',
+      'setHttpProxy {"proxyUrl":"http://proxy:3128","username":"u","password":"p","checkProxy":false}',
+      'clearHttpProxy',
+      'factoryReset {"disconnectClients":true}',
+      'deletePeer 1',
+    ]);
+    assert.equal(changes, 9);
+    await assert.rejects(commands.setProxy(handle, {url: 'http://proxy:3128', username: 'u'}), {message: 'username and password go together'});
+    await assert.rejects(commands.addStaticTunnel(handle, 1, {remotePort: 70000}), {message: 'remote port must be a number from 1 to 65535'});
+    api.refuseNext = 'Peer name already exists';
+    await assert.rejects(commands.addPeer(handle, {name: 'x', url: 'http://x:1'}), (error: unknown) => error instanceof ServerRefusedError && error.message === 'Peer name already exists');
+    await handle.close();
+  });
+});
+
+describe('saved servers', () => {
+  it('are added, listed, updated and removed in the settings file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netunnel-settings-'));
+    try {
+      const settings = new ConsoleSettings({configDir: dir});
+      assert.deepEqual(commands.listSavedServers(settings), []);
+      const first = commands.addSavedServer(settings, {url: 'http://10.0.0.1:4040'});
+      assert.deepEqual(first, {name: '10.0.0.1:4040', url: 'http://10.0.0.1:4040'});
+      const second = commands.addSavedServer(settings, {url: 'http://10.0.0.1:4040', sslValidate: false, proxy: {url: 'http://proxy:3128'}});
+      assert.equal(second.name, '10.0.0.1:4040-2');
+      assert.throws(() => commands.addSavedServer(settings, {name: '10.0.0.1:4040', url: 'http://a:1'}), (error: unknown) => error instanceof AlreadyExistsError && error.message === 'A saved server is already called "10.0.0.1:4040"');
+      assert.throws(() => commands.addSavedServer(settings, {name: 'x', url: 'nope'}), {message: 'url must be a URL, like http://host:4040'});
+      commands.updateSavedServer(settings, '10.0.0.1:4040-2', {name: 'prod', url: 'https://prod.example.com/netunnel', authPlugin: './p.js#Auth', authData: {secret: 's'}});
+      // Read back by a new instance: it is in the file.
+      const again = new ConsoleSettings({configDir: dir});
+      assert.deepEqual(commands.listSavedServers(again), [first, {name: 'prod', url: 'https://prod.example.com/netunnel', authPlugin: './p.js#Auth', authData: {secret: 's'}}]);
+      assert.equal(statSync(again.path).mode & 0o777, 0o600);
+      assert.deepEqual(commands.removeSavedServer(again, '10.0.0.1:4040'), first);
+      assert.throws(() => commands.removeSavedServer(again, 'nope'), {message: 'No saved server is called "nope"', code: 'NETUNNEL_ERR_NOT_FOUND'});
+      assert.deepEqual(commands.listSavedServers(again).map((server) => server.name), ['prod']);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+});
