@@ -43,6 +43,11 @@ const HELP = `
 `;
 
 async function main(argv: string[]): Promise<void> {
+  if (argv.includes('--no-tui')) {
+    // Scripted mode: source/console/scripted (its own help, parsing and exit codes).
+    const {runScriptedCli} = await import('./netunnel-tui-scripted.js');
+    return runScriptedCli(argv.filter((arg) => arg !== '--no-tui'));
+  }
   const cli = parseCommandLine(
     HELP,
     {

@@ -9,6 +9,7 @@
 import type {ClientTunnel} from '../client/client-tunnel.js';
 import type {SocketAddress} from '../engine/entrance.js';
 import type {ChannelDetails, ChannelInfo, HttpProxyRecord, PeerRecord, ServerInfo, StaticTunnelRecord, TunnelInfo} from './api.js';
+import type {EventSubscription, ServerEvent, StreamState} from './api.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from './errors.js';
 import type {ServerHandle} from './server-handle.js';
 import type {ConsoleSettings, SavedServer} from './settings.js';
@@ -283,6 +284,21 @@ export async function clearProxy(server: ServerHandle): Promise<HttpProxyRecord>
 export async function factoryReset(server: ServerHandle, options: {disconnectClients?: boolean} = {}): Promise<void> {
   await server.api.factoryReset({disconnectClients: options.disconnectClients ?? false});
   server.changed();
+}
+
+// ---------------------------------------------------------------- the event stream
+
+/**
+ * Follows a server's `/events` (ours only): a snapshot first (again after each reconnection),
+ * then every change. Refuses at once, with UnsupportedByServerError, on a server without it.
+ */
+export async function watchEvents(
+  server: ServerHandle,
+  onEvent: (event: ServerEvent) => void,
+  onState?: (state: StreamState, detail?: string) => void,
+): Promise<EventSubscription> {
+  await requireManagement(server, 'stream events');
+  return server.api.subscribe(onEvent, onState);
 }
 
 // ---------------------------------------------------------------- saved servers
