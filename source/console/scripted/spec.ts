@@ -150,8 +150,9 @@ export const COMMANDS: CommandSpec[] = [
     minArgs: 2,
     maxArgs: 2,
     kind: 'one',
-    summary: 'Tears a tunnel down (the server tells its client)',
-    details: "Deletes tunnel TUNNEL of channel CHANNEL on the server (the 1.0.12 route): the server stops its half and tells the client to stop the other. Open connections are cut unless --graceful.",
+    summary: "Tears a tunnel down on the server",
+    details:
+      "Deletes tunnel TUNNEL of channel CHANNEL on the server (the 1.0.12 route): the server stops its half. A reverse tunnel's entrance (on the server) closes; through a forward tunnel nothing passes any more. The client that opened it is not told (1.0.12 has no way to). Open connections are cut unless --graceful.",
     options: [{name: 'graceful', type: 'boolean', help: 'Let open connections finish'}],
   },
   {
