@@ -59,22 +59,37 @@ export function createCliLogger(debug: boolean): Logger {
   };
 }
 
+/** How long after the first signal the same signal is taken for an echo, not the user's second one. */
+const SIGNAL_ECHO_MS = 500;
+
 /**
- * Runs `shutdown` on the first SIGINT/SIGTERM and exits with its code; a second signal while
- * shutting down exits at once (130), so a stuck close never traps the user.
+ * Calls `first` on the first SIGINT/SIGTERM; a later one exits at once (130 / 143), so a stuck
+ * shutdown never traps the user. The same signal again within SIGNAL_ECHO_MS is ignored:
+ * `conf` (through atomically's when-exit) re-raises every signal it sees, once, after its own
+ * clean-up, which would otherwise turn one Ctrl-C into an immediate exit.
  */
-export function onShutdownSignal(shutdown: () => Promise<number>): void {
-  let shuttingDown = false;
+export function onInterruptSignals(first: (signal: NodeJS.Signals) => void): void {
+  let firstSignal: {signal: NodeJS.Signals; at: number} | undefined;
   const handler = (signal: NodeJS.Signals) => {
-    if (shuttingDown) process.exit(signal === 'SIGINT' ? 130 : 143);
-    shuttingDown = true;
+    if (firstSignal) {
+      if (signal === firstSignal.signal && Date.now() - firstSignal.at < SIGNAL_ECHO_MS) return;
+      process.exit(signal === 'SIGINT' ? 130 : 143);
+    }
+    firstSignal = {signal, at: Date.now()};
+    first(signal);
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** Runs `shutdown` on the first SIGINT/SIGTERM and exits with its code (see onInterruptSignals). */
+export function onShutdownSignal(shutdown: () => Promise<number>): void {
+  onInterruptSignals(() => {
     shutdown().then(
       (code) => process.exit(code),
       () => process.exit(EXIT_FAILURE),
     );
-  };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  });
 }
 
 /** A TCP port flag: an integer in [min, 65535]. */

@@ -5,18 +5,11 @@
  * second one exits at once.
  */
 import {runScripted} from '../console/scripted/run.js';
-import {createCliLogger, exitWhenFlushed} from './cli-support.js';
+import {createCliLogger, exitWhenFlushed, onInterruptSignals} from './cli-support.js';
 
 export async function runScriptedCli(argv: string[]): Promise<void> {
   const controller = new AbortController();
-  let signalled = false;
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-    process.on(signal, () => {
-      if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
-      signalled = true;
-      controller.abort();
-    });
-  }
+  onInterruptSignals(() => controller.abort());
   // A reader that went away (`... watch | head -1`) ends the command quietly.
   process.stdout.on('error', (error: NodeJS.ErrnoException) => {
     if (error.code === 'EPIPE') process.exit(0);
