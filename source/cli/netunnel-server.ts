@@ -78,19 +78,22 @@ async function main(argv: string[]): Promise<void> {
     process.stdout.write('The server is running in stateless mode. Use --config-path to generate a config file\n');
   }
   // The server logs `Generating default secret-key` and `Starting server on HOST:PORT` itself.
+  const starting = server.start();
+  // Watched from the start: a SIGTERM right after `Starting server on ...` still stops it cleanly.
+  onShutdownSignal(async () => {
+    await starting.catch(() => {});
+    logger.info('Stopping server');
+    await server.close();
+    return EXIT_OK;
+  });
   try {
-    await server.start();
+    await starting;
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'EADDRINUSE') throw new CommandError(`Cannot listen on ${flags.hostname}:${port}: the address is already in use`);
     if (code === 'EACCES') throw new CommandError(`Cannot listen on ${flags.hostname}:${port}: permission denied`);
     throw error;
   }
-  onShutdownSignal(async () => {
-    logger.info('Stopping server');
-    await server.close();
-    return EXIT_OK;
-  });
 }
 
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));
