@@ -9,6 +9,7 @@
  * marked stale. A version probe every few seconds gives the round-trip time.
  */
 import {EventEmitter} from 'node:events';
+import {ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent, TunnelInfo} from '../protocol/management.js';
 import type {EventSubscription, StreamState} from './api.js';
@@ -309,11 +310,17 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       const peers = await this.handle.api.listPeers();
       if (this.stopped) return;
       this.connected();
-      this.update({peers: sortById(peers)});
+      this.update({peers: sortById(peers), peersError: null});
     } catch (error) {
       if (this.stopped) return;
-      this.failed(error);
-      delay = this.nextRetryDelay();
+      if (error instanceof ServerRefusedError) {
+        // The server is there but will not list its peers (no such route, or refused).
+        this.connected();
+        this.update({peersError: messageOf(error)});
+      } else {
+        this.failed(error);
+        delay = this.nextRetryDelay();
+      }
     } finally {
       this.polling = false;
     }

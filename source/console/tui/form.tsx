@@ -6,6 +6,7 @@
 import {Box, Text} from 'ink';
 import {TextInput, PasswordInput} from '@inkjs/ui';
 import {useState} from 'react';
+import {ServerRefusedError} from '../../client/client-errors.js';
 import {messageOf} from '../../protocol/errors.js';
 import {fit, truncate} from '../format.js';
 import type {StatusMessage} from './chrome.js';
@@ -98,7 +99,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
       (message) => onDone(message),
       (error: unknown) => {
         setBusy(false);
-        setRefusal(messageOf(error));
+        setRefusal(error instanceof ServerRefusedError ? `The server refused: ${messageOf(error)}` : messageOf(error));
       },
     );
   };
@@ -173,7 +174,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     // The server's message, verbatim, on as many lines as it needs (and the form has).
     const room = Math.max(1, height - lines.length);
     const chunks: string[] = [];
-    const text = `Refused: ${refusal}`;
+    const text = refusal;
     for (let at = 0; at < text.length && chunks.length < room; at += width) chunks.push(text.slice(at, at + width));
     chunks.forEach((chunk, index) =>
       lines.push(

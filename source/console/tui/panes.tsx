@@ -227,7 +227,7 @@ export function PeersPane(props: PaneProps) {
       selectedKey={props.selectedKey}
       width={props.width}
       height={props.height}
-      empty={emptyText('No peer. p adds one (a remote NETunnel server).', props.filter)}
+      empty={emptyText(props.view.peersError ? `Cannot list peers: ${props.view.peersError}` : 'No peer. p adds one (a remote NETunnel server).', props.filter)}
       dim={props.view.stale}
     />
   );
