@@ -135,6 +135,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.lostAt = undefined;
     this.retryDelay = this.timing.retryMinMs;
     this.update({status: 'connected', detail: null, stale: false});
+    // A server first reached after the probe gave up would show no version until the next probe.
+    if (this.view()?.version === null && !this.probing) {
+      clearTimeout(this.probeTimer);
+      void this.probe();
+    }
   }
 
   private failed(error: unknown): void {
@@ -172,8 +177,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     }
   }
 
+  private probing = false;
+
   private async probe(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.probing) return;
+    this.probing = true;
     try {
       const started = performance.now();
       const version = await this.handle.api.getVersion();
@@ -181,6 +189,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt)}));
     } catch {
       // Reachability is judged by the stream or the polling; the probe only measures.
+    } finally {
+      this.probing = false;
     }
     if (this.stopped) return;
     this.probeTimer = setTimeout(() => void this.probe(), this.timing.probeMs);
