@@ -15,6 +15,8 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface ConsoleInPty {
   /** The screen's lines, right-trimmed. */
   lines(): string[];
+  /** Rows that continue the row above: a line that was too long for the terminal and wrapped. */
+  wrappedRows(): number[];
   screen(): string;
   /** Every byte the console wrote so far. */
   output(): string;
@@ -84,6 +86,12 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   const screen = () => lines().join('\n');
   return {
     lines,
+    wrappedRows() {
+      const buffer = terminal.buffer.active;
+      const rowsWrapped: number[] = [];
+      for (let y = 0; y < terminal.rows; y += 1) if (buffer.getLine(y)?.isWrapped) rowsWrapped.push(y);
+      return rowsWrapped;
+    },
     screen,
     output: () => raw,
     bytesWritten: () => bytes,

@@ -4,12 +4,12 @@
  * refuses, its message is shown verbatim under the fields and the form stays open.
  */
 import {Box, Text} from 'ink';
-import {TextInput, PasswordInput} from '@inkjs/ui';
 import {useState} from 'react';
 import {ServerRefusedError} from '../../client/client-errors.js';
 import {messageOf} from '../../protocol/errors.js';
 import {fit, truncate} from '../format.js';
 import type {StatusMessage} from './chrome.js';
+import {LineInput} from './line-input.js';
 import {tone, useTheme} from './theme.js';
 import {useKeys} from './use-keys.js';
 
@@ -147,13 +147,17 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
           ))}
         </Text>
       );
-    } else if (isFocused && field.kind === 'password') {
-      input = <PasswordInput key={field.name} placeholder={value === '' ? (field.placeholder ?? '') : '(set: type to replace)'} onChange={(text) => setValue(field.name, text)} />;
-    } else if (isFocused) {
-      input = <TextInput key={field.name} defaultValue={value} placeholder={field.placeholder ?? ''} onChange={(text) => setValue(field.name, text)} />;
     } else {
-      const shown = field.kind === 'password' ? '*'.repeat(Math.min(value.length, 12)) : value;
-      input = shown === '' ? <Text color={tone(theme, 'muted')}>{field.placeholder ?? ''}</Text> : <Text>{shown}</Text>;
+      input = (
+        <LineInput
+          key={field.name}
+          value={value}
+          onChange={(text) => setValue(field.name, text)}
+          focused={isFocused}
+          placeholder={field.placeholder ?? ''}
+          mask={field.kind === 'password'}
+        />
+      );
     }
     lines.push(
       <Text key={`field-${field.name}`} wrap="truncate-end">
