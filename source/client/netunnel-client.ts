@@ -13,6 +13,7 @@ import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
 import {NotConnectedError, ServerRefusedError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
+import {ServerApi} from './server-api.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
 
 export interface NetunnelClientOptions extends TransportOptions {
@@ -50,6 +51,8 @@ function tunnelIdOf(data: FrameData): number {
 
 export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   readonly transport: ServerTransport;
+  /** The server's REST calls that need no channel: peers, static tunnels, proxy, factory reset. */
+  readonly api: ServerApi;
   private readonly logger: Logger;
   private control: RequestChannel | undefined;
   private channel: number | undefined;
@@ -64,6 +67,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   constructor(options: NetunnelClientOptions) {
     super();
     this.transport = new ServerTransport(options);
+    this.api = new ServerApi(this.transport);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -100,6 +104,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
 
   /** Creates the channel and opens its control websocket. */
   async connect(): Promise<void> {
+    if (this.closing) throw new NotConnectedError('The client is closed');
     if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
     // `features` is our extension: 1.0.12 servers ignore it; ours answer with their own.
     const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION, features: [...FEATURES]})) as {
@@ -112,6 +117,12 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.channel = answer.channel_id;
     this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
+    if (this.closing) {
+      // close() was called while connecting: the channel must not outlive it. (The websocket is
+      // paused, so a closing handshake could not complete: cut it.)
+      websocket.terminate();
+      throw new NotConnectedError('The client was closed while connecting');
+    }
     this.control = new RequestChannel(websocket, (name, data) => this.handleServerMessage(name, data));
     this.control.on('warning', (warning) => this.logger.warn(warning));
     this.control.once('close', () => void this.onChannelClosed());
@@ -120,7 +131,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
 
   /** `GET /version` of the server. */
   getServerVersion(): Promise<string> {
-    return this.transport.requestText(paths.version());
+    return this.api.getServerVersion();
   }
 
   /** A tunnel from a local entrance to an exit reached by the server. */
@@ -187,19 +198,23 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     await Promise.all([tunnel.stopLocally(force), this.deleteOnServer(tunnelId, force)]);
   }
 
-  /** Closes every tunnel and the channel; the server then stops its halves. */
-  async close(): Promise<void> {
+  /**
+   * Closes every tunnel and the channel; the server then stops its halves. `timeoutMs` bounds
+   * the wait for the server's side of the websocket closing handshake (a server that stopped
+   * answering would otherwise hold it for ws's 30 s); the websocket is cut after it.
+   */
+  async close(options: {timeoutMs?: number} = {}): Promise<void> {
     this.closing = true;
     const tunnels = [...this.openTunnels.values()];
     this.openTunnels.clear();
     await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
-    if (this.control) {
-      const control = this.control;
-      if (control.isOpen) {
-        const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
-        control.close();
-        await closed;
-      }
+    const control = this.control;
+    if (control && !control.isClosed) {
+      const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
+      control.close();
+      const cut = options.timeoutMs === undefined ? undefined : setTimeout(() => control.websocket.terminate(), options.timeoutMs);
+      await closed;
+      clearTimeout(cut);
     }
     this.transport.close();
   }

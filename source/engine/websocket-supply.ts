@@ -127,6 +127,9 @@ export class WebsocketSupply {
 
   private deliver(websocket: WebSocket): void {
     if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
+      // A fresh websocket comes paused: it must read the other side's goodbye, or its closing
+      // handshake (and its socket) would hang on for ws's 30 s close timeout.
+      websocket.resume();
       websocket.close(1000);
       return;
     }

@@ -68,33 +68,9 @@ export interface TunnelInfo {
   created_at: string;
 }
 
-export type StaticTunnelStatus = 'online' | 'connecting' | 'offline';
-
-export interface StaticTunnelInfo {
-  id: number;
-  tunnel_local_address: string;
-  tunnel_local_port: number;
-  tunnel_remote_address: string;
-  tunnel_remote_port: number;
-  status: StaticTunnelStatus;
-  last_error: string | null;
-  /** Since when the status holds (ISO 8601). */
-  since: string;
-  connections: ConnectionCounters;
-  bytes: ByteCounters;
-}
-
-export interface PeerInfo {
-  id: number;
-  name: string;
-  target_netunnel_url: string;
-  auth_data: Record<string, unknown>;
-  static_tunnels: StaticTunnelInfo[];
-  /** online: every static tunnel online (or none); connecting: some are not yet; offline: stopped. */
-  status: StaticTunnelStatus;
-  last_error: string | null;
-  since: string;
-}
+/** Peers and static tunnels keep 1.0.12's shapes plus live fields: see server-objects.ts. */
+export type {PeerInfo, PeerStatus, StaticTunnelInfo, StaticTunnelStatus} from './server-objects.js';
+import type {PeerInfo, StaticTunnelInfo} from './server-objects.js';
 
 /** Counters of one tunnel that moved since the previous stats frame. */
 export interface TunnelStats {

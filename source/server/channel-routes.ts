@@ -10,8 +10,8 @@ import type {ChannelRegistry} from './channel-registry.js';
 export interface ChannelRoutesSettings {
   /** False: answer exactly like 1.0.12 (no `features`, no `entrance_port`). */
   extensions: boolean;
-  allowedTunnelDestinations(): Record<string, string>;
-  allowedTunnelEntrances(): string[];
+  allowedTunnelDestinations(): Readonly<Record<string, string>>;
+  allowedTunnelEntrances(): readonly string[];
 }
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {

@@ -139,7 +139,12 @@ export class EventHub {
     const staticTunnels: StaticTunnelStats[] = [];
     for (const peer of this.peers?.list() ?? []) {
       for (const staticTunnel of peer.static_tunnels) {
-        const stats = {peer_id: peer.id, id: staticTunnel.id, connections: staticTunnel.connections, bytes: staticTunnel.bytes};
+        const stats = {
+          peer_id: peer.id,
+          id: staticTunnel.id,
+          connections: staticTunnel.connections ?? {active: 0, total: 0},
+          bytes: staticTunnel.bytes ?? {sent: 0, received: 0},
+        };
         if (this.moved(`s/${peer.id}/${staticTunnel.id}`, stats, seen)) staticTunnels.push(stats);
       }
     }

@@ -82,15 +82,15 @@ export function renderMetrics(channels: ServerChannel[], peers: PeerInfo[]): str
     'netunnel_static_tunnel_connections_total',
     'counter',
     'Connections carried by a static tunnel.',
-    staticTunnels.map((entry) => [staticLabels(entry), entry.staticTunnel.connections.total]),
+    staticTunnels.map((entry) => [staticLabels(entry), entry.staticTunnel.connections?.total ?? 0]),
   );
   text.family(
     'netunnel_static_tunnel_bytes_total',
     'counter',
     'Bytes carried by a static tunnel, toward the peer (sent) or back (received).',
     staticTunnels.flatMap((entry): Array<[Labels, number]> => [
-      [{...staticLabels(entry), way: 'sent'}, entry.staticTunnel.bytes.sent],
-      [{...staticLabels(entry), way: 'received'}, entry.staticTunnel.bytes.received],
+      [{...staticLabels(entry), way: 'sent'}, entry.staticTunnel.bytes?.sent ?? 0],
+      [{...staticLabels(entry), way: 'received'}, entry.staticTunnel.bytes?.received ?? 0],
     ]),
   );
   return text.toString();

@@ -84,8 +84,10 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
       `netunnel-client: Cannot reach http://127.0.0.1:${port}: connect ECONNREFUSED 127.0.0.1:${port}\n`,
     ],
   ];
-  for (const [args, code, message] of cases) {
-    const result = await runCli('netunnel-client', args);
+  // In parallel: each run is a whole Node process start.
+  const results = await Promise.all(cases.map(([args]) => runCli('netunnel-client', args)));
+  for (const [index, [args, code, message]] of cases.entries()) {
+    const result = results[index]!;
     assert.deepEqual([result.code, result.stderr], [code, message], args.join(' '));
   }
 });
