@@ -6,9 +6,12 @@ import {connectApi} from '../../source/console/connect-api.js';
 import {steadyRtt} from '../../source/console/connection.js';
 import {ConsoleSession} from '../../source/console/session.js';
 import {ConsoleStore, emptyServerView, reconcileList, type ServerView} from '../../source/console/store.js';
-import {eventually, startServer} from '../helpers/netunnel.js';
+import {FAST_STATIC_TUNNELS, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, freePort, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {FakeConsoleApi, SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../helpers/fake-console-api.js';
+
+/** Static tunnel ports of this file (each test file has its own range). */
+const STATIC_PORTS = {min: 20700, max: 20800};
 
 const FAST = {pollMs: 20, probeMs: 50, sampleMs: 20, retryMinMs: 10, retryMaxMs: 40, downAfterMs: 100};
 
@@ -233,5 +236,37 @@ describe('ServerConnection against real servers', () => {
       await server.close();
       await echo.close();
     }
+  });
+
+  it('shows peers and their static tunnels going online: from events on ours, by polling without extensions', async () => {
+    const target = await startServer();
+    const echo = await startEchoServer();
+    for (const extensions of [true, false]) {
+      const {server, url} = await startServer({extensions, staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: STATIC_PORTS});
+      const session = new ConsoleSession({createApi: (serverTarget) => connectApi({serverUrl: serverTarget.url}), timing: {pollMs: 100}});
+      const entry = session.addServer({name: 'with peers', url});
+      const view = () => session.store.getServer(entry.key)!;
+      try {
+        await eventually(() => view().status === 'connected', 5000, 'connected');
+        assert.equal(view().mode, extensions ? 'management' : 'legacy');
+        const peer = await commands.addPeer(entry.handle, {name: 'target', url: target.url});
+        await eventually(() => view().peers.some((item) => item.name === 'target'), 5000, 'the peer');
+        const created = await commands.addStaticTunnel(entry.handle, peer.id, {remotePort: echo.port});
+        await eventually(() => view().peers[0]?.static_tunnels[0]?.status === 'online', 10_000, 'the static tunnel online');
+        assert.equal(view().peers[0]!.static_tunnels[0]!.tunnel_local_port, created.tunnel_local_port);
+        if (extensions) {
+          const payload = randomPayload(999);
+          assert.deepEqual(await exchange(created.tunnel_local_port, payload), payload);
+          await eventually(() => view().peers[0]?.static_tunnels[0]?.bytes?.sent === 999, 5000, 'the static tunnel counters');
+        }
+        await commands.removePeer(entry.handle, peer.id);
+        await eventually(() => view().peers.length === 0, 5000, 'the peer to go');
+      } finally {
+        await session.close();
+        await server.close();
+      }
+    }
+    await target.server.close();
+    await echo.close();
   });
 });
