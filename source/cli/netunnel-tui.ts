@@ -99,7 +99,9 @@ async function main(argv: string[]): Promise<void> {
     session.onClose(() => embedded.close());
   }
 
-  // Loaded only now: Ink reads the environment (CI, TERM) when it is imported.
+  // React's development build is several times slower at every frame.
+  process.env.NODE_ENV ??= 'production';
+  // Loaded only now: Ink and React read the environment (CI, NODE_ENV) when imported.
   const {runTui, LEAVE_ALTERNATE_SCREEN} = await import('../console/tui/run-tui.js');
   const running = runTui({session, settings, theme: {color: !noColor, ascii: flags.ascii}});
   let left = false;

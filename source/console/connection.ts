@@ -285,7 +285,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
             }),
           }));
         }
-        if (event.tunnels.length > 0) this.publishTunnels();
+        // The counters moved: the rates are sampled now, in the same update (one redraw a second).
+        if (event.tunnels.length > 0) this.sampleNow();
         return;
       }
       default:
@@ -409,13 +410,25 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.scheduleSample(rows.length > 0);
   }
 
+  /**
+   * Rates are sampled when stats frames come (our server) and otherwise by this timer: every
+   * sampleMs without events (the console's own counters), or, with events, only once the
+   * frames have stopped for a while, so that a tunnel gone idle falls back to 0.
+   */
   private scheduleSample(needed: boolean): void {
     if (!needed || this.sampleTimer || this.stopped) return;
+    const delay = this.view()?.mode === 'management' ? this.timing.sampleMs * 2.5 : this.timing.sampleMs;
     this.sampleTimer = setTimeout(() => {
       this.sampleTimer = undefined;
       this.sample();
-    }, this.timing.sampleMs);
+    }, delay);
     this.sampleTimer.unref?.();
+  }
+
+  private sampleNow(): void {
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = undefined;
+    this.sample();
   }
 
   /** Takes one rate sample per tunnel; a tunnel whose counters did not move gets 0. */

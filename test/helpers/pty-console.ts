@@ -22,6 +22,8 @@ export interface ConsoleInPty {
   output(): string;
   /** Bytes written so far (counted as they arrive). */
   bytesWritten(): number;
+  /** Calls `listener` with each chunk the console writes, as it arrives; returns the unsubscribe. */
+  onOutput(listener: (data: string) => void): () => void;
   write(keys: string): void;
   resize(columns: number, rows: number): void;
   /** Resolves with the screen once `test` holds, polling; fails after timeoutMs with the screen in the message. */
@@ -64,7 +66,9 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   let raw = '';
   let bytes = 0;
   let pending = 0;
+  const outputListeners = new Set<(data: string) => void>();
   child.onData((data) => {
+    for (const listener of outputListeners) listener(data);
     raw += data;
     bytes += Buffer.byteLength(data);
     pending += 1;
@@ -95,6 +99,10 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
     screen,
     output: () => raw,
     bytesWritten: () => bytes,
+    onOutput(listener) {
+      outputListeners.add(listener);
+      return () => outputListeners.delete(listener);
+    },
     write: (keys) => child.write(keys),
     resize(newColumns, newRows) {
       terminal.resize(newColumns, newRows);

@@ -379,10 +379,10 @@ function Screen(props: AppProps) {
   }
 
   return (
-    <Box flexDirection="column" width={width} height={rows - 1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={rows - 1} overflowY="hidden">
       <ServerTabs servers={servers} selected={current} width={width} />
       <PaneTabs pane={pane} counts={counts} right={rightParts.join('  ')} width={width} />
-      <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+      <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
         {body}
       </Box>
       {statusLine}

@@ -56,7 +56,7 @@ export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; he
     ),
   ];
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height} overflowY="hidden">
       {lines}
     </Box>
   );

@@ -195,7 +195,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     );
   }
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height} overflowY="hidden">
       {lines.slice(0, height)}
     </Box>
   );

@@ -170,7 +170,7 @@ export function ChannelsPane(props: PaneProps) {
       'tunnels are polled every 2 s in the Peers pane.',
     ];
     return (
-      <Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
+      <Box flexDirection="column" width={props.width} height={props.height} overflowY="hidden">
         {lines.slice(0, props.height).map((line, index) => (
           <Text key={index} color={tone(theme, index === 0 ? 'warn' : 'muted')} wrap="truncate-end">
             {`  ${line}`}

@@ -117,7 +117,7 @@ export function Table<Row>(props: TableProps<Row>) {
   }
   while (lines.length < props.height) lines.push(<Text key={`pad-${lines.length}`}> </Text>);
   return (
-    <Box flexDirection="column" width={props.width} height={props.height} overflow="hidden">
+    <Box flexDirection="column" width={props.width} height={props.height} overflowY="hidden">
       {lines.slice(0, props.height)}
     </Box>
   );
