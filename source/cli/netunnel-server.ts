@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 /** `netunnel-server`: every flag of 1.0.12's server, the same printed lines, and `keys`. */
+import {readFile} from 'node:fs/promises';
 import {loadServerAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
 import {runKeysCommand} from './keys-command.js';
@@ -21,6 +22,8 @@ const HELP = `
         --auth-plugin WHERE  Auth plugin: <module path or package>#<ExportName>, e.g.
                              ./my-plugin.js#SecretServerAuth (default export without #)
         --auth-data JSON     The plugin's constructor argument (default {})
+        --tls-cert PATH      Serve https/wss with this certificate (PEM; with --tls-key)
+        --tls-key PATH       The certificate's private key (PEM)
         --no-extensions      Answer exactly like 1.0.12: no management API (/server-info,
                              /channels listing, /tunnels, /events, /metrics), no extra keys
     -d, --debug              Log debug messages
@@ -32,6 +35,20 @@ const HELP = `
                              NETUNNEL_ALLOWED_TUNNEL_DESTINATIONS='{"127.0.0.1": "22"}'
     NETUNNEL_SECRET_KEY      The secret key, when --secret-key is not given
 `;
+
+/** `--tls-cert` and `--tls-key` go together; unreadable files are the user's to fix (exit 2). */
+async function readTls(certPath: string | undefined, keyPath: string | undefined) {
+  if (certPath === undefined && keyPath === undefined) return undefined;
+  if (certPath === undefined || keyPath === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  const read = async (path: string, flag: string) => {
+    try {
+      return await readFile(path);
+    } catch (error) {
+      throw new UsageError(`Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    }
+  };
+  return {cert: await read(certPath, '--tls-cert'), key: await read(keyPath, '--tls-key')};
+}
 
 async function main(argv: string[]): Promise<void> {
   if (argv[0] === 'keys') {
@@ -53,6 +70,8 @@ async function main(argv: string[]): Promise<void> {
       authPlugin: {type: 'string'},
       authData: {type: 'string', default: '{}'},
       extensions: {type: 'boolean', default: true},
+      tlsCert: {type: 'string'},
+      tlsKey: {type: 'string'},
     },
     argv,
     import.meta,
@@ -64,16 +83,24 @@ async function main(argv: string[]): Promise<void> {
   const authData = parseAuthData(flags.authData);
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
 
-  const server = new NetunnelServer({
-    host: flags.hostname,
-    port,
-    auth,
-    logger,
-    extensions: flags.extensions,
-    configPath: flags.configPath,
-    secretKey: flags.secretKey,
-    env: process.env,
-  });
+  const tls = await readTls(flags.tlsCert, flags.tlsKey);
+  let server: NetunnelServer;
+  try {
+    server = new NetunnelServer({
+      host: flags.hostname,
+      port,
+      auth,
+      logger,
+      extensions: flags.extensions,
+      configPath: flags.configPath,
+      secretKey: flags.secretKey,
+      env: process.env,
+      tls,
+    });
+  } catch (error) {
+    // The only input the constructor can refuse is the certificate or key.
+    throw new UsageError(`Invalid --tls-cert/--tls-key: ${(error as Error).message}`);
+  }
   if (server.stateless) {
     process.stdout.write('The server is running in stateless mode. Use --config-path to generate a config file\n');
   }

@@ -76,6 +76,13 @@ async function main(argv: string[]): Promise<void> {
   }
   if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
   const noColor = flags.color === false || (process.env.NO_COLOR ?? '') !== '';
+  // The console decides about colours itself (its theme). Ink's chalk only has to be able to
+  // draw bold and inverse on a terminal, which supports-color denies wherever a CI variable is
+  // set; NO_COLOR, honoured above, goes, as Node warns when it meets FORCE_COLOR.
+  if (process.stdout.isTTY && process.env.TERM !== 'dumb' && process.env.FORCE_COLOR === undefined) {
+    process.env.FORCE_COLOR = /256|truecolor|24bit/.test(`${process.env.TERM ?? ''} ${process.env.COLORTERM ?? ''}`) ? '2' : '1';
+    delete process.env.NO_COLOR;
+  }
 
   const settings = new ConsoleSettings(flags.configDir === undefined ? {} : {configDir: flags.configDir});
   const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate})});
@@ -97,7 +104,9 @@ async function main(argv: string[]): Promise<void> {
     session.onClose(() => embedded.close());
   }
 
-  // Loaded only now: Ink reads the environment (CI, TERM) when it is imported.
+  // React's development build is several times slower at every frame.
+  process.env.NODE_ENV ??= 'production';
+  // Loaded only now: Ink and React read the environment (CI, NODE_ENV) when imported.
   const {runTui, LEAVE_ALTERNATE_SCREEN} = await import('../console/tui/run-tui.js');
   const running = runTui({session, settings, theme: {color: !noColor, ascii: flags.ascii}});
   let left = false;

@@ -134,6 +134,10 @@ export async function openReverseTunnel(server: ServerHandle, input: ReverseTunn
     input.entrancePort === undefined || input.entrancePort === null ? null : requirePort('entrance port', input.entrancePort, {allowZero: true});
   const exitAddress = requireIpv4('exit address', input.exitAddress ?? '127.0.0.1');
   const exitPort = requirePort('exit port', input.exitPort);
+  if ((entrancePort === null || entrancePort === 0) && (await server.serverInfo()) === null) {
+    // 1.0.12 does not say which port it chose: the console could not show where to connect.
+    throw new InvalidInputError('entrance port', 'entrance port is required: this server does not tell which port it would choose');
+  }
   const client = await server.ownClient();
   const tunnel = await client.openTunnelToClient({exitAddress, exitPort, entranceAddress, entrancePort: entrancePort === 0 ? null : entrancePort});
   server.trackOwnTunnel(tunnel);

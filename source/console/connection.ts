@@ -9,6 +9,7 @@
  * marked stale. A version probe every few seconds gives the round-trip time.
  */
 import {EventEmitter} from 'node:events';
+import {ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent, TunnelInfo} from '../protocol/management.js';
 import type {EventSubscription, StreamState} from './api.js';
@@ -134,6 +135,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.lostAt = undefined;
     this.retryDelay = this.timing.retryMinMs;
     this.update({status: 'connected', detail: null, stale: false});
+    // A server first reached after the probe gave up would show no version until the next probe.
+    if (this.view()?.version === null && !this.probing) {
+      clearTimeout(this.probeTimer);
+      void this.probe();
+    }
   }
 
   private failed(error: unknown): void {
@@ -171,8 +177,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     }
   }
 
+  private probing = false;
+
   private async probe(): Promise<void> {
-    if (this.stopped) return;
+    if (this.stopped || this.probing) return;
+    this.probing = true;
     try {
       const started = performance.now();
       const version = await this.handle.api.getVersion();
@@ -180,6 +189,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt)}));
     } catch {
       // Reachability is judged by the stream or the polling; the probe only measures.
+    } finally {
+      this.probing = false;
     }
     if (this.stopped) return;
     this.probeTimer = setTimeout(() => void this.probe(), this.timing.probeMs);
@@ -274,7 +285,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
             }),
           }));
         }
-        if (event.tunnels.length > 0) this.publishTunnels();
+        // The counters moved: the rates are sampled now, in the same update (one redraw a second).
+        if (event.tunnels.length > 0) this.sampleNow();
         return;
       }
       default:
@@ -309,11 +321,17 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       const peers = await this.handle.api.listPeers();
       if (this.stopped) return;
       this.connected();
-      this.update({peers: sortById(peers)});
+      this.update({peers: sortById(peers), peersError: null});
     } catch (error) {
       if (this.stopped) return;
-      this.failed(error);
-      delay = this.nextRetryDelay();
+      if (error instanceof ServerRefusedError) {
+        // The server is there but will not list its peers (no such route, or refused).
+        this.connected();
+        this.update({peersError: messageOf(error)});
+      } else {
+        this.failed(error);
+        delay = this.nextRetryDelay();
+      }
     } finally {
       this.polling = false;
     }
@@ -392,13 +410,25 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.scheduleSample(rows.length > 0);
   }
 
+  /**
+   * Rates are sampled when stats frames come (our server) and otherwise by this timer: every
+   * sampleMs without events (the console's own counters), or, with events, only once the
+   * frames have stopped for a while, so that a tunnel gone idle falls back to 0.
+   */
   private scheduleSample(needed: boolean): void {
     if (!needed || this.sampleTimer || this.stopped) return;
+    const delay = this.view()?.mode === 'management' ? this.timing.sampleMs * 2.5 : this.timing.sampleMs;
     this.sampleTimer = setTimeout(() => {
       this.sampleTimer = undefined;
       this.sample();
-    }, this.timing.sampleMs);
+    }, delay);
     this.sampleTimer.unref?.();
+  }
+
+  private sampleNow(): void {
+    if (this.sampleTimer) clearTimeout(this.sampleTimer);
+    this.sampleTimer = undefined;
+    this.sample();
   }
 
   /** Takes one rate sample per tunnel; a tunnel whose counters did not move gets 0. */

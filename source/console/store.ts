@@ -57,6 +57,8 @@ export interface ServerView {
   channels: ChannelInfo[];
   tunnels: TunnelRow[];
   peers: PeerRecord[];
+  /** Why the peers could not be listed although the server answered (polling only), or null. */
+  peersError: string | null;
   /** The console's own channel on this server, while open. */
   ownChannelId: number | null;
 }
@@ -80,6 +82,7 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
     channels: [],
     tunnels: [],
     peers: [],
+    peersError: null,
     ownChannelId: null,
   };
 }

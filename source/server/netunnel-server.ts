@@ -6,6 +6,7 @@
  * without taking the process down.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer as createHttpsServer} from 'node:https';
 import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
 import {hostname} from 'node:os';
@@ -51,6 +52,8 @@ export interface NetunnelServerOptions {
    * 1.0.12, for strict deployments. Default true.
    */
   extensions?: boolean;
+  /** Serve https (and wss) with this certificate chain and key (PEM). */
+  tls?: {cert: string | Buffer; key: string | Buffer};
   events?: EventHubOptions;
   /** The config file (`-c/--config-path`), created when missing. Without one the server is stateless. */
   configPath?: string;
@@ -104,7 +107,10 @@ export class NetunnelServer {
     ];
     if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
     this.routes = mergeRouteTables(...tables);
-    this.http = createServer((request, response) => void this.handleRequest(request, response));
+    const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
+    // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
+    this.http = options.tls ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, onRequest) : createServer(onRequest);
+    this.http.on('tlsClientError', () => {});
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
     this.http.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');

@@ -47,7 +47,7 @@ export function tunnel(channelId: number, id: number, overrides: Partial<TunnelI
 }
 
 export function peer(id: number, name: string, staticTunnels: StaticTunnelInfo[] = [], overrides: Partial<PeerInfo> = {}): PeerInfo {
-  return {id, name, target_netunnel_url: `http://10.0.0.${id}:4040`, auth_data: {}, static_tunnels: staticTunnels, status: 'online', last_error: null, since: '2026-11-27T14:00:00.000Z', ...overrides};
+  return {id, name, target_netunnel_url: `http://10.0.0.${id}:4040`, auth_data: {}, static_tunnels: staticTunnels, status: 'online', ...overrides};
 }
 
 export function staticTunnel(id: number, overrides: Partial<StaticTunnelInfo> = {}): StaticTunnelInfo {

@@ -15,11 +15,15 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 export interface ConsoleInPty {
   /** The screen's lines, right-trimmed. */
   lines(): string[];
+  /** Rows that continue the row above: a line that was too long for the terminal and wrapped. */
+  wrappedRows(): number[];
   screen(): string;
   /** Every byte the console wrote so far. */
   output(): string;
   /** Bytes written so far (counted as they arrive). */
   bytesWritten(): number;
+  /** Calls `listener` with each chunk the console writes, as it arrives; returns the unsubscribe. */
+  onOutput(listener: (data: string) => void): () => void;
   write(keys: string): void;
   resize(columns: number, rows: number): void;
   /** Resolves with the screen once `test` holds, polling; fails after timeoutMs with the screen in the message. */
@@ -62,7 +66,9 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   let raw = '';
   let bytes = 0;
   let pending = 0;
+  const outputListeners = new Set<(data: string) => void>();
   child.onData((data) => {
+    for (const listener of outputListeners) listener(data);
     raw += data;
     bytes += Buffer.byteLength(data);
     pending += 1;
@@ -84,9 +90,19 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   const screen = () => lines().join('\n');
   return {
     lines,
+    wrappedRows() {
+      const buffer = terminal.buffer.active;
+      const rowsWrapped: number[] = [];
+      for (let y = 0; y < terminal.rows; y += 1) if (buffer.getLine(y)?.isWrapped) rowsWrapped.push(y);
+      return rowsWrapped;
+    },
     screen,
     output: () => raw,
     bytesWritten: () => bytes,
+    onOutput(listener) {
+      outputListeners.add(listener);
+      return () => outputListeners.delete(listener);
+    },
     write: (keys) => child.write(keys),
     resize(newColumns, newRows) {
       terminal.resize(newColumns, newRows);

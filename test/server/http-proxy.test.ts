@@ -1,13 +1,10 @@
-import {afterEach, beforeEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtemp, readFile, rm} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
-import {ServerApi} from '../../source/client/server-api.js';
+import {useStateFixture} from '../helpers/state-fixture.js';
+import {readFile} from 'node:fs/promises';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
 import {fernetDecrypt} from '../../source/protocol/fernet.js';
-import type {NetunnelServer, NetunnelServerOptions} from '../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, startServer, waitForStatus} from '../helpers/netunnel.js';
+import {waitForStatus} from '../helpers/netunnel.js';
 import {call} from '../helpers/http.js';
 import {startProxy, startTlsFront, startWebServer, type TestProxy} from '../helpers/proxy.js';
 import {exchange, freePort, randomPayload, startEchoServer} from '../helpers/tcp.js';
@@ -15,26 +12,8 @@ import {exchange, freePort, randomPayload, startEchoServer} from '../helpers/tcp
 const PORTS = {min: 20200, max: 20300};
 const USER = {username: 'proxy-user', password: 'pa:ss wörd'};
 
-let dir: string;
-let configPath: string;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'netunnel-proxy-'));
-  configPath = join(dir, 'netunnel.conf');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await rm(dir, {recursive: true, force: true});
-});
-
-async function server(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string; port: number; api: ServerApi}> {
-  const started = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: PORTS, ...options});
-  const api = new ServerApi({serverUrl: started.url});
-  cleanups.push(() => started.server.close(), () => api.close());
-  return {...started, port: started.server.address!.port, api};
-}
+const fixture = useStateFixture('netunnel-proxy-', PORTS);
+const {cleanups, server} = fixture;
 
 async function proxy(credentials?: typeof USER): Promise<TestProxy> {
   const started = await startProxy(credentials);
@@ -64,7 +43,7 @@ async function assertCarries(port: number): Promise<void> {
 }
 
 test('set, verify and clear the global proxy; credentials are stored encrypted and shown masked', async () => {
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const site = await web();
   const good = await proxy(USER);
   assert.deepEqual(await call(a.url, 'GET', '/config/http-proxy'), {status: 200, body: {}});
@@ -74,7 +53,7 @@ test('set, verify and clear the global proxy; credentials are stored encrypted a
   assert.deepEqual(await a.api.getHttpProxy(), answer);
   assert.deepEqual(good.seen, [`GET ${site}/ok`], 'the check went through the proxy');
 
-  const saved = JSON.parse(await readFile(configPath, 'utf8')) as {secret_key: string; http_proxy: {proxy_url: string; username: string; password: string}};
+  const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as {secret_key: string; http_proxy: {proxy_url: string; username: string; password: string}};
   assert.deepEqual(Object.keys(saved.http_proxy), ['proxy_url', 'username', 'password']);
   assert.equal(saved.http_proxy.proxy_url, good.url);
   assert.equal(fernetDecrypt(saved.secret_key, saved.http_proxy.username), USER.username);
@@ -94,15 +73,15 @@ test('set, verify and clear the global proxy; credentials are stored encrypted a
 
   assert.deepEqual(await call(a.url, 'POST', '/config/http-proxy', {proxy_url: null}), {status: 200, body: {}});
   assert.deepEqual(await a.api.clearHttpProxy(), {});
-  assert.equal((JSON.parse(await readFile(configPath, 'utf8')) as {http_proxy: unknown}).http_proxy, null);
+  assert.equal((JSON.parse(await readFile(fixture.configPath, 'utf8')) as {http_proxy: unknown}).http_proxy, null);
 });
 
 test('a proxy that fails its check is refused and changes nothing', async () => {
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const site = await web();
   const good = await proxy(USER);
   await a.api.setHttpProxy({proxyUrl: good.url, ...USER, testUrl: `${site}/ok`});
-  const before = await readFile(configPath, 'utf8');
+  const before = await readFile(fixture.configPath, 'utf8');
 
   await assert.rejects(
     a.api.setHttpProxy({proxyUrl: good.url, username: USER.username, password: 'wrong', testUrl: `${site}/ok`}),
@@ -119,7 +98,7 @@ test('a proxy that fails its check is refused and changes nothing', async () => 
     a.api.setHttpProxy({proxyUrl: good.url, username: 'x', password: 'y', testUrl: 'https://127.0.0.1:9/'}),
     refusal(502, 'Invalid response from proxy: 407'),
   );
-  assert.equal(await readFile(configPath, 'utf8'), before);
+  assert.equal(await readFile(fixture.configPath, 'utf8'), before);
 
   // check_proxy: false stores it unchecked.
   assert.deepEqual(await a.api.setHttpProxy({proxyUrl: nowhere, checkProxy: false}), {proxy_url: nowhere, username: null, password: null});
@@ -129,7 +108,7 @@ test('static tunnels pass through the proxy, survive a broken one, and go direct
   const echo = await startEchoServer();
   cleanups.push(() => echo.close());
   const b = await server();
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const site = await web();
   const good = await proxy(USER);
 

@@ -1,17 +1,16 @@
-import {afterEach, beforeEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtemp, readFile, readdir, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
+import {useStateFixture} from '../helpers/state-fixture.js';
+import {readFile, readdir, writeFile} from 'node:fs/promises';
 import {join} from 'node:path';
 import {once} from 'node:events';
-import {ServerApi} from '../../source/client/server-api.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
 import type {Logger} from '../../source/engine/logger.js';
 import {fernetDecrypt, generateFernetKey} from '../../source/protocol/fernet.js';
 import {checkConfig} from '../../source/server/config-schema.js';
 import {ConfigError} from '../../source/server/config-store.js';
-import {NetunnelServer, type NetunnelServerOptions} from '../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, connectClient, startServer, waitForStatus} from '../helpers/netunnel.js';
+import {NetunnelServer} from '../../source/server/netunnel-server.js';
+import {connectClient, waitForStatus} from '../helpers/netunnel.js';
 import {startProxy} from '../helpers/proxy.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {readVectorJson, readVectorText} from '../helpers/vectors.js';
@@ -24,26 +23,8 @@ interface VectorConfig {
   secret_key: string;
 }
 
-let dir: string;
-let configPath: string;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'netunnel-state-'));
-  configPath = join(dir, 'netunnel.conf');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await rm(dir, {recursive: true, force: true});
-});
-
-async function server(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string; port: number; api: ServerApi}> {
-  const started = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: PORTS, ...options});
-  const api = new ServerApi({serverUrl: started.url});
-  cleanups.push(() => started.server.close(), () => api.close());
-  return {...started, port: started.server.address!.port, api};
-}
+const fixture = useStateFixture('netunnel-state-', PORTS);
+const {cleanups, server} = fixture;
 
 function recordingLogger(): Logger & {lines: string[]} {
   const lines: string[] = [];
@@ -57,8 +38,8 @@ function recordingLogger(): Logger & {lines: string[]} {
 }
 
 test('the 1.0.12 config file loads: its peer, its static tunnel, and its proxy credentials, decrypted', async () => {
-  await writeFile(configPath, readVectorText('config-1.0.12.json'));
-  const a = await server({configPath});
+  await writeFile(fixture.configPath, readVectorText('config-1.0.12.json'));
+  const a = await server({configPath: fixture.configPath});
   const [peer] = await a.api.listPeers();
   assert.deepEqual(
     {...peer, static_tunnels: peer!.static_tunnels.map(({since: _since, last_error: _error, connections: _connections, bytes: _bytes, ...tunnel}) => tunnel)},
@@ -78,7 +59,7 @@ test('the 1.0.12 config file loads: its peer, its static tunnel, and its proxy c
   assert.equal(a.server.config.get().secret_key, '7Kjg7JGR_ikIaVlP_I5YHomx2C4AHilZto2r-eXLOe0=');
 
   // What we write back parses with the same schema and keeps 1.0.12's objects as they were.
-  const written: unknown = JSON.parse(await readFile(configPath, 'utf8'));
+  const written: unknown = JSON.parse(await readFile(fixture.configPath, 'utf8'));
   const check = checkConfig(written);
   assert.ok(check.ok);
   const vector = readVectorJson<Record<string, unknown>>('config-1.0.12.json');
@@ -96,9 +77,9 @@ test('the 1.0.12 config, pointed at real services, runs its static tunnel throug
   config.peers[0]!.target_netunnel_url = b.url;
   config.peers[0]!.static_tunnels[0]!.tunnel_remote_port = echo.port;
   config.peers[0]!.static_tunnels[0]!.tunnel_local_port = PORTS.min + 50;
-  await writeFile(configPath, JSON.stringify(config, null, 4));
+  await writeFile(fixture.configPath, JSON.stringify(config, null, 4));
 
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const tunnel = a.server.peers.staticTunnel(1, 1);
   await waitForStatus(tunnel, 'online');
   const payload = randomPayload(100_000);
@@ -108,21 +89,21 @@ test('the 1.0.12 config, pointed at real services, runs its static tunnel throug
 
 test('a corrupt config file is refused with one clear line, left untouched, and nothing listens', async () => {
   const text = '{"peers": [{"id": 1, "name": "a", "target_netunnel_url": "http://x", "auth_data": {}, "static_tunnels": [{"id": "one"}]}]}';
-  await writeFile(configPath, text);
+  await writeFile(fixture.configPath, text);
   const port = await freePort();
-  const broken = new NetunnelServer({port, configPath});
+  const broken = new NetunnelServer({port, configPath: fixture.configPath});
   await assert.rejects(broken.start(), (error: unknown) => {
     assert.ok(error instanceof ConfigError);
-    assert.equal(error.message, `Config file ${configPath}: peers.0.static_tunnels.0.id: expected an integer (and 4 more problems)`);
+    assert.equal(error.message, `Config file ${fixture.configPath}: peers.0.static_tunnels.0.id: expected an integer (and 4 more problems)`);
     return true;
   });
-  assert.equal(await readFile(configPath, 'utf8'), text);
-  assert.deepEqual(await readdir(dir), ['netunnel.conf']);
+  assert.equal(await readFile(fixture.configPath, 'utf8'), text);
+  assert.deepEqual(await readdir(fixture.dir), ['netunnel.conf']);
   assert.ok(await isPortClosed(port));
 
-  await writeFile(configPath, '{"peers": [');
-  await assert.rejects(new NetunnelServer({port, configPath}).start(), /^ConfigError: Config file .* is not valid JSON: /);
-  assert.equal(await readFile(configPath, 'utf8'), '{"peers": [');
+  await writeFile(fixture.configPath, '{"peers": [');
+  await assert.rejects(new NetunnelServer({port, configPath: fixture.configPath}).start(), /^ConfigError: Config file .* is not valid JSON: /);
+  assert.equal(await readFile(fixture.configPath, 'utf8'), '{"peers": [');
 });
 
 test('stateless by default, with a generated secret key; a config file keeps it; --secret-key is never saved', async () => {
@@ -132,19 +113,19 @@ test('stateless by default, with a generated secret key; a config file keeps it;
   assert.equal(stateless.server.secretKeyGenerated, true);
   assert.deepEqual(logger.lines, ['info Generating default secret-key', `info Starting server on 127.0.0.1:${stateless.port}`]);
 
-  const first = await server({configPath});
+  const first = await server({configPath: fixture.configPath});
   assert.equal(first.server.stateless, false);
   assert.equal(first.server.secretKeyGenerated, true);
-  const key = (JSON.parse(await readFile(configPath, 'utf8')) as {secret_key: string}).secret_key;
+  const key = (JSON.parse(await readFile(fixture.configPath, 'utf8')) as {secret_key: string}).secret_key;
   assert.equal(first.server.config.get().secret_key, key);
   await first.server.close();
-  const second = await server({configPath});
+  const second = await server({configPath: fixture.configPath});
   assert.equal(second.server.secretKeyGenerated, false);
   await second.server.close();
 
   // --secret-key (and NETUNNEL_SECRET_KEY) win, and encrypt what is stored, without being saved.
   const given = generateFernetKey();
-  const other = join(dir, 'other.conf');
+  const other = join(fixture.dir, 'other.conf');
   const withKey = await server({configPath: other, secretKey: given});
   assert.equal(withKey.server.secretKeyGenerated, false);
   await withKey.api.setHttpProxy({proxyUrl: 'http://127.0.0.1:3128', username: 'u', password: 'p', checkProxy: false});
@@ -157,8 +138,8 @@ test('stateless by default, with a generated secret key; a config file keeps it;
 test('allowed_tunnel_destinations and allowed_tunnel_entrances come from the config (or NETUNNEL_<KEY>)', async () => {
   const echo = await startEchoServer();
   cleanups.push(() => echo.close());
-  await writeFile(configPath, JSON.stringify({allowed_tunnel_destinations: {'127.0.0.1': '1,2'}}));
-  const a = await server({configPath, env: {NETUNNEL_ALLOWED_TUNNEL_ENTRANCES: '["127.0.0.2"]'}});
+  await writeFile(fixture.configPath, JSON.stringify({allowed_tunnel_destinations: {'127.0.0.1': '1,2'}}));
+  const a = await server({configPath: fixture.configPath, env: {NETUNNEL_ALLOWED_TUNNEL_ENTRANCES: '["127.0.0.2"]'}});
   assert.deepEqual(a.server.config.get().allowed_tunnel_entrances, ['127.0.0.2']);
   const client = await connectClient(a.url);
   cleanups.push(() => client.close());
@@ -175,7 +156,7 @@ test('factory reset: static tunnels stop, peers and proxy go, a new secret key; 
   cleanups.push(() => echo.close());
   const b = await server();
   const logger = recordingLogger();
-  const a = await server({configPath, logger});
+  const a = await server({configPath: fixture.configPath, logger});
   const keyBefore = a.server.config.get().secret_key;
   const peer = await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
   const created = await a.api.createStaticTunnel(peer.id, {remotePort: echo.port});
@@ -193,7 +174,7 @@ test('factory reset: static tunnels stop, peers and proxy go, a new secret key; 
   assert.deepEqual(await a.api.listPeers(), []);
   assert.deepEqual(await a.api.getHttpProxy(), {});
   assert.ok(logger.lines.includes('info Generating default secret-key'));
-  const saved = JSON.parse(await readFile(configPath, 'utf8')) as Record<string, unknown>;
+  const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as Record<string, unknown>;
   assert.equal(typeof saved.secret_key, 'string');
   assert.notEqual(saved.secret_key, keyBefore);
   const {secret_key: _key, ...rest} = saved;

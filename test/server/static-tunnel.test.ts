@@ -1,41 +1,22 @@
-import {afterEach, beforeEach, test} from 'node:test';
+import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtemp, readFile, rm, writeFile} from 'node:fs/promises';
-import {tmpdir} from 'node:os';
-import {join} from 'node:path';
+import {useStateFixture} from '../helpers/state-fixture.js';
+import {readFile, writeFile} from 'node:fs/promises';
 import {createServer, type Server} from 'node:net';
 import {once} from 'node:events';
 import {ServerApi} from '../../source/client/server-api.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
-import {NetunnelServer, type NetunnelServerOptions} from '../../source/server/netunnel-server.js';
+import {NetunnelServer} from '../../source/server/netunnel-server.js';
 import type {StaticTunnelStatus} from '../../source/protocol/server-objects.js';
-import {FAST_STATIC_TUNNELS, eventually, startServer, waitForStatus} from '../helpers/netunnel.js';
+import {FAST_STATIC_TUNNELS, eventually, waitForStatus} from '../helpers/netunnel.js';
 import {HeaderAuthClient, HeaderAuthServer} from '../helpers/header-auth.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, startRelay, type TcpService} from '../helpers/tcp.js';
 
 // Each test file that makes static tunnels takes its own slice of [20000, 21000).
 const PORTS = {min: 20000, max: 20100};
 
-let dir: string;
-let configPath: string;
-const cleanups: Array<() => Promise<unknown> | unknown> = [];
-
-beforeEach(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'netunnel-static-'));
-  configPath = join(dir, 'netunnel.conf');
-});
-
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-  await rm(dir, {recursive: true, force: true});
-});
-
-async function server(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string; port: number; api: ServerApi}> {
-  const started = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: PORTS, ...options});
-  const api = new ServerApi({serverUrl: started.url});
-  cleanups.push(() => started.server.close(), () => api.close());
-  return {...started, port: started.server.address!.port, api};
-}
+const fixture = useStateFixture('netunnel-static-', PORTS);
+const {cleanups, server} = fixture;
 
 async function echo(): Promise<TcpService> {
   const service = await startEchoServer();
@@ -60,7 +41,7 @@ function refusal(status: number, message: string) {
 
 test('a static tunnel carries data, survives its peer stopping, and comes back when the peer returns on the same port', async () => {
   const service = await echo();
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const b = await server();
   const peer = await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
   assert.deepEqual(peer, {id: 1, name: 'b', target_netunnel_url: b.url, auth_data: {}, static_tunnels: [], status: 'idle'});
@@ -117,7 +98,7 @@ test('a static tunnel carries data, survives its peer stopping, and comes back w
   assert.equal(again.tunnel_local_port, created.tunnel_local_port);
 
   // The file holds the 1.0.12 object only.
-  const saved = JSON.parse(await readFile(configPath, 'utf8')) as {peers: Array<Record<string, unknown>>};
+  const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as {peers: Array<Record<string, unknown>>};
   assert.deepEqual(saved.peers, [
     {
       id: 1,
@@ -142,7 +123,7 @@ test('static tunnels of the config start with the server without waiting for a p
   const peerPort = await freePort();
   const localPort = PORTS.min + 10;
   await writeFile(
-    configPath,
+    fixture.configPath,
     JSON.stringify({
       peers: [
         {
@@ -157,7 +138,7 @@ test('static tunnels of the config start with the server without waiting for a p
       ],
     }),
   );
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const tunnel = a.server.peers.staticTunnel(3, 7);
   assert.equal(tunnel.state.status, 'connecting');
   const failing = await new Promise<string>((resolve) => {
@@ -246,7 +227,7 @@ test('changing the peer URL moves its static tunnels to the new URL', async () =
   const service = await echo();
   const b = await server();
   const c = await server();
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const peer = await a.api.registerPeer({name: 'moving', targetNetunnelUrl: b.url});
   const created = await a.api.createStaticTunnel(peer.id, {remotePort: service.port});
   const tunnel = a.server.peers.staticTunnel(peer.id, created.id);
@@ -263,14 +244,14 @@ test('changing the peer URL moves its static tunnels to the new URL', async () =
   await assertCarries(created.tunnel_local_port);
   await eventually(() => c.server.channels.all().some((channel) => channel.connected && channel.tunnels.size === 1));
   await eventually(() => b.server.channels.all().length === 0);
-  const saved = JSON.parse(await readFile(configPath, 'utf8')) as {peers: Array<{name: string; target_netunnel_url: string}>};
+  const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as {peers: Array<{name: string; target_netunnel_url: string}>};
   assert.deepEqual(saved.peers.map((p) => [p.name, p.target_netunnel_url]), [['moved', c.url]]);
 });
 
 test('creating a static tunnel: port choice, refusals, and deletion', async () => {
   const service = await echo();
   const b = await server({allowedTunnelDestinations: {'127.0.0.1': String(service.port)}});
-  const a = await server({configPath});
+  const a = await server({configPath: fixture.configPath});
   const peer = await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
 
   // A port of the range that something else holds is skipped.
@@ -309,7 +290,7 @@ test('creating a static tunnel: port choice, refusals, and deletion', async () =
   // A peer that is down: refused, nothing created.
   await b.server.close();
   await assert.rejects(a.api.createStaticTunnel(peer.id, {remotePort: service.port}), refusal(502, 'Failed to connect with peer `b`'));
-  const saved = JSON.parse(await readFile(configPath, 'utf8')) as {peers: Array<{static_tunnels: Array<{id: number}>}>};
+  const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as {peers: Array<{static_tunnels: Array<{id: number}>}>};
   assert.deepEqual(saved.peers[0]!.static_tunnels.map((t) => t.id), [1, 2]);
 
   // Deleting the peer stops its tunnels.

@@ -5,7 +5,6 @@
  * frame as tall as the terminal, and a wrapped line would break the layout over SSH.
  */
 import {Box, Text, useStdout, type Key} from 'ink';
-import {TextInput} from '@inkjs/ui';
 import {useCallback, useEffect, useMemo, useState} from 'react';
 import {messageOf} from '../../protocol/errors.js';
 import * as commands from '../commands.js';
@@ -18,10 +17,11 @@ import {Confirm, type ConfirmSpec} from './confirm.js';
 import {Details, detailLines} from './details.js';
 import {Form, type FormSpec} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
+import {LineInput} from './line-input.js';
 import {bindingFor, keyBarEntries, PANES, type PaneName} from './keymap.js';
 import {filterRows, Pane, rowsOf, type AnyRow, type ChannelRow, type PeerRow} from './panes.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
-import {useKeys} from './use-keys.js';
+import {KeysProvider, useKeys} from './use-keys.js';
 
 export type Mode =
   | {kind: 'browse'}
@@ -76,7 +76,16 @@ const MODAL_KEYS: Record<Exclude<Mode['kind'], 'browse'>, Array<{keys: string; l
   ],
 };
 
+/** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
+  return (
+    <KeysProvider>
+      <Screen {...props} />
+    </KeysProvider>
+  );
+}
+
+function Screen(props: AppProps) {
   const {session, settings} = props;
   const {stdout} = useStdout();
   const {columns, rows} = useTerminalSize(stdout, props.size);
@@ -360,7 +369,7 @@ export function App(props: AppProps) {
     statusLine = (
       <Text wrap="truncate-end">
         <Text bold>Filter: </Text>
-        <TextInput key={`filter-${pane}`} defaultValue={filters[pane]} onChange={(text) => setFilters((previous) => ({...previous, [pane]: text}))} />
+        <LineInput key={`filter-${pane}`} value={filters[pane]} focused onChange={(text) => setFilters((previous) => ({...previous, [pane]: text}))} />
       </Text>
     );
   } else if (!status && view && view.status !== 'connected' && view.detail) {
@@ -370,10 +379,10 @@ export function App(props: AppProps) {
   }
 
   return (
-    <Box flexDirection="column" width={width} height={rows - 1} overflow="hidden">
+    <Box flexDirection="column" width={width} height={rows - 1} overflowY="hidden">
       <ServerTabs servers={servers} selected={current} width={width} />
       <PaneTabs pane={pane} counts={counts} right={rightParts.join('  ')} width={width} />
-      <Box height={bodyHeight} flexDirection="column" overflow="hidden">
+      <Box height={bodyHeight} flexDirection="column" overflowY="hidden">
         {body}
       </Box>
       {statusLine}

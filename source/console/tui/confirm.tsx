@@ -1,6 +1,7 @@
 /** A confirmation for a destructive action: y runs it, n or Esc cancels; a refusal is shown verbatim. */
 import {Box, Text} from 'ink';
 import {useState} from 'react';
+import {ServerRefusedError} from '../../client/client-errors.js';
 import {messageOf} from '../../protocol/errors.js';
 import type {StatusMessage} from './chrome.js';
 import {tone, useTheme} from './theme.js';
@@ -23,7 +24,7 @@ export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; he
       setRefusal(null);
       spec.run().then(onDone, (error: unknown) => {
         setBusy(false);
-        setRefusal(messageOf(error));
+        setRefusal(error instanceof ServerRefusedError ? `The server refused: ${messageOf(error)}` : messageOf(error));
       });
     } else if (input === 'n' || input === 'N' || key.escape || input === 'q') {
       onCancel();
@@ -46,7 +47,7 @@ export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; he
       </Text>
     ) : refusal !== null ? (
       <Text key="refusal" color={tone(theme, 'error')} wrap="wrap">
-        {`Refused: ${refusal}`}
+        {refusal}
       </Text>
     ) : (
       <Text key="ask" bold wrap="truncate-end">
@@ -55,7 +56,7 @@ export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; he
     ),
   ];
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height} overflowY="hidden">
       {lines}
     </Box>
   );

@@ -4,11 +4,12 @@
  * refuses, its message is shown verbatim under the fields and the form stays open.
  */
 import {Box, Text} from 'ink';
-import {TextInput, PasswordInput} from '@inkjs/ui';
 import {useState} from 'react';
+import {ServerRefusedError} from '../../client/client-errors.js';
 import {messageOf} from '../../protocol/errors.js';
 import {fit, truncate} from '../format.js';
 import type {StatusMessage} from './chrome.js';
+import {LineInput} from './line-input.js';
 import {tone, useTheme} from './theme.js';
 import {useKeys} from './use-keys.js';
 
@@ -98,7 +99,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
       (message) => onDone(message),
       (error: unknown) => {
         setBusy(false);
-        setRefusal(messageOf(error));
+        setRefusal(error instanceof ServerRefusedError ? `The server refused: ${messageOf(error)}` : messageOf(error));
       },
     );
   };
@@ -146,13 +147,17 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
           ))}
         </Text>
       );
-    } else if (isFocused && field.kind === 'password') {
-      input = <PasswordInput key={field.name} placeholder={value === '' ? (field.placeholder ?? '') : '(set: type to replace)'} onChange={(text) => setValue(field.name, text)} />;
-    } else if (isFocused) {
-      input = <TextInput key={field.name} defaultValue={value} placeholder={field.placeholder ?? ''} onChange={(text) => setValue(field.name, text)} />;
     } else {
-      const shown = field.kind === 'password' ? '*'.repeat(Math.min(value.length, 12)) : value;
-      input = shown === '' ? <Text color={tone(theme, 'muted')}>{field.placeholder ?? ''}</Text> : <Text>{shown}</Text>;
+      input = (
+        <LineInput
+          key={field.name}
+          value={value}
+          onChange={(text) => setValue(field.name, text)}
+          focused={isFocused}
+          placeholder={field.placeholder ?? ''}
+          mask={field.kind === 'password'}
+        />
+      );
     }
     lines.push(
       <Text key={`field-${field.name}`} wrap="truncate-end">
@@ -173,7 +178,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     // The server's message, verbatim, on as many lines as it needs (and the form has).
     const room = Math.max(1, height - lines.length);
     const chunks: string[] = [];
-    const text = `Refused: ${refusal}`;
+    const text = refusal;
     for (let at = 0; at < text.length && chunks.length < room; at += width) chunks.push(text.slice(at, at + width));
     chunks.forEach((chunk, index) =>
       lines.push(
@@ -190,7 +195,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     );
   }
   return (
-    <Box flexDirection="column" height={height} overflow="hidden">
+    <Box flexDirection="column" height={height} overflowY="hidden">
       {lines.slice(0, height)}
     </Box>
   );

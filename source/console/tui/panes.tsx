@@ -170,7 +170,7 @@ export function ChannelsPane(props: PaneProps) {
       'tunnels are polled every 2 s in the Peers pane.',
     ];
     return (
-      <Box flexDirection="column" height={props.height}>
+      <Box flexDirection="column" width={props.width} height={props.height} overflowY="hidden">
         {lines.slice(0, props.height).map((line, index) => (
           <Text key={index} color={tone(theme, index === 0 ? 'warn' : 'muted')} wrap="truncate-end">
             {`  ${line}`}
@@ -227,7 +227,7 @@ export function PeersPane(props: PaneProps) {
       selectedKey={props.selectedKey}
       width={props.width}
       height={props.height}
-      empty={emptyText('No peer. p adds one (a remote NETunnel server).', props.filter)}
+      empty={emptyText(props.view.peersError ? `Cannot list peers: ${props.view.peersError}` : 'No peer. p adds one (a remote NETunnel server).', props.filter)}
       dim={props.view.stale}
     />
   );

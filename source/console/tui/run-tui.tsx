@@ -1,17 +1,17 @@
 /**
- * Runs the console's screen: the alternate screen, Ink with the settings that make it cheap
- * and safe over SSH (at most 10 frames a second, nothing written when a frame is unchanged,
- * no Ctrl-C exit of its own, console untouched), and an orderly quit that closes the console's own
- * tunnels before the screen goes.
+ * Runs the console's screen: Ink renders frames, the DiffScreen writes the rows that changed
+ * on the alternate screen (at most 10 updates a second, nothing when nothing changed); Ink
+ * neither exits on Ctrl-C nor touches the console; quitting closes the console's own tunnels
+ * before the screen goes.
  */
 import {render} from 'ink';
 import type {ConsoleSession} from '../session.js';
 import type {ConsoleSettings} from '../settings.js';
 import {App} from './app.js';
+import {DiffScreen, LEAVE_ALTERNATE_SCREEN} from './screen.js';
 import {ThemeProvider, type Theme} from './theme.js';
 
-export const ENTER_ALTERNATE_SCREEN = '\u001b[?1049h';
-export const LEAVE_ALTERNATE_SCREEN = '\u001b[?1049l';
+export {LEAVE_ALTERNATE_SCREEN};
 
 export interface RunTuiOptions {
   session: ConsoleSession;
@@ -30,13 +30,18 @@ export interface RunningTui {
   done: Promise<void>;
   /** Quits as `q` does (for SIGTERM / SIGHUP). */
   quit(): void;
+  /** Bytes written to the terminal so far. */
+  bytesWritten(): number;
 }
 
 export function runTui(options: RunTuiOptions): RunningTui {
   const stdout = options.stdout ?? process.stdout;
   const stdin = options.stdin ?? process.stdin;
-  const alternate = options.alternateScreen ?? stdout.isTTY === true;
-  if (alternate) stdout.write(ENTER_ALTERNATE_SCREEN);
+  const screen = new DiffScreen(stdout, {
+    alternateScreen: options.alternateScreen ?? stdout.isTTY === true,
+    minIntervalMs: Math.ceil(1000 / (options.maxFps ?? 10)),
+  });
+  screen.start();
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
@@ -53,7 +58,7 @@ export function runTui(options: RunTuiOptions): RunningTui {
         return instance.waitUntilExit().catch(() => {});
       })
       .then(() => {
-        if (alternate) stdout.write(LEAVE_ALTERNATE_SCREEN);
+        screen.stop();
         resolveDone();
       });
   };
@@ -62,12 +67,13 @@ export function runTui(options: RunTuiOptions): RunningTui {
       <App session={options.session} {...(options.settings ? {settings: options.settings} : {})} onQuit={quit} />
     </ThemeProvider>,
     {
-      stdout,
+      // Debug mode: Ink hands over every frame whole; the screen writes the rows that changed.
+      stdout: screen.inkStdout,
       stdin,
+      debug: true,
       exitOnCtrlC: false,
       patchConsole: false,
-      maxFps: options.maxFps ?? 10,
     },
   );
-  return {done, quit};
+  return {done, quit, bytesWritten: () => screen.bytesWritten};
 }

@@ -4,7 +4,7 @@
  * every cell is cut to its width. The selected row is shown inverted with a marker, and the
  * view scrolls to keep it visible.
  */
-import {Text} from 'ink';
+import {Box, Text} from 'ink';
 import {useRef} from 'react';
 import {fit} from '../format.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
@@ -116,7 +116,11 @@ export function Table<Row>(props: TableProps<Row>) {
     );
   }
   while (lines.length < props.height) lines.push(<Text key={`pad-${lines.length}`}> </Text>);
-  return <>{lines.slice(0, props.height)}</>;
+  return (
+    <Box flexDirection="column" width={props.width} height={props.height} overflowY="hidden">
+      {lines.slice(0, props.height)}
+    </Box>
+  );
 }
 
 /** "3-20 of 50" when the rows do not all fit, else "". */

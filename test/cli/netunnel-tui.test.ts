@@ -1,0 +1,162 @@
+/**
+ * netunnel-tui end to end, in a real pseudo-terminal rendered by a headless xterm: keys in,
+ * the screen a user sees out.
+ */
+import {describe, it} from 'node:test';
+import assert from 'node:assert/strict';
+import {startConsoleInPty, type ConsoleInPty} from '../helpers/pty-console.js';
+import {connectClient, startServer} from '../helpers/netunnel.js';
+import {exchange, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
+import {runCli} from '../helpers/cli.js';
+
+/** Types text one key at a time, each time waiting until the field shows what was typed so far. */
+async function typeInto(console: ConsoleInPty, label: string, text: string): Promise<void> {
+  for (let index = 1; index <= text.length; index += 1) {
+    console.write(text[index - 1]!);
+    const typed = text.slice(0, index).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    await console.waitFor(new RegExp(`> ${label} +${typed}`));
+  }
+}
+
+function assertLaidOut(console: ConsoleInPty, rows: number) {
+  const lines = console.lines();
+  assert.equal(lines.length, rows);
+  assert.deepEqual(console.wrappedRows(), [], `no line wrapped:\n${console.screen()}`);
+  assert.match(lines[0]!, /^ 1 /, 'the server tabs on the first row');
+  assert.match(lines[1]!, /Channels/, 'the pane tabs on the second row');
+  assert.match(lines[rows - 2]!, /\? help +q quit|Enter submit|y yes/, 'the key bar on the row before the last');
+  assert.equal(lines[rows - 1], '', 'the last row stays empty (frames are rows - 1 lines)');
+}
+
+// SGR parameters that set a colour (foreground, background, 256 / true colour).
+function colourCodes(output: string): string[] {
+  const found: string[] = [];
+  // eslint-disable-next-line no-control-regex
+  for (const match of output.matchAll(/\u001B\[([0-9;]*)m/g)) {
+    const params = match[1]!.split(';').map(Number);
+    if (params.some((param) => (param >= 30 && param <= 38) || (param >= 40 && param <= 48) || (param >= 90 && param <= 97) || (param >= 100 && param <= 107))) {
+      found.push(match[0]);
+    }
+  }
+  return found;
+}
+
+describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
+  it('at 80x24 with its embedded server: opens a tunnel by keys, counts its bytes, tears it down, quits with q', async () => {
+    const echo = await startEchoServer();
+    const tui = startConsoleInPty([], {columns: 80, rows: 24});
+    try {
+      await tui.waitFor(/^ 1 embedded ● /);
+      assert.match(tui.output(), /\u001B\[\?1049h/, 'the alternate screen');
+      assertLaidOut(tui, 24);
+
+      tui.write('n');
+      await tui.waitFor(/> Direction +forward +reverse/);
+      tui.write('\t');
+      await tui.waitFor(/> Exit address/);
+      tui.write('\t');
+      await tui.waitFor(/> Exit port/);
+      await typeInto(tui, 'Exit port', String(echo.port));
+      assertLaidOut(tui, 24);
+      tui.write('\r');
+      const opened = await tui.waitFor(/Tunnel 1\/1 open: connect to 127\.0\.0\.1:(\d+) \(here\) to reach/);
+      const entrancePort = Number(/connect to 127\.0\.0\.1:(\d+)/.exec(opened)![1]);
+      await tui.waitFor(new RegExp(`▶★1/1 +fwd 127\\.0\\.0\\.1:${entrancePort} +127\\.0\\.0\\.1:${echo.port} +0/0 +0 B +0 B`));
+
+      const payload = randomPayload(300);
+      assert.deepEqual(await exchange(entrancePort, payload), payload);
+      await tui.waitFor(new RegExp(`1/1 +fwd 127\\.0\\.0\\.1:${entrancePort} +127\\.0\\.0\\.1:${echo.port} +0/1 +300 B +300 B`));
+      assertLaidOut(tui, 24);
+
+      tui.write('d');
+      await tui.waitFor(/Tear down tunnel 1\/1\?/);
+      tui.write('y');
+      await tui.waitFor(/Tunnel 1\/1 torn down/);
+      await tui.waitFor(/No tunnel\. n opens one/);
+      assert.equal(await isPortClosed(entrancePort), true);
+
+      tui.write('q');
+      assert.equal(await tui.exited, 0);
+      assert.match(tui.output(), /\u001B\[\?1049l/, 'back from the alternate screen');
+    } finally {
+      await tui.close();
+      await echo.close();
+    }
+  });
+
+  it('with NO_COLOR writes no colour codes, and re-lays out on resize', async () => {
+    const tui = startConsoleInPty([], {columns: 100, rows: 30, env: {NO_COLOR: '1'}});
+    try {
+      await tui.waitFor(/^ 1 embedded \* |^ 1 embedded ● /);
+      assertLaidOut(tui, 30);
+      tui.write('?');
+      await tui.waitFor(/Keys/);
+      tui.write('\u001B');
+      await tui.waitFor(/TREND/);
+      tui.resize(80, 24);
+      await tui.waitFor((screen) => screen.split('\n')[22]!.includes('? help'));
+      assertLaidOut(tui, 24);
+      tui.resize(120, 40);
+      await tui.waitFor((screen) => screen.split('\n')[38]!.includes('? help'));
+      assertLaidOut(tui, 40);
+      tui.resize(60, 15);
+      await tui.waitFor((screen) => screen.split('\n')[13]!.includes('? help'));
+      assertLaidOut(tui, 15);
+      assert.deepEqual(colourCodes(tui.output()), []);
+      assert.match(tui.output(), /\u001B\[1m/, 'bold is still drawn');
+      tui.write('\u0003');
+      assert.equal(await tui.exited, 0);
+    } finally {
+      await tui.close();
+    }
+  });
+
+  it('against a server without the management API, says the Channels pane cannot be filled', async () => {
+    const {server, url} = await startServer({extensions: false});
+    const tui = startConsoleInPty([url], {columns: 80, rows: 24});
+    try {
+      await tui.waitFor(/^ 1 127\.0\.0\.1:\d+ ● 1\.0\.12 \(no mgmt\)/);
+      tui.write('\u001B[Z');
+      const screen = await tui.waitFor(/This server cannot list channels: it has no management API/);
+      assert.match(screen, /\(a NETunnel 1\.0\.12 server, or netunnel-server --no-extensions\)\./);
+      assertLaidOut(tui, 24);
+      // Colours are there when allowed (the NO_COLOR check above is not vacuous).
+      assert.notDeepEqual(colourCodes(tui.output()), []);
+      tui.write('q');
+      assert.equal(await tui.exited, 0);
+    } finally {
+      await tui.close();
+      await server.close();
+    }
+  });
+
+  it('stays quiet while nothing changes, with 50 live tunnels on screen', async () => {
+    const {server, url} = await startServer();
+    const echo = await startEchoServer();
+    const client = await connectClient(url);
+    const tui = startConsoleInPty([url], {columns: 100, rows: 30});
+    try {
+      for (let index = 0; index < 50; index += 1) await client.openTunnelToServer({exitPort: echo.port});
+      await tui.waitFor(/Tunnels \(50\)/);
+      await tui.waitFor(/ 1 127\.0\.0\.1:\d+ ● \S+ \d+ms/);
+      // Settled: then count what is written over two seconds (the screen redraws only on change).
+      const settledAt = tui.bytesWritten();
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      const written = tui.bytesWritten() - settledAt;
+      assert.ok(written < 400, `${written} bytes written in 2 s of idling`);
+      tui.write('q');
+      assert.equal(await tui.exited, 0);
+    } finally {
+      await tui.close();
+      await client.close();
+      await server.close();
+      await echo.close();
+    }
+  });
+
+  it('refuses a bad URL in one line with exit code 2', async () => {
+    const result = await runCli('netunnel-tui', ['ftp://x']);
+    assert.equal(result.code, 2);
+    assert.equal(result.stderr, 'netunnel-tui: Server URL "ftp://x" must start with http:// or https://\n');
+  });
+});

@@ -1,0 +1,152 @@
+/** The whole screen, fed by a session over fake servers: tabs, panes, modes, actions, and its size. */
+import {afterEach, describe, it} from 'node:test';
+import assert from 'node:assert/strict';
+import {ConsoleSession} from '../../../source/console/session.js';
+import {App} from '../../../source/console/tui/app.js';
+import {FakeConsoleApi, SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../../helpers/fake-console-api.js';
+import {KEYS, press, renderThemed, waitForFrame, widthOf, type Rendered} from '../../helpers/ink.js';
+import {eventually} from '../../helpers/netunnel.js';
+
+const FAST = {pollMs: 20, probeMs: 10_000, sampleMs: 20, retryMinMs: 10, retryMaxMs: 40, downAfterMs: 100};
+
+let cleanups: Array<() => Promise<void>> = [];
+afterEach(async () => {
+  for (const cleanup of cleanups) await cleanup();
+  cleanups = [];
+});
+
+function start(apis: FakeConsoleApi[], size = {columns: 80, rows: 24}) {
+  const session = new ConsoleSession({createApi: (target) => apis.find((api) => api.serverUrl === target.url)!, timing: FAST});
+  apis.forEach((api, index) => session.addServer({name: `srv${index + 1}`, url: api.serverUrl}));
+  let quits = 0;
+  const instance = renderThemed(<App session={session} onQuit={() => (quits += 1)} size={size} refreshMs={0} />);
+  cleanups.push(async () => {
+    instance.unmount();
+    await session.close();
+  });
+  return {session, instance, quits: () => quits};
+}
+
+function snapshot(api: FakeConsoleApi) {
+  api.emit({
+    type: 'snapshot',
+    server: SERVER_INFO,
+    channels: [channel(1, {tunnel_count: 2}), channel(2)],
+    tunnels: [tunnel(1, 1, {bytes: {sent: 2048, received: 10}}), tunnel(1, 2, {direction: 'reverse', entrance: {address: '127.0.0.1', port: 2222}})],
+    peers: [peer(1, 'alpha', [staticTunnel(1)])],
+  });
+}
+
+function assertFrameFits(frame: string, columns: number, rows: number) {
+  const lines = frame.split('\n');
+  assert.equal(lines.length, rows - 1, `a frame of rows - 1 lines:\n${frame}`);
+  for (const line of lines) assert.ok(widthOf(line) <= columns, `line wider than ${columns}: "${line}"`);
+}
+
+async function ready(instance: Rendered, api: FakeConsoleApi) {
+  await eventually(() => api.subscribers === 1, 2000, 'the subscription');
+  snapshot(api);
+  return waitForFrame(instance, /1\/2 +rev/);
+}
+
+describe('App', () => {
+  it('shows a server tab in each state: connecting, connected, reconnecting, down', async () => {
+    const api = new FakeConsoleApi('http://127.0.0.1:4001');
+    const legacy = new FakeConsoleApi('http://127.0.0.1:4002');
+    legacy.info = null;
+    legacy.reachable = false;
+    const {instance} = start([api, legacy]);
+    await waitForFrame(instance, /^ 1 srv1 ◌ connecting +2 srv2 ○ down/);
+    await ready(instance, api);
+    await waitForFrame(instance, /^ 1 srv1 ● 0\.1\.0 /);
+    api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4001: socket hang up');
+    let frame = await waitForFrame(instance, /^ 1 srv1 ◐ reconnecting/);
+    assert.match(frame.split('\n')[1]!, /stale: Cannot reach/);
+    assert.match(frame.split('\n')[21]!, /^srv1: Cannot reach http:\/\/127\.0\.0\.1:4001: socket hang up/);
+    legacy.reachable = true;
+    frame = await press(instance, '2', /2 srv2 ● 1\.0\.12 \(no mgmt\)/);
+    assert.match(frame, /Channels +Tunnels \(0\) +Peers \(0\)/);
+    frame = await press(instance, KEYS.shiftTab, /This server cannot list channels/);
+    assertFrameFits(frame, 80, 24);
+  });
+
+  it('keeps every frame to rows - 1 lines of at most the width, in every mode', async () => {
+    for (const size of [{columns: 80, rows: 24}, {columns: 60, rows: 12}, {columns: 132, rows: 40}]) {
+      const api = new FakeConsoleApi();
+      const {instance} = start([api], size);
+      assertFrameFits(await ready(instance, api), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.tab, /PEER/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.tab, /REMOTE ADDRESS/), size.columns, size.rows);
+      assertFrameFits(await press(instance, '?', /Keys/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.escape, /REMOTE ADDRESS/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.enter, /Channel 1/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.escape, /REMOTE ADDRESS/), size.columns, size.rows);
+      assertFrameFits(await press(instance, 'n', /New tunnel on srv1/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.escape, /REMOTE ADDRESS/), size.columns, size.rows);
+      assertFrameFits(await press(instance, 'x', /Disconnect channel 1\?/), size.columns, size.rows);
+      assertFrameFits(await press(instance, 'n', /REMOTE ADDRESS/), size.columns, size.rows);
+      for (const cleanup of cleanups) await cleanup();
+      cleanups = [];
+    }
+  });
+
+  it('moves between panes and rows, shows details, and filters', async () => {
+    const api = new FakeConsoleApi();
+    const {instance} = start([api]);
+    let frame = await ready(instance, api);
+    assert.match(frame, /▶ 1\/1 +fwd/);
+    frame = await press(instance, 'j', /▶ 1\/2 +rev/);
+    frame = await press(instance, KEYS.enter, /Tunnel 1\/2\n/);
+    assert.match(frame, /Direction +reverse: entrance on the server/);
+    assert.match(frame, /Entrance +127\.0\.0\.1:2222/);
+    frame = await press(instance, KEYS.escape, /▶ 1\/2 +rev/);
+    frame = await press(instance, '/', /Filter:/);
+    for (const key of '2222') await press(instance, key, new RegExp(`Filter: ${'2222'.slice(0, 1)}`));
+    frame = await waitForFrame(instance, (text) => !text.includes('1/1 ') && text.includes('1/2'));
+    frame = await press(instance, KEYS.enter, /filter: 2222/);
+    frame = await press(instance, KEYS.escape, /1\/1 +fwd/);
+    assert.doesNotMatch(frame, /filter:/);
+    frame = await press(instance, KEYS.tab, /▶ alpha/);
+    frame = await press(instance, 'G', /▶ +└ #1/);
+    frame = await press(instance, KEYS.enter, /Static tunnel 1 of peer alpha/);
+  });
+
+  it('runs actions through forms and confirmations, and shows results and refusals', async () => {
+    const api = new FakeConsoleApi();
+    const {instance} = start([api]);
+    await ready(instance, api);
+    // Tear down another client's tunnel.
+    await press(instance, 'd', /Tear down tunnel 1\/1\?/);
+    await press(instance, 'y', /Tunnel 1\/1 torn down/);
+    assert.ok(api.calls.includes('deleteTunnel 1/1 force=true'));
+    // Disconnect a channel.
+    await press(instance, KEYS.shiftTab, /CLIENT/);
+    await press(instance, 'x', /Disconnect channel 1\?/);
+    await press(instance, 'y', /Channel 1 disconnected/);
+    assert.ok(api.calls.includes('disconnectChannel 1'));
+    // Add a peer, refused, then accepted.
+    await press(instance, KEYS.shiftTab, /PEER/);
+    await press(instance, 'p', /Add a peer to srv1/);
+    for (const key of 'beta') await press(instance, key, new RegExp(`> Name +${'beta'.slice(0, 1)}`));
+    await waitForFrame(instance, /> Name +beta/);
+    await press(instance, KEYS.tab, /> URL/);
+    for (const key of 'http://b:1') await press(instance, key, /> URL +h/);
+    await waitForFrame(instance, /> URL +http:\/\/b:1/);
+    api.refuseNext = 'Failed to connect to peer http://b:1: Cannot connect to host b:1';
+    const refused = await press(instance, KEYS.enter, /The server refused/);
+    assert.match(refused.replace(/\n/g, ''), /The server refused: Failed to connect to peer http:\/\/b:1: Cannot connect to host b:1/);
+    await press(instance, KEYS.enter, /Peer beta added \(id 1\)/);
+    assert.ok(api.calls.includes('registerPeer beta http://b:1 null'));
+  });
+
+  it('says what a server without the management API cannot do, and quits on q', async () => {
+    const api = new FakeConsoleApi();
+    api.info = null;
+    const {instance, quits} = start([api]);
+    await waitForFrame(instance, /1\.0\.12 \(no mgmt\)/);
+    await press(instance, KEYS.shiftTab, /This server cannot list channels/);
+    await press(instance, 'x', /This server cannot list or disconnect channels \(no management API\)/);
+    instance.stdin.write('q');
+    await waitForFrame(instance, () => quits() === 1);
+  });
+});
