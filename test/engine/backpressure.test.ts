@@ -1,0 +1,59 @@
+/**
+ * A slow reader at either end of a tunnel: the tunnel must stop reading from the writer
+ * instead of buffering without bound (PROTOCOL.md 3.3, engine/pipe.ts), then deliver every
+ * byte once the reader reads again.
+ */
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import type {Socket} from 'node:net';
+import {openSocket, randomPayload} from '../helpers/tcp.js';
+import {digestOf, settledValue, sha256, startScriptedService, writeWithBackpressure} from '../helpers/streams.js';
+import {DIRECTIONS, startTunnel} from '../helpers/tunnels.js';
+
+const MiB = 1024 * 1024;
+const TOTAL = 64 * MiB;
+/**
+ * What may sit between the writer and the paused reader: each process's high-water mark (1 MiB)
+ * plus the kernel's socket buffers on the way, which loopback autotuning grows to several MiB
+ * each (tcp_rmem allows up to 32 MiB on common Linux defaults). Unbounded buffering would take
+ * the whole 64 MiB at loopback speed.
+ */
+const BOUND = 24 * MiB;
+
+const payload = randomPayload(TOTAL);
+const payloadSha = sha256(payload);
+
+for (const direction of DIRECTIONS) {
+  for (const toward of ['exit', 'entrance'] as const) {
+    test(`${direction} tunnel: 64 MiB toward a paused reader at the ${toward} stays bounded, then arrives intact`, async (t) => {
+      const service = await startScriptedService();
+      t.after(() => service.close());
+      const {entrancePort, tunnel, serverTunnel} = await startTunnel(t, direction, service.port);
+      const app = await openSocket(entrancePort);
+      t.after(() => app.destroy());
+      const serviceSocket = await service.nextSocket();
+
+      const [writer, reader]: [Socket, Socket] = toward === 'exit' ? [app, serviceSocket] : [serviceSocket, app];
+      reader.pause();
+      const sending = writeWithBackpressure(writer, payload);
+      sending.done.catch(() => {});
+
+      // Everything stops moving once the buffers on the way are full.
+      const counted = () => (toward === 'exit' ? [tunnel.traffic.bytesToExit, serverTunnel.traffic.bytesToExit] : [tunnel.traffic.bytesToEntrance, serverTunnel.traffic.bytesToEntrance]);
+      await settledValue(() => counted()[0]! + counted()[1]! + sending.written());
+      const [clientCounted, serverCounted] = counted();
+      t.diagnostic(`held: client ${clientCounted}, server ${serverCounted}, writer ${sending.written()}`);
+      assert.ok(sending.written() < TOTAL, 'the writer is held back');
+      assert.ok(clientCounted! > 0 && serverCounted! > 0, 'bytes did start to flow');
+      assert.ok(clientCounted! <= BOUND, `the client forwarded ${clientCounted} bytes to a paused reader`);
+      assert.ok(serverCounted! <= BOUND, `the server forwarded ${serverCounted} bytes to a paused reader`);
+      assert.ok(sending.written() <= TOTAL / 2, `the writer got ${sending.written()} bytes accepted`);
+
+      const received = digestOf(reader, TOTAL);
+      reader.resume();
+      const [digest] = await Promise.all([received, sending.done]);
+      assert.equal(digest.length, TOTAL);
+      assert.equal(digest.sha256, payloadSha, 'every byte arrived, in order');
+    });
+  }
+}
