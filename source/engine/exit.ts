@@ -79,6 +79,9 @@ export function serveExit(
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (socket.connecting || !socket.remoteAddress) {
         websocket.off('close', onEarlyClose);
+        // Reading again first: a paused websocket never reads the peer's answering close frame,
+        // so neither side would see the close before ws's 30 s timeout.
+        websocket.resume();
         websocket.close(1011, closeReason(`exit ${target.address}:${target.port} unreachable: ${error.code ?? error.message}`));
       }
     });
