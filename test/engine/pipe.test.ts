@@ -6,7 +6,7 @@ import type {TestContext} from 'node:test';
 import type WebSocket from 'ws';
 import {pipeSocketToWebsocket, type PipeCounters} from '../../source/engine/pipe.js';
 import {randomPayload, readUntilClosed} from '../helpers/tcp.js';
-import {readExactly, settledValue, sha256, writeWithBackpressure} from '../helpers/streams.js';
+import {readExactly, settledValue, sha256, within, writeWithBackpressure} from '../helpers/streams.js';
 import {receiveBinary, socketPair, websocketPair} from '../helpers/websockets.js';
 
 class Counters implements PipeCounters {
@@ -154,4 +154,35 @@ test('a paused socket reader holds the websocket back, then gets every byte', as
   app.resume();
   const [got] = await Promise.all([received, sending]);
   assert.equal(sha256(got), sha256(payload));
+});
+
+/** Fills the path toward a paused application: the pipe pauses the websocket. */
+async function stallTowardApp(app: import('node:net').Socket, peer: WebSocket, counters: Counters): Promise<void> {
+  app.pause();
+  const chunk = randomPayload(64 * 1024);
+  const flood = setInterval(() => {
+    if (peer.readyState === peer.OPEN && peer.bufferedAmount < 1024 * 1024) for (let i = 0; i < 16; i += 1) peer.send(chunk, {binary: true});
+  }, 5);
+  await settledValue(() => counters.toSocket);
+  clearInterval(flood);
+}
+
+test('an application that hangs up while it is not reading still completes the close at once', async (t) => {
+  const {app, peer, counters, piped} = await setup(t);
+  await stallTowardApp(app, peer, counters);
+  const closed = closeOf(peer);
+  app.end();
+  // A paused websocket would not read the answering close frame: ws would wait 30 s.
+  assert.equal(await within(closed, 5000, 'the close handshake'), 1000);
+  app.destroy();
+  await within(piped.done, 5000, 'the end of the pipe');
+});
+
+test('an application that disappears while it is not reading cuts the websocket at once', async (t) => {
+  const {app, peer, counters, piped} = await setup(t);
+  await stallTowardApp(app, peer, counters);
+  const closed = closeOf(peer);
+  app.destroy();
+  await within(closed, 5000, 'the websocket close');
+  await within(piped.done, 5000, 'the end of the pipe');
 });

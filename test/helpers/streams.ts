@@ -129,3 +129,12 @@ export async function startScriptedService(port = 0, onSocket?: (socket: Socket)
       }),
   };
 }
+
+/** Rejects with a clear message when `promise` takes longer than `ms` (instead of a silent hang). */
+export function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} did not happen within ${ms} ms`)), ms);
+  });
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
