@@ -7,7 +7,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {Socket} from 'node:net';
 import {openSocket, randomPayload} from '../helpers/tcp.js';
-import {digestOf, settledValue, sha256, startScriptedService, writeWithBackpressure} from '../helpers/streams.js';
+import {digestOf, settledValue, sha256, startScriptedService, within, writeWithBackpressure} from '../helpers/streams.js';
 import {DIRECTIONS, startTunnel} from '../helpers/tunnels.js';
 
 const MiB = 1024 * 1024;
@@ -56,4 +56,22 @@ for (const direction of DIRECTIONS) {
       assert.equal(digest.sha256, payloadSha, 'every byte arrived, in order');
     });
   }
+}
+
+for (const direction of DIRECTIONS) {
+  test(`${direction} tunnel: an application that hangs up while not reading releases the service at once`, async (t) => {
+    const service = await startScriptedService();
+    t.after(() => service.close());
+    const {entrancePort} = await startTunnel(t, direction, service.port);
+    const app = await openSocket(entrancePort);
+    t.after(() => app.destroy());
+    app.pause();
+    const serviceSocket = await service.nextSocket();
+    const sending = writeWithBackpressure(serviceSocket, randomPayload(16 * MiB));
+    sending.done.catch(() => {});
+    await settledValue(() => sending.written());
+    const released = new Promise((resolve) => serviceSocket.once('close', resolve));
+    app.end();
+    await within(released, 5000, "the close of the service's connection");
+  });
 }
