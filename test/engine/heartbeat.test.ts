@@ -1,0 +1,139 @@
+/**
+ * The client's heartbeat (PROTOCOL.md 1): pings at the interval; no pong within half of it
+ * terminates the websocket. Against a fake server that stops answering pings, the client
+ * drops its channel and says so.
+ */
+import {describe, test} from 'node:test';
+import assert from 'node:assert/strict';
+import {once} from 'node:events';
+import http from 'node:http';
+import type {Duplex} from 'node:stream';
+import type {TestContext} from 'node:test';
+import WebSocket, {WebSocketServer} from 'ws';
+import {keepAlive} from '../../source/engine/heartbeat.js';
+import {NetunnelClient} from '../../source/client/netunnel-client.js';
+import {within} from '../helpers/streams.js';
+import {websocketPair} from '../helpers/websockets.js';
+import {startPair} from '../helpers/tunnels.js';
+
+/** Resolves once `websocket` has received `count` pings. */
+function pings(websocket: WebSocket, count: number): Promise<void> {
+  return new Promise((resolve) => {
+    let seen = 0;
+    websocket.on('ping', () => {
+      seen += 1;
+      if (seen === count) resolve();
+    });
+  });
+}
+
+/**
+ * Just enough of a NETunnel server for a client to connect: POST /channels and the control
+ * websocket, with pongs on or off.
+ */
+async function startFakeServer(t: TestContext, autoPong: boolean) {
+  const websockets = new WebSocketServer({noServer: true, autoPong});
+  const accepted: WebSocket[] = [];
+  const connected = new Promise<WebSocket>((resolve) => websockets.once('connection', resolve));
+  const server = http.createServer((request, response) => {
+    request.resume();
+    if (request.method === 'POST' && request.url === '/channels') {
+      response.writeHead(200, {'Content-Type': 'application/json'});
+      response.end(JSON.stringify({channel_id: 1, version: '1.0.12'}));
+      return;
+    }
+    response.writeHead(404, {'Content-Type': 'application/json'});
+    response.end(JSON.stringify({error: 'not here'}));
+  });
+  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (request.url !== '/channels/1/connect') {
+      socket.destroy();
+      return;
+    }
+    websockets.handleUpgrade(request, socket, head, (websocket) => {
+      accepted.push(websocket);
+      websockets.emit('connection', websocket);
+    });
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        for (const websocket of accepted) websocket.terminate();
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return {url: `http://127.0.0.1:${(server.address() as {port: number}).port}`, connected};
+}
+
+describe('keepAlive on a websocket', () => {
+  test('a peer that answers pings keeps the websocket open', async (t) => {
+    const pair = await websocketPair();
+    t.after(() => pair.close());
+    keepAlive(pair.client, 50);
+    await pings(pair.server, 4);
+    assert.equal(pair.client.readyState, WebSocket.OPEN);
+  });
+
+  test('a peer that stops answering gets the websocket terminated within half an interval', async (t) => {
+    const pair = await websocketPair({autoPong: false});
+    t.after(() => pair.close());
+    keepAlive(pair.client, 100);
+    const pinged = pings(pair.server, 1);
+    const closed = once(pair.client, 'close');
+    await pinged;
+    const pingedAt = Date.now();
+    const [code] = await within(closed, 2000, 'the heartbeat timeout');
+    assert.equal(code, 1006, 'terminated, not closed politely');
+    assert.ok(Date.now() - pingedAt < 1000);
+  });
+});
+
+describe('the client heartbeat', () => {
+  test('a server that stops answering pings: the control websocket is terminated and the client emits disconnected', async (t) => {
+    const fake = await startFakeServer(t, false);
+    const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 200});
+    t.after(() => client.close());
+    await client.connect();
+    const serverSide = await fake.connected;
+    const pinged = pings(serverSide, 1);
+    const disconnected = once(client, 'disconnected');
+    await within(pinged, 2000, 'the first ping');
+    assert.deepEqual(await within(disconnected, 2000, 'the disconnection'), [`The connection to ${fake.url} was lost`]);
+    assert.equal(client.connected, false);
+  });
+
+  test('a server that answers pings keeps the client connected', async (t) => {
+    const fake = await startFakeServer(t, true);
+    const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 100});
+    t.after(() => client.close());
+    let disconnected = false;
+    client.on('disconnected', () => (disconnected = true));
+    await client.connect();
+    await within(pings(await fake.connected, 5), 3000, 'five pings');
+    assert.equal(client.connected, true);
+    assert.equal(disconnected, false);
+  });
+
+  test('our server answers the heartbeat and counts it as activity', async (t) => {
+    const {client, server} = await startPair(t, {client: {heartbeatMs: 100}});
+    const channel = server.channels.get(client.channelId);
+    const seen = new Set<number>();
+    await within(
+      new Promise<void>((resolve) => {
+        const timer = setInterval(() => {
+          seen.add(channel.lastSeenAt.getTime());
+          if (seen.size >= 4) {
+            clearInterval(timer);
+            resolve();
+          }
+        }, 20);
+      }),
+      3000,
+      'four heartbeats',
+    );
+    assert.equal(client.connected, true);
+  });
+});
