@@ -8,6 +8,7 @@ import {ExitPoint} from '../../source/engine/exit.js';
 import {freePort, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {startScriptedService, within} from '../helpers/streams.js';
 import {receiveBinary, websocketPair} from '../helpers/websockets.js';
+import {startStuckService} from '../helpers/processes.js';
 
 /** The exit takes one side of a websocket pair; the test plays the entrance on the other. */
 async function setup(t: TestContext, port: number) {
@@ -16,7 +17,7 @@ async function setup(t: TestContext, port: number) {
   const exit = new ExitPoint({address: '127.0.0.1', port});
   t.after(() => exit.stop(true));
   exit.accept(pair.server);
-  return {exit, entrance: pair.client};
+  return {exit, entrance: pair.client, exitSide: pair.server};
 }
 
 function closeOf(websocket: WebSocket): Promise<[number, string]> {
@@ -71,4 +72,17 @@ test('stop() closes the websockets still waiting for their marker, and refuses n
   const lateClosed = closeOf(late.client);
   exit.accept(late.server);
   assert.equal((await lateClosed)[0], 1000);
+});
+
+test('stop(true) cuts a connection whose target is still connecting; the stop does not wait for it', async (t) => {
+  const stuck = await startStuckService();
+  t.after(() => stuck.close());
+  const {entrance, exit, exitSide} = await setup(t, stuck.port);
+  // The test's own listener runs right after the exit's: the marker has been taken.
+  const markerTaken = once(exitSide, 'message');
+  entrance.send('pasten');
+  await markerTaken;
+  const closed = closeOf(entrance);
+  await within(exit.stop(true), 3000, 'the forced stop');
+  assert.equal((await within(closed, 3000, 'the close of the connecting websocket'))[0], 1006);
 });
