@@ -38,6 +38,14 @@ describe('connecting', () => {
     assert.equal(server.channels.get(1).connected, true);
   });
 
+  test('connect() twice is refused; close() twice is harmless', async (t) => {
+    const {client, url} = await startPair(t);
+    await assert.rejects(client.connect(), {code: 'NETUNNEL_ERR_ALREADY_CONNECTED', message: `Already connected to ${url}`});
+    await client.close();
+    await client.close();
+    assert.equal(client.connected, false);
+  });
+
   test('an unreachable server is a ServerUnreachableError naming it', async () => {
     const port = await freePort();
     const client = new NetunnelClient({serverUrl: `http://127.0.0.1:${port}`});

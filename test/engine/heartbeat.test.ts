@@ -6,15 +6,13 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
-import http from 'node:http';
-import type {Duplex} from 'node:stream';
-import type {TestContext} from 'node:test';
-import WebSocket, {WebSocketServer} from 'ws';
+import WebSocket from 'ws';
 import {keepAlive} from '../../source/engine/heartbeat.js';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {within} from '../helpers/streams.js';
 import {websocketPair} from '../helpers/websockets.js';
 import {startPair} from '../helpers/tunnels.js';
+import {startFakeServer} from '../helpers/fake-server.js';
 
 /** Resolves once `websocket` has received `count` pings. */
 function pings(websocket: WebSocket, count: number): Promise<void> {
@@ -25,47 +23,6 @@ function pings(websocket: WebSocket, count: number): Promise<void> {
       if (seen === count) resolve();
     });
   });
-}
-
-/**
- * Just enough of a NETunnel server for a client to connect: POST /channels and the control
- * websocket, with pongs on or off.
- */
-async function startFakeServer(t: TestContext, autoPong: boolean) {
-  const websockets = new WebSocketServer({noServer: true, autoPong});
-  const accepted: WebSocket[] = [];
-  const connected = new Promise<WebSocket>((resolve) => websockets.once('connection', resolve));
-  const server = http.createServer((request, response) => {
-    request.resume();
-    if (request.method === 'POST' && request.url === '/channels') {
-      response.writeHead(200, {'Content-Type': 'application/json'});
-      response.end(JSON.stringify({channel_id: 1, version: '1.0.12'}));
-      return;
-    }
-    response.writeHead(404, {'Content-Type': 'application/json'});
-    response.end(JSON.stringify({error: 'not here'}));
-  });
-  server.on('upgrade', (request: http.IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (request.url !== '/channels/1/connect') {
-      socket.destroy();
-      return;
-    }
-    websockets.handleUpgrade(request, socket, head, (websocket) => {
-      accepted.push(websocket);
-      websockets.emit('connection', websocket);
-    });
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const websocket of accepted) websocket.terminate();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return {url: `http://127.0.0.1:${(server.address() as {port: number}).port}`, connected};
 }
 
 describe('keepAlive on a websocket', () => {
@@ -93,11 +50,11 @@ describe('keepAlive on a websocket', () => {
 
 describe('the client heartbeat', () => {
   test('a server that stops answering pings: the control websocket is terminated and the client emits disconnected', async (t) => {
-    const fake = await startFakeServer(t, false);
+    const fake = await startFakeServer(t, {autoPong: false});
     const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 200});
     t.after(() => client.close());
     await client.connect();
-    const serverSide = await fake.connected;
+    const serverSide = await fake.control;
     const pinged = pings(serverSide, 1);
     const disconnected = once(client, 'disconnected');
     await within(pinged, 2000, 'the first ping');
@@ -106,13 +63,13 @@ describe('the client heartbeat', () => {
   });
 
   test('a server that answers pings keeps the client connected', async (t) => {
-    const fake = await startFakeServer(t, true);
+    const fake = await startFakeServer(t, {autoPong: true});
     const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 100});
     t.after(() => client.close());
     let disconnected = false;
     client.on('disconnected', () => (disconnected = true));
     await client.connect();
-    await within(pings(await fake.connected, 5), 3000, 'five pings');
+    await within(pings(await fake.control, 5), 3000, 'five pings');
     assert.equal(client.connected, true);
     assert.equal(disconnected, false);
   });
