@@ -63,7 +63,13 @@ export class ForwardClientTunnel extends ClientTunnel {
     const entrance = new Entrance(supply);
     await entrance.listen(local.address, local.port);
     const tunnel = new ForwardClientTunnel(id, entrance, supply, exit);
-    await supply.whenReady();
+    try {
+      await supply.whenReady();
+    } catch (error) {
+      // No websocket to the server: the entrance must not stay open (nor keep retrying).
+      await entrance.stop(true);
+      throw error;
+    }
     return tunnel;
   }
 

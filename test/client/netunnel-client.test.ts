@@ -7,7 +7,9 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import type {Socket} from 'node:net';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
-import {NotConnectedError, ServerUnreachableError} from '../../source/client/client-errors.js';
+import {NotConnectedError, ServerRefusedError, ServerUnreachableError} from '../../source/client/client-errors.js';
+import type {AuthRequest} from '../../source/auth/contract.js';
+import {NoAuthServer} from '../../source/auth/no-auth.js';
 import {rawRequest} from '../helpers/http.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {startFixtureProcess} from '../helpers/processes.js';
@@ -249,4 +251,39 @@ describe('unreachable exits', () => {
       assert.ok((await exchange(entranceOf(setup), payload)).equals(payload));
     });
   }
+});
+
+describe('refused tunnels leave nothing behind', () => {
+  /** Lets everything through but the tunnel websockets. */
+  class NoTunnelWebsockets extends NoAuthServer {
+    override isAuthenticated(request?: AuthRequest): boolean {
+      return !/^\/channels\/\d+\/tunnels\/\d+\/connect$/.test(request?.path ?? '');
+    }
+  }
+
+  test('a forward tunnel whose websockets the server refuses: rejected, local port closed, server half deleted', async (t) => {
+    const {client, server} = await startPair(t, {server: {auth: new NoTunnelWebsockets()}});
+    const localPort = await freePort();
+    await assert.rejects(client.openTunnelToServer({exitPort: 22, localPort}), (error: unknown) => {
+      assert.ok(error instanceof ServerRefusedError);
+      assert.equal(error.status, 403);
+      assert.equal(error.message, 'Forbidden: the auth plugin refused this request');
+      return true;
+    });
+    assert.equal(await isPortClosed(localPort), true, 'the local entrance does not stay open');
+    assert.deepEqual(client.tunnels, []);
+    assert.equal(server.channels.get(client.channelId).tunnels.size, 0);
+  });
+
+  test('a forward tunnel whose local port is taken: rejected with the listen error, server half deleted', async (t) => {
+    const {client, server} = await startPair(t);
+    const taken = await startEchoServer();
+    t.after(() => taken.close());
+    await assert.rejects(client.openTunnelToServer({exitPort: 22, localPort: taken.port}), {
+      code: 'EADDRINUSE',
+      message: `listen EADDRINUSE: address already in use 127.0.0.1:${taken.port}`,
+    });
+    assert.deepEqual(client.tunnels, []);
+    assert.equal(server.channels.get(client.channelId).tunnels.size, 0);
+  });
 });
