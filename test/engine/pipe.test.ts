@@ -125,6 +125,7 @@ test('a paused websocket reader holds the socket back, then gets every byte', as
   peer.pause();
   const sending = writeWithBackpressure(app, payload);
   await settledValue(() => counters.toWebsocket + sending.written());
+  t.diagnostic(`held: ${counters.toWebsocket}`);
   assert.ok(sending.written() < payload.length, 'the application is held back');
   assert.ok(counters.toWebsocket <= 16 * 1024 * 1024, `${counters.toWebsocket} bytes were read for a paused reader`);
   const received = receiveBinary(peer, payload.length);
@@ -148,6 +149,7 @@ test('a paused socket reader holds the websocket back, then gets every byte', as
     }
   })();
   await settledValue(() => counters.toSocket + sent);
+  t.diagnostic(`held: ${counters.toSocket}`);
   assert.ok(sent < payload.length, 'the peer is held back');
   assert.ok(counters.toSocket <= 16 * 1024 * 1024, `${counters.toSocket} bytes were written for a paused reader`);
   const received = readExactly(app, payload.length);
