@@ -241,7 +241,7 @@ describe('unreachable exits', () => {
       for (let attempt = 0; attempt < 3; attempt += 1) {
         const app = await openSocket(entranceOf(setup));
         app.write('hello?');
-        const got = await within(readUntilClosed(app), 5000, 'the close of a connection to a refused exit');
+        const got = await within(readUntilClosed(app), 10_000, 'the close of a connection to a refused exit');
         assert.equal(got.length, 0, 'the tunnel closed the connection without a byte');
       }
       // The same tunnel, now with something listening at its exit.

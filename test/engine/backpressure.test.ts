@@ -9,16 +9,20 @@ import type {Socket} from 'node:net';
 import {openSocket, randomPayload} from '../helpers/tcp.js';
 import {digestOf, settledValue, sha256, startScriptedService, within, writeWithBackpressure} from '../helpers/streams.js';
 import {DIRECTIONS, startTunnel} from '../helpers/tunnels.js';
+import {eventually} from '../helpers/netunnel.js';
 
 const MiB = 1024 * 1024;
 const TOTAL = 64 * MiB;
 /**
  * What may sit between the writer and the paused reader: each process's high-water mark (1 MiB)
- * plus the kernel's socket buffers on the way, which loopback autotuning grows to several MiB
- * each (tcp_rmem allows up to 32 MiB on common Linux defaults). Unbounded buffering would take
- * the whole 64 MiB at loopback speed.
+ * plus the kernel's socket buffers on the way. Those are outside our control: loopback
+ * autotuning usually gives 4-11 MiB per hop here, but a receive buffer may grow up to
+ * tcp_rmem's maximum (32 MiB on common Linux defaults) when the machine is busy. Without
+ * backpressure the whole 64 MiB would be taken at loopback speed; the process's own buffering
+ * is checked tightly in pipe.test.ts.
  */
-const BOUND = 24 * MiB;
+const BOUND = 32 * MiB;
+const WRITER_BOUND = 48 * MiB;
 
 const payload = randomPayload(TOTAL);
 const payloadSha = sha256(payload);
@@ -40,14 +44,15 @@ for (const direction of DIRECTIONS) {
 
       // Everything stops moving once the buffers on the way are full.
       const counted = () => (toward === 'exit' ? [tunnel.traffic.bytesToExit, serverTunnel.traffic.bytesToExit] : [tunnel.traffic.bytesToEntrance, serverTunnel.traffic.bytesToEntrance]);
+      // Bytes first have to start flowing (a busy machine may take a while to set the pipes up).
+      await eventually(() => counted()[0]! > 0 && counted()[1]! > 0, 10_000, 'bytes to reach the paused reader');
       await settledValue(() => counted()[0]! + counted()[1]! + sending.written());
       const [clientCounted, serverCounted] = counted();
       t.diagnostic(`held: client ${clientCounted}, server ${serverCounted}, writer ${sending.written()}`);
       assert.ok(sending.written() < TOTAL, 'the writer is held back');
-      assert.ok(clientCounted! > 0 && serverCounted! > 0, 'bytes did start to flow');
       assert.ok(clientCounted! <= BOUND, `the client forwarded ${clientCounted} bytes to a paused reader`);
       assert.ok(serverCounted! <= BOUND, `the server forwarded ${serverCounted} bytes to a paused reader`);
-      assert.ok(sending.written() <= TOTAL / 2, `the writer got ${sending.written()} bytes accepted`);
+      assert.ok(sending.written() <= WRITER_BOUND, `the writer got ${sending.written()} bytes accepted`);
 
       const received = digestOf(reader, TOTAL);
       reader.resume();
@@ -72,6 +77,6 @@ for (const direction of DIRECTIONS) {
     await settledValue(() => sending.written());
     const released = new Promise((resolve) => serviceSocket.once('close', resolve));
     app.end();
-    await within(released, 5000, "the close of the service's connection");
+    await within(released, 10_000, "the close of the service's connection");
   });
 }

@@ -57,7 +57,7 @@ test('an unreachable target closes the websocket at once with 1011 and the reaso
   const closed = closeOf(entrance);
   entrance.send('pasten');
   entrance.send(Buffer.from('data for nobody'), {binary: true});
-  assert.deepEqual(await within(closed, 5000, 'the close'), [1011, `exit 127.0.0.1:${port} unreachable: ECONNREFUSED`]);
+  assert.deepEqual(await within(closed, 10_000, 'the close'), [1011, `exit 127.0.0.1:${port} unreachable: ECONNREFUSED`]);
 });
 
 test('stop() closes the websockets still waiting for their marker, and refuses new ones', async (t) => {
@@ -83,6 +83,6 @@ test('stop(true) cuts a connection whose target is still connecting; the stop do
   entrance.send('pasten');
   await markerTaken;
   const closed = closeOf(entrance);
-  await within(exit.stop(true), 3000, 'the forced stop');
-  assert.equal((await within(closed, 3000, 'the close of the connecting websocket'))[0], 1006);
+  await within(exit.stop(true), 10_000, 'the forced stop');
+  assert.equal((await within(closed, 10_000, 'the close of the connecting websocket'))[0], 1006);
 });

@@ -42,9 +42,9 @@ describe('keepAlive on a websocket', () => {
     const closed = once(pair.client, 'close');
     await pinged;
     const pingedAt = Date.now();
-    const [code] = await within(closed, 2000, 'the heartbeat timeout');
+    const [code] = await within(closed, 10_000, 'the heartbeat timeout');
     assert.equal(code, 1006, 'terminated, not closed politely');
-    assert.ok(Date.now() - pingedAt < 1000);
+    assert.ok(Date.now() - pingedAt < 5000, 'terminated by the heartbeat, not by something slower');
   });
 });
 
@@ -57,8 +57,8 @@ describe('the client heartbeat', () => {
     const serverSide = await fake.control;
     const pinged = pings(serverSide, 1);
     const disconnected = once(client, 'disconnected');
-    await within(pinged, 2000, 'the first ping');
-    assert.deepEqual(await within(disconnected, 2000, 'the disconnection'), [`The connection to ${fake.url} was lost`]);
+    await within(pinged, 10_000, 'the first ping');
+    assert.deepEqual(await within(disconnected, 10_000, 'the disconnection'), [`The connection to ${fake.url} was lost`]);
     assert.equal(client.connected, false);
   });
 
@@ -69,7 +69,7 @@ describe('the client heartbeat', () => {
     let disconnected = false;
     client.on('disconnected', () => (disconnected = true));
     await client.connect();
-    await within(pings(await fake.control, 5), 3000, 'five pings');
+    await within(pings(await fake.control, 5), 10_000, 'five pings');
     assert.equal(client.connected, true);
     assert.equal(disconnected, false);
   });
@@ -88,7 +88,7 @@ describe('the client heartbeat', () => {
           }
         }, 20);
       }),
-      3000,
+      10_000,
       'four heartbeats',
     );
     assert.equal(client.connected, true);

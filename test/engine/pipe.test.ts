@@ -175,9 +175,9 @@ test('an application that hangs up while it is not reading still completes the c
   const closed = closeOf(peer);
   app.end();
   // A paused websocket would not read the answering close frame: ws would wait 30 s.
-  assert.equal(await within(closed, 5000, 'the close handshake'), 1000);
+  assert.equal(await within(closed, 10_000, 'the close handshake'), 1000);
   app.destroy();
-  await within(piped.done, 5000, 'the end of the pipe');
+  await within(piped.done, 10_000, 'the end of the pipe');
 });
 
 test('an application that disappears while it is not reading cuts the websocket at once', async (t) => {
@@ -185,6 +185,6 @@ test('an application that disappears while it is not reading cuts the websocket 
   await stallTowardApp(app, peer, counters);
   const closed = closeOf(peer);
   app.destroy();
-  await within(closed, 5000, 'the websocket close');
-  await within(piped.done, 5000, 'the end of the pipe');
+  await within(closed, 10_000, 'the websocket close');
+  await within(piped.done, 10_000, 'the end of the pipe');
 });
