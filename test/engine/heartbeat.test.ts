@@ -29,8 +29,9 @@ describe('keepAlive on a websocket', () => {
   test('a peer that answers pings keeps the websocket open', async (t) => {
     const pair = await websocketPair();
     t.after(() => pair.close());
-    keepAlive(pair.client, 50);
-    await pings(pair.server, 4);
+    // Intervals are short for the test; the pong deadline (half of one) must still survive a busy machine.
+    keepAlive(pair.client, 250);
+    await within(pings(pair.server, 4), 10_000, 'four pings');
     assert.equal(pair.client.readyState, WebSocket.OPEN);
   });
 
@@ -64,18 +65,18 @@ describe('the client heartbeat', () => {
 
   test('a server that answers pings keeps the client connected', async (t) => {
     const fake = await startFakeServer(t, {autoPong: true});
-    const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 100});
+    const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 250});
     t.after(() => client.close());
     let disconnected = false;
     client.on('disconnected', () => (disconnected = true));
     await client.connect();
-    await within(pings(await fake.control, 5), 10_000, 'five pings');
+    await within(pings(await fake.control, 4), 10_000, 'four pings');
     assert.equal(client.connected, true);
     assert.equal(disconnected, false);
   });
 
   test('our server answers the heartbeat and counts it as activity', async (t) => {
-    const {client, server} = await startPair(t, {client: {heartbeatMs: 100}});
+    const {client, server} = await startPair(t, {client: {heartbeatMs: 250}});
     const channel = server.channels.get(client.channelId);
     const seen = new Set<number>();
     await within(
