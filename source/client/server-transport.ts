@@ -30,7 +30,8 @@ export interface TransportOptions {
   requestTimeoutMs?: number | undefined;
 }
 
-function proxyUrlWithCredentials(proxy: ProxySettings): URL {
+/** The proxy URL with its Basic credentials in it, as https-proxy-agent takes them. */
+export function proxyUrlWithCredentials(proxy: ProxySettings): URL {
   const url = new URL(proxy.url);
   if (proxy.username !== undefined && proxy.password !== undefined) {
     url.username = encodeURIComponent(proxy.username);

@@ -10,7 +10,7 @@ import {AuthPluginError, loadClientAuth, loadServerAuth, parseAuthData} from '..
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
 import type {SecretHeaderClient, SecretHeaderServer} from '../fixtures/secret-header-auth.js';
-import {rawRequest, tryUpgrade} from '../helpers/http.js';
+import {rawRequest, tryUpgrade} from '../helpers/raw-http.js';
 import {connectClient, startServer} from '../helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer} from '../helpers/tcp.js';
 
@@ -112,7 +112,7 @@ describe('a secured server', () => {
   test('websocket routes answer 403 before the upgrade without the header, 101 with it', async (t) => {
     const {url} = await securedServer(t);
     const created = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.12'}, headers: HEADERS});
-    assert.deepEqual(created.json, {channel_id: 1, version: '1.0.12'});
+    assert.equal((created.json as {channel_id: number}).channel_id, 1);
     for (const path of ['/channels/1/connect', '/channels/1/tunnels/1/connect', '/channels/77/connect']) {
       const answer = await tryUpgrade(url, path);
       assert.deepEqual({status: answer.status, body: answer.json}, {status: 403, body: FORBIDDEN}, path);

@@ -10,7 +10,7 @@ import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {NotConnectedError, ServerRefusedError, ServerUnreachableError} from '../../source/client/client-errors.js';
 import type {AuthRequest} from '../../source/auth/contract.js';
 import {NoAuthServer} from '../../source/auth/no-auth.js';
-import {rawRequest} from '../helpers/http.js';
+import {rawRequest} from '../helpers/raw-http.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {startFixtureProcess} from '../helpers/processes.js';
 import {readExactly, startScriptedService, within} from '../helpers/streams.js';

@@ -10,7 +10,8 @@ import {createServer} from 'node:net';
 import WebSocket from 'ws';
 import type {NetunnelServerOptions} from '../../source/server/netunnel-server.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
-import {rawRequest, tryUpgrade} from '../helpers/http.js';
+import {FEATURES} from '../../source/protocol/management.js';
+import {rawRequest, tryUpgrade} from '../helpers/raw-http.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {freePort, isPortClosed} from '../helpers/tcp.js';
 
@@ -53,13 +54,20 @@ describe('version and channels', () => {
     assert.match(String(answer.headers['content-type']), /^text\/plain/);
   });
 
-  test('POST /channels answers the 1.0.12 shape, ids counting up from 1', async (t) => {
-    const {url, server} = await serverFor(t);
+  test('POST /channels answers the 1.0.12 shape exactly without extensions', async (t) => {
+    const {url} = await serverFor(t, {extensions: false});
     const first = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.12'}});
     assert.equal(first.status, 200);
     assert.equal(first.text, '{"channel_id":1,"version":"1.0.12"}');
+  });
+
+  test('POST /channels: ids counting up from 1, our features added', async (t) => {
+    const {url, server} = await serverFor(t);
+    const first = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.12'}});
+    assert.equal(first.status, 200);
+    assert.deepEqual(first.json, {channel_id: 1, version: '1.0.12', features: [...FEATURES]});
     const second = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.11'}});
-    assert.deepEqual(second.json, {channel_id: 2, version: '1.0.12'});
+    assert.deepEqual(second.json, {channel_id: 2, version: '1.0.12', features: [...FEATURES]});
     assert.deepEqual(
       server.channels.all().map((channel) => [channel.id, channel.clientVersion]),
       [
