@@ -12,8 +12,9 @@ import {FAST_STATIC_TUNNELS, eventually, waitForStatus} from '../helpers/netunne
 import {HeaderAuthClient, HeaderAuthServer} from '../helpers/header-auth.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, startRelay, type TcpService} from '../helpers/tcp.js';
 
-// Each test file that makes static tunnels takes its own slice of [20000, 21000).
-const PORTS = {min: 20000, max: 20100};
+// Each test file that makes static tunnels takes its own slice of [20000, 21000); 20000 itself
+// belongs to the 1.0.12 config vector loaded by server-state.test.ts.
+const PORTS = {min: 20001, max: 20100};
 
 const fixture = useStateFixture('netunnel-static-', PORTS);
 const {cleanups, server} = fixture;
