@@ -53,9 +53,11 @@ test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the ser
   const echo = await startEchoServer();
   const {server, url} = await startServer();
   const first = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
-  const second = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
+  let second: ReturnType<typeof startCli> | undefined;
   try {
+    // One after the other, so that channel 1 is the first client's.
     await first.waitForLine(/^Tunnel exit socket:/);
+    second = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
     await second.waitForLine(/^Tunnel exit socket:/);
     const [firstChannel] = server.channels.all();
     firstChannel!.deleteTunnel(1, true, true);
@@ -65,7 +67,7 @@ test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the ser
     assert.equal(second.stderr().trim().split('\n').at(-1), `netunnel-client: The connection to ${url} was lost`);
   } finally {
     first.child.kill('SIGKILL');
-    second.child.kill('SIGKILL');
+    second?.child.kill('SIGKILL');
     await echo.close();
   }
 });
