@@ -52,6 +52,8 @@ export function pipeSocketToWebsocket(
   let unsentBytes = 0;
   let socketPausedForWebsocket = false;
   let websocketPausedForSocket = false;
+  /** Set once this side starts the close handshake: from then on the websocket is never paused. */
+  let websocketClosing = false;
   let websocketClosed = websocket.readyState === WebSocket.CLOSED;
   let socketClosed = socket.destroyed;
 
@@ -72,9 +74,23 @@ export function pipeSocketToWebsocket(
     }
   };
 
+  /**
+   * Starts the close handshake. A paused websocket would never read the peer's answering close
+   * frame, leaving both sides (and the far end's connection) hanging until ws's 30 s timeout,
+   * so it reads again; what still arrives is bounded by what the peer sent before our close.
+   */
+  const closeWebsocket = () => {
+    websocketClosing = true;
+    if (websocketPausedForSocket) {
+      websocketPausedForSocket = false;
+      websocket.resume();
+    }
+    websocket.close(1000);
+  };
+
   const writeToSocket = (chunk: Buffer) => {
     counters.websocketToSocket(chunk.length);
-    if (!socket.write(chunk) && !websocketPausedForSocket && !websocketClosed) {
+    if (!socket.write(chunk) && !websocketPausedForSocket && !websocketClosed && !websocketClosing) {
       websocketPausedForSocket = true;
       websocket.pause();
     }
@@ -101,7 +117,7 @@ export function pipeSocketToWebsocket(
   // EOF from the application: the protocol has no half-close, so the websocket is closed;
   // bytes still travelling back are written until the other side's close arrives.
   socket.on('end', () => {
-    if (websocket.readyState === WebSocket.OPEN) websocket.close(1000);
+    if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
     else if (websocketClosed) socket.end();
   });
   socket.on('error', () => {
@@ -109,7 +125,7 @@ export function pipeSocketToWebsocket(
   });
   socket.on('close', () => {
     socketClosed = true;
-    if (!websocketClosed && websocket.readyState === WebSocket.OPEN) websocket.close(1000);
+    if (!websocketClosed && websocket.readyState === WebSocket.OPEN) closeWebsocket();
     settle();
   });
 

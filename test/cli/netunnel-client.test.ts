@@ -52,10 +52,11 @@ test('netunnel-client --reverse prints the entrance port the server chose', asyn
 test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the server goes away', async () => {
   const echo = await startEchoServer();
   const {server, url} = await startServer();
+  // One after the other, so that the first channel is the first client's.
   const first = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
+  await first.waitForLine(/^Tunnel exit socket:/);
   const second = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
   try {
-    await first.waitForLine(/^Tunnel exit socket:/);
     await second.waitForLine(/^Tunnel exit socket:/);
     const [firstChannel] = server.channels.all();
     firstChannel!.deleteTunnel(1, true, true);
