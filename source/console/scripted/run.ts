@@ -14,6 +14,7 @@ import {IMPLEMENTATION_VERSION} from '../../protocol/version.js';
 import type {ConsoleApi, EventSubscription} from '../api.js';
 import * as commands from '../commands.js';
 import {connectApi} from '../connect-api.js';
+import {InvalidInputError} from '../errors.js';
 import {ServerHandle, type ServerTarget} from '../server-handle.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
@@ -299,6 +300,15 @@ function done(context: Context, text: string, json: unknown): number {
 
 const quoted = (text: string) => JSON.stringify(text);
 
+/** The command layer names `open`'s values as a form does; the command line names them by flag. */
+function asFlagError(context: Context, error: InvalidInputError, reverse: boolean): ScriptedUsageError {
+  const flags: Record<string, string> = reverse
+    ? {'entrance address': '--remote-address', 'entrance port': '--remote-port', 'exit address': '--local-address', 'exit port': '--local-port'}
+    : {'exit address': '--remote-address', 'exit port': '--remote-port', 'local address': '--local-address', 'local port': '--local-port'};
+  const flag = flags[error.field];
+  return usage(context, flag && error.message.startsWith(error.field) ? flag + error.message.slice(error.field.length) : error.message);
+}
+
 // ---------------------------------------------------------------- the commands
 
 type Handler = (context: Context) => Promise<number>;
@@ -346,9 +356,13 @@ const HANDLERS: Record<string, Handler> = {
       async (handle) => {
         const lost = new Promise<string>((resolvePromise) => handle.once('ownChannelLost', resolvePromise));
         if (!context.output.json) context.output.line(reverse ? 'Opening tunnel to the client...' : 'Opening tunnel to the server...');
-        const opened = reverse
-          ? await commands.openReverseTunnel(handle, {entranceAddress: remoteAddress, entrancePort: remotePort, exitAddress: localAddress, exitPort: localPort!})
-          : await commands.openForwardTunnel(handle, {exitAddress: remoteAddress, exitPort: remotePort, localAddress, localPort: localPort ?? null});
+        const opened = await (
+          reverse
+            ? commands.openReverseTunnel(handle, {entranceAddress: remoteAddress, entrancePort: remotePort, exitAddress: localAddress, exitPort: localPort!})
+            : commands.openForwardTunnel(handle, {exitAddress: remoteAddress, exitPort: remotePort, localAddress, localPort: localPort ?? null})
+        ).catch((error: unknown) => {
+          throw error instanceof InvalidInputError ? asFlagError(context, error, reverse) : error;
+        });
         if (context.output.json) {
           context.output.jsonLine({
             server_url: handle.target.url,

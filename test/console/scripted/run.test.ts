@@ -30,9 +30,13 @@ interface RunOptions {
   /** Called with each chunk written to stdout (watch, open). */
   onStdout?: (text: string) => void;
   createApi?: ScriptedIo['createApi'];
+  /** Another settings dir than the shared one. */
+  configDir?: string;
 }
 
 let configDir: string;
+
+const scriptedIn = (argv: string[], options: RunOptions) => scripted(argv, options);
 
 function scripted(argv: string[], options: RunOptions = {}): Promise<Result> {
   let stdout = '';
@@ -50,7 +54,7 @@ function scripted(argv: string[], options: RunOptions = {}): Promise<Result> {
     ...(options.signal ? {signal: options.signal} : {}),
     ...(options.createApi ? {createApi: options.createApi} : {}),
   };
-  return runScripted(['--config-dir', configDir, ...argv], io).then((code) => ({code, stdout, stderr}));
+  return runScripted(['--config-dir', options.configDir ?? configDir, ...argv], io).then((code) => ({code, stdout, stderr}));
 }
 
 /** Starts a long command (open, watch); `lines()` is what it printed so far. */
@@ -490,6 +494,30 @@ describe('scripted mode: open and watch', () => {
     await eventually(() => isPortClosed(opened.entrance.port), 5000, 'the reverse entrance to close');
   });
 
+  it('open against a 1.0.12-like server: forward works; reverse needs the entrance port, since that server would not tell it', async () => {
+    const legacy = await startServer({extensions: false});
+    try {
+      const refused = await scripted(['-s', legacy.url, 'open', '-r', '--local-port', String(echo.port), '--remote-port', '0']);
+      assert.deepEqual(refused, {
+        code: 2,
+        stdout: 'Opening tunnel to the client...\n',
+        stderr:
+          'netunnel-tui: --remote-port is required: this server does not tell which port it would choose\n' +
+          'Usage: netunnel-tui --no-tui open [--local-address IP] [--local-port PORT] [--remote-address IP] [--remote-port PORT] [--reverse] [--debug] [options]\n',
+      });
+      const open = startScripted(['-s', legacy.url, 'open', '--remote-port', String(echo.port)]);
+      const lines = await open.waitForLines(3);
+      const entrancePort = Number(/(\d+)$/.exec(lines[1]!)?.[1]);
+      const payload = randomPayload(10_000);
+      assert.deepEqual(await exchange(entrancePort, payload), payload);
+      open.stop();
+      assert.equal((await open.done).code, 0);
+      assert.equal(await isPortClosed(entrancePort), true);
+    } finally {
+      await legacy.server.close();
+    }
+  });
+
   it('open ends with 0 when the server closes the tunnel, 1 when the server goes away', async () => {
     const other = await startServer();
     try {
@@ -562,6 +590,8 @@ describe('scripted mode: open and watch', () => {
 describe('scripted mode: saved servers and picking servers', () => {
   it('servers add, list and rm in the console settings; --server NAME and the default pick them', async () => {
     const {server, url} = await startServer();
+    const ownDir = mkdtempSync(join(tmpdir(), 'netunnel-scripted-servers-'));
+    const scripted = (argv: string[]) => scriptedIn(argv, {configDir: ownDir});
     try {
       assert.deepEqual(await scripted(['servers', 'list']), {code: 0, stderr: '', stdout: 'NAME  URL  AUTH PLUGIN  PROXY  TLS CHECK\n'});
       assert.deepEqual(await scripted(['servers', 'add', url, '--name', 'lab']), {code: 0, stderr: '', stdout: `Saved server "lab" (${url})\n`});
@@ -589,7 +619,7 @@ describe('scripted mode: saved servers and picking servers', () => {
       assert.deepEqual(picked, {code: 0, stderr: '', stdout: '[]\n'});
       const all = await scripted(['peers']);
       assert.equal(all.code, 1, 'the second saved server is not there');
-      assert.match(all.stderr, /^netunnel-tui: 10\.1\.2\.3:4443: Cannot reach https:\/\/10\.1\.2\.3:4443: /);
+      assert.match(all.stderr, /^netunnel-tui: 10\.1\.2\.3:4443: Cannot reach https:\/\/10\.1\.2\.3:4443[ :]/);
       assert.deepEqual(await scripted(['peer', 'add', 'x', url]), {
         code: 2,
         stdout: '',
@@ -606,15 +636,18 @@ describe('scripted mode: saved servers and picking servers', () => {
       });
     } finally {
       await server.close();
+      rmSync(ownDir, {recursive: true, force: true});
     }
   });
 
   it('with no --server and nothing saved, http://127.0.0.1:4040 is used', async () => {
     const {server, url} = await startServer();
     const asked: string[] = [];
+    const emptyDir = mkdtempSync(join(tmpdir(), 'netunnel-scripted-empty-'));
     try {
       // The API is pointed at a test server, so that nothing on the real port 4040 matters.
       const result = await scripted(['peers', '--json'], {
+        configDir: emptyDir,
         createApi: (target) => {
           asked.push(target.url);
           return connectApi({serverUrl: url});
@@ -624,6 +657,7 @@ describe('scripted mode: saved servers and picking servers', () => {
       assert.deepEqual(result, {code: 0, stderr: '', stdout: '[]\n'});
     } finally {
       await server.close();
+      rmSync(emptyDir, {recursive: true, force: true});
     }
   });
 
