@@ -68,18 +68,17 @@ const SIGNAL_ECHO_MS = 500;
  * `conf` (through atomically's when-exit) re-raises every signal it sees, once, after its own
  * clean-up, which would otherwise turn one Ctrl-C into an immediate exit.
  */
-export function onInterruptSignals(first: (signal: NodeJS.Signals) => void): void {
+export function onInterruptSignals(first: (signal: NodeJS.Signals) => void, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): void {
   let firstSignal: {signal: NodeJS.Signals; at: number} | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (firstSignal) {
       if (signal === firstSignal.signal && Date.now() - firstSignal.at < SIGNAL_ECHO_MS) return;
-      process.exit(signal === 'SIGINT' ? 130 : 143);
+      process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
     }
     firstSignal = {signal, at: Date.now()};
     first(signal);
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  for (const signal of signals) process.on(signal, handler);
 }
 
 /** Runs `shutdown` on the first SIGINT/SIGTERM and exits with its code (see onInterruptSignals). */

@@ -124,10 +124,11 @@ describe('scripted mode: reading a server', () => {
   });
 
   it('status: our server and a 1.0.12-like one, as plain text, JSON and a table', async () => {
-    const [plain, json, table] = await Promise.all([
+    const [plain, json, table, ascii] = await Promise.all([
       scripted(['status', '-s', url, '--server', legacy.url]),
       scripted(['--json', 'status', '-s', url, '-s', legacy.url]),
       scripted(['status', '-s', legacy.url], {tty: true}),
+      scripted(['status', '-s', legacy.url, '--ascii'], {tty: true}),
     ]);
     assert.equal(plain.code, 0);
     assert.equal(plain.stderr, '');
@@ -154,6 +155,10 @@ describe('scripted mode: reading a server', () => {
     assert.match(rows[1]!, /^│ NAME +│ URL +│ PROTOCOL │ IMPLEMENTATION +│ +RTT │ HOSTNAME │ STARTED │$/);
     assert.match(rows[3]!, new RegExp(`^│ ${name(legacy.url)} │ ${legacy.url} │ 1\\.0\\.12 +│ no management API │ +\\d+ms │ - +│ - +│$`));
     assert.match(rows[4]!, /^└─+┴/);
+    const asciiRows = ascii.stdout.split('\n');
+    assert.match(asciiRows[0]!, /^\+-+\+-+\+/);
+    assert.match(asciiRows[1]!, /^\| NAME +\| URL +\| PROTOCOL \|/);
+    assert.equal(asciiRows.length, 6);
   });
 
   it('status: a server that cannot be reached exits 1 with one line; the others are still shown', async () => {
