@@ -75,6 +75,9 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('--proxy-username and --proxy-password go together');
   }
   if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
+  if (!process.stdout.isTTY || !process.stdin.isTTY) {
+    throw new UsageError('netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui');
+  }
   const noColor = flags.color === false || (process.env.NO_COLOR ?? '') !== '';
   // The console decides about colours itself (its theme). Ink's chalk only has to be able to
   // draw bold and inverse on a terminal, which supports-color denies wherever a CI variable is

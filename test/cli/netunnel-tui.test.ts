@@ -154,9 +154,18 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
     }
   });
 
-  it('refuses a bad URL in one line with exit code 2', async () => {
-    const result = await runCli('netunnel-tui', ['ftp://x']);
-    assert.equal(result.code, 2);
-    assert.equal(result.stderr, 'netunnel-tui: Server URL "ftp://x" must start with http:// or https://\n');
+  it('refuses bad usage in one line with exit code 2, and answers --help', async () => {
+    const [badUrl, noTerminal, help] = await Promise.all([
+      runCli('netunnel-tui', ['ftp://x']),
+      runCli('netunnel-tui', ['http://127.0.0.1:4040']),
+      runCli('netunnel-tui', ['--help']),
+    ]);
+    assert.equal(badUrl.code, 2);
+    assert.equal(badUrl.stderr, 'netunnel-tui: Server URL "ftp://x" must start with http:// or https://\n');
+    assert.equal(noTerminal.code, 2);
+    assert.equal(noTerminal.stderr, 'netunnel-tui: netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui\n');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /\$ netunnel-tui \[URL\.\.\.\] \[options\]/);
+    assert.match(help.stdout, /--config-dir DIR/);
   });
 });

@@ -124,7 +124,7 @@ function peerColumns(theme: Theme): Column<PeerRow>[] {
       cell: (row) =>
         row.kind === 'peer'
           ? row.peer.target_netunnel_url
-          : `${row.tunnel.tunnel_local_address}:${row.tunnel.tunnel_local_port} ${marks.arrow} ${row.tunnel.tunnel_remote_address}:${row.tunnel.tunnel_remote_port}`,
+          : `${row.tunnel.tunnel_local_address}:${row.tunnel.tunnel_local_port}${marks.arrow}${row.tunnel.tunnel_remote_address}:${row.tunnel.tunnel_remote_port}`,
     },
     {
       header: 'STATUS',

@@ -1,7 +1,11 @@
 /** The whole screen, fed by a session over fake servers: tabs, panes, modes, actions, and its size. */
 import {afterEach, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
 import {ConsoleSession} from '../../../source/console/session.js';
+import {ConsoleSettings} from '../../../source/console/settings.js';
 import {App} from '../../../source/console/tui/app.js';
 import {FakeConsoleApi, SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../../helpers/fake-console-api.js';
 import {KEYS, press, renderThemed, waitForFrame, widthOf, type Rendered} from '../../helpers/ink.js';
@@ -15,11 +19,19 @@ afterEach(async () => {
   cleanups = [];
 });
 
-function start(apis: FakeConsoleApi[], size = {columns: 80, rows: 24}) {
-  const session = new ConsoleSession({createApi: (target) => apis.find((api) => api.serverUrl === target.url)!, timing: FAST});
+function start(apis: FakeConsoleApi[], size = {columns: 80, rows: 24}, settings?: ConsoleSettings) {
+  const createApi = (target: {url: string}) => {
+    let api = apis.find((candidate) => candidate.serverUrl === target.url);
+    if (!api) {
+      api = new FakeConsoleApi(target.url);
+      apis.push(api);
+    }
+    return api;
+  };
+  const session = new ConsoleSession({createApi, timing: FAST});
   apis.forEach((api, index) => session.addServer({name: `srv${index + 1}`, url: api.serverUrl}));
   let quits = 0;
-  const instance = renderThemed(<App session={session} onQuit={() => (quits += 1)} size={size} refreshMs={0} />);
+  const instance = renderThemed(<App session={session} onQuit={() => (quits += 1)} size={size} refreshMs={0} {...(settings ? {settings} : {})} />);
   cleanups.push(async () => {
     instance.unmount();
     await session.close();
@@ -148,5 +160,53 @@ describe('App', () => {
     await press(instance, 'x', /This server cannot list or disconnect channels \(no management API\)/);
     instance.stdin.write('q');
     await waitForFrame(instance, () => quits() === 1);
+  });
+
+  it('adds, edits and forgets saved servers; sets the proxy; factory resets', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'netunnel-app-'));
+    cleanups.push(async () => rmSync(dir, {recursive: true, force: true}));
+    const settings = new ConsoleSettings({configDir: dir});
+    const api = new FakeConsoleApi();
+    const {instance} = start([api], {columns: 100, rows: 30}, settings);
+    await ready(instance, api);
+    const type = async (label: string, text: string) => {
+      for (let index = 1; index <= text.length; index += 1) {
+        const typed = text.slice(0, index).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+        await press(instance, text[index - 1]!, new RegExp(`> ${label} +${typed}`));
+      }
+    };
+
+    await press(instance, 'e', /srv1 is not a saved server \(a saves one\)/);
+    await press(instance, 'a', /Add a server/);
+    await type('URL', 'http://127.0.0.1:4999');
+    await press(instance, KEYS.enter, /Server 127\.0\.0\.1:4999 saved and opened/);
+    await waitForFrame(instance, /2 127\.0\.0\.1:4999 /);
+    assert.deepEqual(settings.listServers(), [{name: '127.0.0.1:4999', url: 'http://127.0.0.1:4999'}]);
+
+    await press(instance, 'e', /Edit saved server 127\.0\.0\.1:4999/);
+    await press(instance, KEYS.tab, /> Name +127\.0\.0\.1:4999/);
+    await press(instance, '\u0015', /> Name +(e\.g\.|empty)/);
+    await type('Name', 'prod');
+    await press(instance, KEYS.enter, /Server prod saved/);
+    await waitForFrame(instance, /2 prod /);
+    assert.deepEqual(settings.listServers(), [{name: 'prod', url: 'http://127.0.0.1:4999'}]);
+
+    await press(instance, 'D', /Forget saved server prod\?/);
+    await press(instance, 'y', /Server prod forgotten/);
+    await waitForFrame(instance, (frame) => !frame.includes('2 prod'));
+    assert.deepEqual(settings.listServers(), []);
+
+    await press(instance, '1', /1 srv1/);
+    await press(instance, 'P', /HTTP proxy of srv1 \(used toward its peers\)\nnow none\. An empty URL clears it\./);
+    await type('Proxy URL', 'http://p:3128');
+    await press(instance, KEYS.enter, /Proxy of srv1 set to http:\/\/p:3128/);
+    assert.ok(api.calls.includes('setHttpProxy {"proxyUrl":"http://p:3128","checkProxy":true}'));
+
+    await press(instance, 'R', /Factory reset srv1\?/);
+    // Submitting unconfirmed moves to the confirmation, which says what it wants.
+    await press(instance, KEYS.enter, /> Type "reset" to confirm +✗ type reset/);
+    await type('Type "reset" to confirm', 'reset');
+    await press(instance, KEYS.enter, /srv1 was reset to its defaults/);
+    assert.ok(api.calls.includes('factoryReset {"disconnectClients":false}'));
   });
 });

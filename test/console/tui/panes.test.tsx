@@ -134,8 +134,8 @@ describe('Peers pane', () => {
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
     assert.match(lines[1]!, /^▶ alpha +http:\/\/10\.0\.0\.1:4040 +online/);
-    assert.match(lines[2]!, /^ {3}├ #1 +127\.0\.0\.1:20000 → 127\.0\.0\.1:22 +online +1\/3 +2\.0 KB\/100 B$/);
-    assert.match(lines[3]!, /^ {3}└ #2 +127\.0\.0\.1:20001 → 127\.0\.0\.1:22 +offline! /);
+    assert.match(lines[2]!, /^ {3}├ #1 +127\.0\.0\.1:20000→127\.0\.0\.1:22 +online +1\/3 +2\.0 KB\/100 B$/);
+    assert.match(lines[3]!, /^ {3}└ #2 +127\.0\.0\.1:20001→127\.0\.0\.1:22 +offline! /);
     assert.match(lines[4]!, /^ {2}beta +http:\/\/10\.0\.0\.2:4040 +connecting/);
   });
 
@@ -143,7 +143,7 @@ describe('Peers pane', () => {
     const legacyPeer = {id: 1, name: 'old', target_netunnel_url: 'http://o:4040', auth_data: {}, static_tunnels: [{id: 1, tunnel_local_address: '127.0.0.1', tunnel_local_port: 20000, tunnel_remote_address: '127.0.0.1', tunnel_remote_port: 22}]};
     const frame = show('peers', view({mode: 'legacy', peers: [legacyPeer]}));
     assert.match(frame, /old +http:\/\/o:4040 +-/);
-    assert.match(frame, /└ #1 +127\.0\.0\.1:20000 → 127\.0\.0\.1:22 +- *$/m);
+    assert.match(frame, /└ #1 +127\.0\.0\.1:20000→127\.0\.0\.1:22 +- *$/m);
     assert.match(show('peers', view({peersError: 'Not found: GET /peers'})), /Cannot list peers: Not found: GET \/peers/);
   });
 

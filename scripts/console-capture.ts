@@ -1,0 +1,70 @@
+/**
+ * Prints text captures of netunnel-tui at 80x24, taken with the end-to-end test harness (a
+ * pseudo-terminal rendered by a headless xterm), for the README. Run: `npx tsx scripts/console-capture.ts`.
+ */
+import {startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
+import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../test/helpers/netunnel.js';
+import {exchange, randomPayload, startEchoServer} from '../test/helpers/tcp.js';
+import {ServerApi} from '../source/client/server-api.js';
+
+async function typeInto(tui: ConsoleInPty, label: string, text: string): Promise<void> {
+  for (let index = 1; index <= text.length; index += 1) {
+    tui.write(text[index - 1]!);
+    await tui.waitFor((screen) => screen.includes(`> ${label}`) && screen.includes(text.slice(0, index)));
+  }
+}
+
+const show = (title: string, tui: ConsoleInPty) => {
+  console.log(`--- ${title}`);
+  console.log(tui.lines().map((line) => line.replace(/\s+$/, '')).join('\n'));
+};
+
+const peerSide = await startServer();
+const {server, url} = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: {min: 20900, max: 21000}});
+const echo = await startEchoServer();
+const api = new ServerApi({serverUrl: url});
+const peer = await api.registerPeer({name: 'branch-office', targetNetunnelUrl: peerSide.url});
+await api.createStaticTunnel(peer.id, {remotePort: echo.port});
+const client = await connectClient(url);
+const first = await client.openTunnelToServer({exitPort: echo.port});
+await client.openTunnelToClient({exitPort: echo.port});
+const tui = startConsoleInPty([url], {columns: 80, rows: 24});
+try {
+  await tui.waitFor(/Tunnels \(2\)/);
+  await exchange(first.entrance.port, randomPayload(150_000));
+  tui.write('n');
+  await tui.waitFor(/> Direction/);
+  tui.write('\t');
+  await tui.waitFor(/> Exit address/);
+  tui.write('\t');
+  await tui.waitFor(/> Exit port/);
+  await typeInto(tui, 'Exit port', String(echo.port));
+  show('new tunnel form', tui);
+  tui.write('\r');
+  const opened = await tui.waitFor(/open: connect to 127\.0\.0\.1:(\d+)/);
+  const port = Number(/connect to 127\.0\.0\.1:(\d+)/.exec(opened)![1]);
+  await tui.waitFor(/Tunnels \(3\)/);
+  for (let round = 0; round < 4; round += 1) await exchange(port, randomPayload(40_000 * (round + 1)));
+  await tui.waitFor((screen) => /★2\/1 .* 391 KB +391 KB +\d+ KB\/s/.test(screen));
+  show('tunnels', tui);
+  tui.write('\t');
+  await tui.waitFor(/branch-office.*online/);
+  show('peers', tui);
+  tui.write('\t');
+  await tui.waitFor(/REMOTE ADDRESS/);
+  show('channels', tui);
+  tui.write('?');
+  await tui.waitFor(/Keys/);
+  show('help', tui);
+  tui.write('q');
+  await tui.waitFor(/zzz/, 100).catch(() => {});
+  tui.write('q');
+  await tui.exited;
+} finally {
+  await tui.close();
+  await client.close();
+  api.close();
+  await server.close();
+  await peerSide.server.close();
+  await echo.close();
+}
