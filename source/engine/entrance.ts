@@ -8,6 +8,12 @@ import {START_MARKER} from '../protocol/routes.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import type {WebsocketSupply} from './websocket-supply.js';
 
+/**
+ * Accept queue length asked of the kernel (capped by net.core.somaxconn). Node's default, 511,
+ * makes a burst of connections lose SYNs, and each lost SYN costs its client a 1 s retransmit.
+ */
+export const LISTEN_BACKLOG = 4096;
+
 export interface SocketAddress {
   address: string;
   port: number;
@@ -29,7 +35,7 @@ export class Entrance {
    * Connections accepted before the supply is started wait for it.
    */
   async listen(host: string, port: number | null): Promise<SocketAddress> {
-    this.server.listen({host, port: port ?? 0});
+    this.server.listen({host, port: port ?? 0, backlog: LISTEN_BACKLOG});
     await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('The entrance has no TCP address');

@@ -9,7 +9,9 @@
  *
  * Teardown: EOF on the socket closes the websocket (1000) but keeps writing what is still in
  * flight from the other side until that websocket is closed; a closed websocket ends the
- * socket after its pending writes; errors destroy both.
+ * socket after its pending writes; errors destroy both. An empty binary frame is 1.0.12's
+ * EOF (it forwards the b'' its read returns at EOF, and a 1.0.12 server entrance then never
+ * closes the websocket): it ends the socket after its pending writes and closes the websocket.
  */
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
@@ -96,7 +98,19 @@ export function pipeSocketToWebsocket(
     }
   };
 
-  for (const chunk of pending) writeToSocket(chunk);
+  let peerEnded = false;
+  const onBinary = (chunk: Buffer) => {
+    if (peerEnded) return;
+    if (chunk.length > 0) {
+      writeToSocket(chunk);
+      return;
+    }
+    peerEnded = true;
+    if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
+    if (!socket.destroyed) socket.end(() => socket.destroy());
+  };
+
+  for (const chunk of pending) onBinary(chunk);
 
   socket.on('data', (chunk: Buffer) => {
     if (websocket.readyState !== WebSocket.OPEN) return;
@@ -132,7 +146,7 @@ export function pipeSocketToWebsocket(
   websocket.on('message', (data, isBinary) => {
     // Only binary frames carry bytes; 1.0.12 ignores anything else after the start marker.
     if (!isBinary || socket.destroyed) return;
-    writeToSocket(toBuffer(data));
+    onBinary(toBuffer(data));
   });
   websocket.on('error', () => {
     socket.destroy();

@@ -24,8 +24,17 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * A JSON answer. No body (null or undefined) is what 1.0.12 sends for its answers without
+ * data (aiohttp's `web.json_response()`): `Content-Type: application/json`, an empty body.
+ */
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body ?? null);
+  if (body === null || body === undefined) {
+    response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': 0});
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),

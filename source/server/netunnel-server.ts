@@ -13,7 +13,7 @@ import {hostname} from 'node:os';
 import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
-import type {SocketAddress} from '../engine/entrance.js';
+import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
@@ -135,7 +135,7 @@ export class NetunnelServer {
       allowedEntrances: () => this.allowedEntrances(),
     });
     const host = this.options.host ?? '127.0.0.1';
-    this.http.listen({host, port: this.options.port ?? 4040});
+    this.http.listen({host, port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
     await Promise.race([once(this.http, 'listening'), once(this.http, 'error').then(([error]) => Promise.reject(error))]);
     const address = this.http.address();
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');

@@ -3,7 +3,7 @@ import http from 'node:http';
 
 export interface RawAnswer {
   status: number;
-  /** Parsed JSON when the answer is JSON, otherwise the text. */
+  /** Parsed JSON when the answer is JSON (null for an empty JSON answer, as 1.0.12 sends), otherwise the text. */
   body: unknown;
 }
 
@@ -20,7 +20,7 @@ export function call(baseUrl: string, method: string, path: string, body?: unkno
         response.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const isJson = String(response.headers['content-type']).includes('json');
-          resolve({status: response.statusCode ?? 0, body: isJson ? JSON.parse(text) : text});
+          resolve({status: response.statusCode ?? 0, body: isJson ? (text === '' ? null : JSON.parse(text)) : text});
         });
       },
     );

@@ -6,13 +6,13 @@ export interface RawAnswer {
   status: number;
   headers: http.IncomingHttpHeaders;
   text: string;
-  /** The parsed body when it is JSON, else undefined. */
+  /** The parsed body when it is JSON (null for an empty JSON answer, as 1.0.12 sends), else undefined. */
   json: unknown;
 }
 
 function answerOf(response: http.IncomingMessage, text: string): RawAnswer {
   let json: unknown;
-  if (String(response.headers['content-type'] ?? '').includes('json')) json = JSON.parse(text);
+  if (String(response.headers['content-type'] ?? '').includes('json')) json = text === '' ? null : JSON.parse(text);
   return {status: response.statusCode ?? 0, headers: response.headers, text, json};
 }
 

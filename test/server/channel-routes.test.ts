@@ -146,7 +146,7 @@ describe('tunnels', () => {
     );
   });
 
-  test('a forward tunnel is created, answered with its id, and deleted with a null body', async (t) => {
+  test('a forward tunnel is created, answered with its id, and deleted with an empty answer (as 1.0.12)', async (t) => {
     const {url, server} = await serverFor(t);
     const channelId = await connectedChannel(t, url);
     const created = await rawRequest(url, 'POST', `/channels/${channelId}/tunnels`, {
@@ -156,7 +156,8 @@ describe('tunnels', () => {
     assert.equal(created.text, '{"tunnel_id":1}');
     const deleted = await rawRequest(url, 'DELETE', `/channels/${channelId}/tunnels/1`, {body: {force: false}});
     assert.equal(deleted.status, 200);
-    assert.equal(deleted.text, 'null');
+    assert.equal(deleted.headers['content-type'], 'application/json');
+    assert.equal(deleted.text, '');
     assert.equal(server.channels.get(channelId).tunnels.size, 0);
     assertError(
       await rawRequest(url, 'DELETE', `/channels/${channelId}/tunnels/1`, {body: {force: false}}),
