@@ -5,52 +5,19 @@
  * tests of the store and the components can hand in any object of this shape.
  *
  * Peers and static tunnels come from both kinds of server: a 1.0.12 one answers without our
- * live fields (status, last_error, since, counters), so those are optional here.
+ * live fields (status, last_error, since, counters), which the protocol types make optional.
  */
-import type {
-  ByteCounters,
-  ChannelDetails,
-  ChannelInfo,
-  ConnectionCounters,
-  ServerEvent,
-  ServerInfo,
-  TunnelInfo,
-} from '../protocol/management.js';
+import type {ChannelDetails, ChannelInfo, PeerInfo, ServerEvent, ServerInfo, StaticTunnelInfo, TunnelInfo} from '../protocol/management.js';
+import type {HttpProxyInfo} from '../protocol/server-objects.js';
 
 export type {ChannelDetails, ChannelInfo, ServerEvent, ServerInfo, TunnelInfo};
 
-export interface StaticTunnelRecord {
-  id: number;
-  tunnel_local_address: string;
-  tunnel_local_port: number;
-  tunnel_remote_address: string;
-  tunnel_remote_port: number;
-  /** Ours only: online / connecting / offline. */
-  status?: string;
-  last_error?: string | null;
-  since?: string;
-  connections?: ConnectionCounters;
-  bytes?: ByteCounters;
-}
-
-export interface PeerRecord {
-  id: number;
-  name: string;
-  target_netunnel_url: string;
-  auth_data: Record<string, unknown>;
-  static_tunnels: StaticTunnelRecord[];
-  /** Ours only. */
-  status?: string;
-  last_error?: string | null;
-  since?: string;
-}
-
+/** A static tunnel as either kind of server answers it (1.0.12 without the live fields). */
+export type StaticTunnelRecord = StaticTunnelInfo;
+/** A peer as either kind of server answers it (1.0.12 without `status`). */
+export type PeerRecord = PeerInfo;
 /** `{}` when the server has no proxy; credentials come back as `******`. */
-export interface HttpProxyRecord {
-  proxy_url?: string;
-  username?: string | null;
-  password?: string | null;
-}
+export type HttpProxyRecord = HttpProxyInfo;
 
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'closed';
 

@@ -52,8 +52,6 @@ export function detailLines(view: ServerView, pane: PaneName, row: AnyRow | unde
       ['URL', peer.target_netunnel_url],
       ['Auth data', Object.keys(peer.auth_data).length === 0 ? '{} (no auth)' : `keys: ${Object.keys(peer.auth_data).join(', ')}`],
       ['Status', peer.status ?? '- (this server does not tell)'],
-      ['Since', formatTime(peer.since)],
-      ['Last error', peer.last_error ?? '-'],
       ['Static tunnels', String(peer.static_tunnels.length)],
     ];
     return lines;

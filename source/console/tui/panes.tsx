@@ -131,7 +131,7 @@ function peerColumns(theme: Theme): Column<PeerRow>[] {
       width: 10,
       cell: (row) => {
         const status = row.kind === 'peer' ? row.peer.status : row.tunnel.status;
-        const error = row.kind === 'peer' ? row.peer.last_error : row.tunnel.last_error;
+        const error = row.kind === 'static' && row.tunnel.last_error;
         return `${status ?? '-'}${error ? '!' : ''}`;
       },
       tone: (row) => statusTone(row.kind === 'peer' ? row.peer.status : row.tunnel.status),
