@@ -59,24 +59,30 @@ export function createCliLogger(debug: boolean): Logger {
   };
 }
 
-/** How long after the first signal the same signal is taken for an echo, not the user's second one. */
-const SIGNAL_ECHO_MS = 500;
-
 /**
  * Calls `first` on the first SIGINT/SIGTERM; a later one exits at once (130 / 143), so a stuck
- * shutdown never traps the user. The same signal again within SIGNAL_ECHO_MS is ignored:
- * `conf` (through atomically's when-exit) re-raises every signal it sees, once, after its own
- * clean-up, which would otherwise turn one Ctrl-C into an immediate exit.
+ * shutdown never traps the user. One thing is not the user's second signal: `conf` (through
+ * atomically's when-exit) listens with `process.once` and, after its own clean-up, raises the
+ * signal it saw again. So each such one-time listener that was there before ours, and has run
+ * by the time ours runs, makes the next same signal an echo, ignored.
  */
 export function onInterruptSignals(first: (signal: NodeJS.Signals) => void, signals: NodeJS.Signals[] = ['SIGINT', 'SIGTERM']): void {
-  let firstSignal: {signal: NodeJS.Signals; at: number} | undefined;
+  const earlier = new Map(signals.map((signal) => [signal, process.listeners(signal)]));
+  let firstSignal: NodeJS.Signals | undefined;
+  let echoes = 0;
   const handler = (signal: NodeJS.Signals) => {
-    if (firstSignal) {
-      if (signal === firstSignal.signal && Date.now() - firstSignal.at < SIGNAL_ECHO_MS) return;
-      process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+    if (firstSignal === undefined) {
+      firstSignal = signal;
+      const now = process.listeners(signal);
+      echoes = (earlier.get(signal) ?? []).filter((listener) => !now.includes(listener)).length;
+      first(signal);
+      return;
     }
-    firstSignal = {signal, at: Date.now()};
-    first(signal);
+    if (signal === firstSignal && echoes > 0) {
+      echoes -= 1;
+      return;
+    }
+    process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
   };
   for (const signal of signals) process.on(signal, handler);
 }
