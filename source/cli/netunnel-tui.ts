@@ -114,19 +114,28 @@ async function main(argv: string[]): Promise<void> {
   const running = runTui({session, settings, theme: {color: !noColor, ascii: flags.ascii}});
   let left = false;
   process.on('exit', () => {
-    if (!left && process.stdout.isTTY) process.stdout.write(LEAVE_ALTERNATE_SCREEN);
+    // However the process ends, the terminal gets its cursor and its normal screen back.
+    if (!left) process.stdout.write(`\u001b[0m\u001b[?25h${LEAVE_ALTERNATE_SCREEN}`);
   });
-  // A signal quits like q; a second one while quitting exits at once.
-  let signalled = false;
+  // A signal quits like q. Another one later while quitting exits at once (a stuck close must
+  // not trap the user); one within a second is an echo (Ink's signal-exit raises the signal
+  // again once it has unmounted) and is ignored.
+  let signalledAt: number | undefined;
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
-      if (signalled) process.exit(signal === 'SIGINT' ? 130 : 143);
-      signalled = true;
-      running.quit();
+      if (signalledAt === undefined) {
+        signalledAt = Date.now();
+        running.quit();
+      } else if (Date.now() - signalledAt > 1000) {
+        process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
+      }
     });
   }
-  await running.done;
-  left = true;
+  try {
+    await running.done;
+  } finally {
+    left = true;
+  }
   exitWhenFlushed(EXIT_OK);
 }
 

@@ -5,7 +5,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {startConsoleInPty, type ConsoleInPty} from '../helpers/pty-console.js';
-import {connectClient, startServer} from '../helpers/netunnel.js';
+import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {runCli} from '../helpers/cli.js';
 
@@ -111,8 +111,9 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
     }
   });
 
-  it('against a server without the management API, says the Channels pane cannot be filled', async () => {
+  it('against a server without the management API, says the Channels pane cannot be filled; SIGTERM closes its tunnels', async () => {
     const {server, url} = await startServer({extensions: false});
+    const echo = await startEchoServer();
     const tui = startConsoleInPty([url], {columns: 80, rows: 24});
     try {
       await tui.waitFor(/^ 1 127\.0\.0\.1:\d+ ● 1\.0\.12 \(no mgmt\)/);
@@ -122,11 +123,28 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assertLaidOut(tui, 24);
       // Colours are there when allowed (the NO_COLOR check above is not vacuous).
       assert.notDeepEqual(colourCodes(tui.output()), []);
-      tui.write('q');
+      // A tunnel of the console's own, then SIGTERM: it is closed on the server too, exit 0.
+      tui.write('n');
+      await tui.waitFor(/> Direction/);
+      tui.write('\t');
+      await tui.waitFor(/> Exit address/);
+      tui.write('\t');
+      await tui.waitFor(/> Exit port/);
+      await typeInto(tui, 'Exit port', String(echo.port));
+      tui.write('\r');
+      const opened = await tui.waitFor(/Tunnel \d+\/1 open: connect to 127\.0\.0\.1:(\d+)/);
+      const entrancePort = Number(/connect to 127\.0\.0\.1:(\d+)/.exec(opened)![1]);
+      const payload = randomPayload(1000);
+      assert.deepEqual(await exchange(entrancePort, payload), payload);
+      assert.equal(server.channels.all().reduce((sum, channel) => sum + channel.tunnels.size, 0), 1);
+      process.kill(tui.pid, 'SIGTERM');
       assert.equal(await tui.exited, 0);
+      assert.equal(await isPortClosed(entrancePort), true);
+      await eventually(() => server.channels.all().every((channel) => channel.tunnels.size === 0), 5000, 'the server to drop the tunnel');
     } finally {
       await tui.close();
       await server.close();
+      await echo.close();
     }
   });
 

@@ -43,8 +43,10 @@ export function runTui(options: RunTuiOptions): RunningTui {
   });
   screen.start();
   let resolveDone!: () => void;
-  const done = new Promise<void>((resolve) => {
+  let rejectDone!: (error: unknown) => void;
+  const done = new Promise<void>((resolve, reject) => {
     resolveDone = resolve;
+    rejectDone = reject;
   });
   let quitting = false;
   const quit = () => {
@@ -75,5 +77,18 @@ export function runTui(options: RunTuiOptions): RunningTui {
       patchConsole: false,
     },
   );
+  // A failure while rendering ends Ink: the console's tunnels are closed all the same, the
+  // terminal is given back, and the failure goes to the caller (one line from the CLI).
+  instance.waitUntilExit().catch((error: unknown) => {
+    if (quitting) return;
+    quitting = true;
+    void options.session
+      .close()
+      .catch(() => {})
+      .then(() => {
+        screen.stop();
+        rejectDone(error);
+      });
+  });
   return {done, quit, bytesWritten: () => screen.bytesWritten};
 }

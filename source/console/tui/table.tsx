@@ -122,10 +122,3 @@ export function Table<Row>(props: TableProps<Row>) {
     </Box>
   );
 }
-
-/** "3-20 of 50" when the rows do not all fit, else "". */
-export function scrollHint(total: number, height: number, selectedIndex: number): string {
-  const body = Math.max(1, height - 1);
-  if (total <= body) return '';
-  return `${Math.max(1, selectedIndex + 1)}/${total}`;
-}
