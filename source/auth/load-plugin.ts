@@ -9,7 +9,7 @@
 import {pathToFileURL} from 'node:url';
 import {createRequire} from 'node:module';
 import {isAbsolute, resolve} from 'node:path';
-import {NetunnelError} from '../protocol/errors.js';
+import {NetunnelError, messageOf} from '../protocol/errors.js';
 import type {ClientAuth, ServerAuth} from './contract.js';
 
 export class AuthPluginError extends NetunnelError {
@@ -55,7 +55,9 @@ async function loadClass(where: string, cwd: string): Promise<new (data: Record<
   try {
     module = await importPlugin(specifier, cwd);
   } catch (error) {
-    throw new AuthPluginError(`Cannot load auth plugin module "${specifier}": ${(error as Error).message.split('\n')[0]}`);
+    // Node names the importing file (ours, e.g. ".../auth/load-plugin.js"), which means nothing to a user.
+    const reason = messageOf(error).split('\n')[0]!.replace(/ imported from .*$/, '');
+    throw new AuthPluginError(`Cannot load auth plugin module "${specifier}": ${reason}`);
   }
   const exported = module[exportName];
   if (typeof exported !== 'function') {

@@ -52,18 +52,34 @@ export class ForwardClientTunnel extends ClientTunnel {
     super(id, entrancePoint.address!, exit);
   }
 
-  /** Listens on the local entrance, then waits until a first websocket is ready. */
+  /**
+   * Listens on the local entrance first (a taken port fails before the server is bothered),
+   * then registers the tunnel on the server, then waits until a first websocket is ready.
+   */
   static async open(
-    id: number,
     local: {address: string; port: number | null},
     exit: SocketAddress,
-    openWebsocket: () => Promise<WebSocket>,
+    register: (entrance: SocketAddress) => Promise<number>,
+    openWebsocket: (tunnelId: number) => Promise<WebSocket>,
   ): Promise<ForwardClientTunnel> {
-    const supply = new WebsocketSupply(openWebsocket);
+    let tunnelId: number | undefined;
+    const supply = new WebsocketSupply(() => openWebsocket(tunnelId!));
     const entrance = new Entrance(supply);
-    await entrance.listen(local.address, local.port);
-    const tunnel = new ForwardClientTunnel(id, entrance, supply, exit);
-    await supply.whenReady();
+    const bound = await entrance.listen(local.address, local.port);
+    try {
+      tunnelId = await register(bound);
+    } catch (error) {
+      await entrance.stop(true);
+      throw error;
+    }
+    const tunnel = new ForwardClientTunnel(tunnelId, entrance, supply, exit);
+    supply.start();
+    try {
+      await supply.whenReady();
+    } catch (error) {
+      await tunnel.stopLocally(true);
+      throw error;
+    }
     return tunnel;
   }
 

@@ -10,8 +10,10 @@ import type {FrameData} from '../protocol/channel-frames.js';
 import {NetunnelError, messageOf} from '../protocol/errors.js';
 import {paths} from '../protocol/routes.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
+import {FEATURES, type Feature} from '../protocol/management.js';
 import {NotConnectedError, ServerRefusedError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
+import {ServerApi} from './server-api.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
 
 export interface NetunnelClientOptions extends TransportOptions {
@@ -49,10 +51,14 @@ function tunnelIdOf(data: FrameData): number {
 
 export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   readonly transport: ServerTransport;
+  /** The server's REST calls that need no channel: peers, static tunnels, proxy, factory reset. */
+  readonly api: ServerApi;
   private readonly logger: Logger;
   private control: RequestChannel | undefined;
   private channel: number | undefined;
   private remoteVersion: string | undefined;
+  /** What the server announced ([] for 1.0.12): extensions are only used when announced. */
+  private remoteFeatures: string[] = [];
   private readonly openTunnels = new Map<number, ClientTunnel>();
   /** Reverse tunnels being created: the server may ask for websockets before its POST answers. */
   private reverseUnderConstruction: Promise<unknown> = Promise.resolve();
@@ -61,6 +67,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   constructor(options: NetunnelClientOptions) {
     super();
     this.transport = new ServerTransport(options);
+    this.api = new ServerApi(this.transport);
     this.logger = options.logger ?? silentLogger;
   }
 
@@ -82,21 +89,40 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     return this.remoteVersion;
   }
 
+  /** Features the server announced when the channel was created ([] for a 1.0.12 server). */
+  get serverFeatures(): readonly string[] {
+    return this.remoteFeatures;
+  }
+
+  serverHas(feature: Feature): boolean {
+    return this.remoteFeatures.includes(feature);
+  }
+
   get tunnels(): ClientTunnel[] {
     return [...this.openTunnels.values()];
   }
 
   /** Creates the channel and opens its control websocket. */
   async connect(): Promise<void> {
+    if (this.closing) throw new NotConnectedError('The client is closed');
     if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
-    const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION})) as {
+    // `features` is our extension: 1.0.12 servers ignore it; ours answer with their own.
+    const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION, features: [...FEATURES]})) as {
       channel_id?: unknown;
       version?: unknown;
+      features?: unknown;
     };
+    this.remoteFeatures = Array.isArray(answer?.features) ? answer.features.filter((item): item is string => typeof item === 'string') : [];
     if (typeof answer?.channel_id !== 'number') throw new ServerRefusedError(200, 'The server answered no channel_id');
     this.channel = answer.channel_id;
     this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
+    if (this.closing) {
+      // close() was called while connecting: the channel must not outlive it. (The websocket is
+      // paused, so a closing handshake could not complete: cut it.)
+      websocket.terminate();
+      throw new NotConnectedError('The client was closed while connecting');
+    }
     this.control = new RequestChannel(websocket, (name, data) => this.handleServerMessage(name, data));
     this.control.on('warning', (warning) => this.logger.warn(warning));
     this.control.once('close', () => void this.onChannelClosed());
@@ -105,32 +131,34 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
 
   /** `GET /version` of the server. */
   getServerVersion(): Promise<string> {
-    return this.transport.requestText(paths.version());
+    return this.api.getServerVersion();
   }
 
   /** A tunnel from a local entrance to an exit reached by the server. */
   async openTunnelToServer(options: ForwardTunnelOptions): Promise<ForwardClientTunnel> {
     const control = this.requireChannel();
     const exit = {address: options.exitAddress ?? '127.0.0.1', port: options.exitPort};
-    const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), {
-      exit_address: exit.address,
-      exit_port: exit.port,
-      reverse: false,
-    })) as {tunnel_id: number};
-    const tunnelId = answer.tunnel_id;
+    let registered: number | undefined;
     let tunnel: ForwardClientTunnel;
     try {
       tunnel = await ForwardClientTunnel.open(
-        tunnelId,
         {address: options.localAddress ?? '127.0.0.1', port: options.localPort ?? null},
         exit,
-        () => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)),
+        async (entrance) => {
+          const body: Record<string, unknown> = {exit_address: exit.address, exit_port: exit.port, reverse: false};
+          if (this.serverHas('endpoint-report')) body.entrance = entrance;
+          const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {tunnel_id: number};
+          registered = answer.tunnel_id;
+          return registered;
+        },
+        (tunnelId) => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)),
       );
     } catch (error) {
-      // The server's half exists already: take it down again so nothing is left behind.
-      await this.deleteOnServer(tunnelId, true);
+      // The server's half may exist already: take it down again so nothing is left behind.
+      if (registered !== undefined) await this.deleteOnServer(registered, true);
       throw error;
     }
+    const tunnelId = tunnel.id;
     if (!control.isOpen) {
       await tunnel.stopLocally(true);
       throw new NotConnectedError('The channel closed while the tunnel was opening');
@@ -145,11 +173,12 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     const exit = {address: options.exitAddress ?? '127.0.0.1', port: options.exitPort};
     const entranceAddress = options.entranceAddress ?? '127.0.0.1';
     const creation = (async () => {
-      const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), {
-        entrance_address: entranceAddress,
-        entrance_port: options.entrancePort ?? null,
-        reverse: true,
-      })) as {tunnel_id: number; entrance_port?: number | null};
+      const body: Record<string, unknown> = {entrance_address: entranceAddress, entrance_port: options.entrancePort ?? null, reverse: true};
+      if (this.serverHas('endpoint-report')) body.exit = exit;
+      const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {
+        tunnel_id: number;
+        entrance_port?: number | null;
+      };
       // Our server says which port it listens on; 1.0.12 does not, so the asked one is shown.
       const entrance: SocketAddress = {address: entranceAddress, port: answer.entrance_port ?? options.entrancePort ?? 0};
       const tunnel = new ReverseClientTunnel(answer.tunnel_id, entrance, exit);
@@ -169,19 +198,23 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     await Promise.all([tunnel.stopLocally(force), this.deleteOnServer(tunnelId, force)]);
   }
 
-  /** Closes every tunnel and the channel; the server then stops its halves. */
-  async close(): Promise<void> {
+  /**
+   * Closes every tunnel and the channel; the server then stops its halves. `timeoutMs` bounds
+   * the wait for the server's side of the websocket closing handshake (a server that stopped
+   * answering would otherwise hold it for ws's 30 s); the websocket is cut after it.
+   */
+  async close(options: {timeoutMs?: number} = {}): Promise<void> {
     this.closing = true;
     const tunnels = [...this.openTunnels.values()];
     this.openTunnels.clear();
     await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
-    if (this.control) {
-      const control = this.control;
-      if (control.isOpen) {
-        const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
-        control.close();
-        await closed;
-      }
+    const control = this.control;
+    if (control && !control.isClosed) {
+      const closed = new Promise<void>((resolve) => control.once('close', () => resolve()));
+      control.close();
+      const cut = options.timeoutMs === undefined ? undefined : setTimeout(() => control.websocket.terminate(), options.timeoutMs);
+      await closed;
+      clearTimeout(cut);
     }
     this.transport.close();
   }
@@ -225,12 +258,13 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   }
 
   private async onChannelClosed(): Promise<void> {
-    const tunnels = [...this.openTunnels.values()];
-    this.openTunnels.clear();
-    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
+    // Told before the tunnels stop, so that whoever waits on a tunnel knows why it stopped.
     if (!this.closing) {
       this.logger.warn(`Channel ${this.channel} to ${this.serverUrl} closed`);
       this.emit('disconnected', `The connection to ${this.serverUrl} was lost`);
     }
+    const tunnels = [...this.openTunnels.values()];
+    this.openTunnels.clear();
+    await Promise.all(tunnels.map((tunnel) => tunnel.stopLocally(true)));
   }
 }

@@ -30,7 +30,8 @@ export interface TransportOptions {
   requestTimeoutMs?: number | undefined;
 }
 
-function proxyUrlWithCredentials(proxy: ProxySettings): URL {
+/** The proxy URL with its Basic credentials in it, as https-proxy-agent takes them. */
+export function proxyUrlWithCredentials(proxy: ProxySettings): URL {
   const url = new URL(proxy.url);
   if (proxy.username !== undefined && proxy.password !== undefined) {
     url.username = encodeURIComponent(proxy.username);
@@ -39,12 +40,26 @@ function proxyUrlWithCredentials(proxy: ProxySettings): URL {
   return url;
 }
 
+/** The CONNECT answer of a proxy, as https-proxy-agent reports it ('proxyConnect'). */
+interface ProxyConnectAnswer {
+  statusCode: number;
+  statusText: string;
+}
+
 export class ServerTransport implements AuthTransport {
   readonly serverUrl: string;
   private readonly base: URL;
   private readonly auth: ClientAuth;
   private readonly agent: http.Agent;
   private readonly usesProxy: boolean;
+  /** The proxy URL without credentials, for messages. */
+  private readonly proxyOrigin: string | undefined;
+  private readonly proxyHasCredentials: boolean;
+  /**
+   * Requests whose CONNECT the proxy refused. https-proxy-agent then replays the proxy's answer
+   * as if it were the server's, so without this a 407 would read as the server refusing us.
+   */
+  private readonly proxyRefusals = new WeakMap<http.ClientRequest, ProxyConnectAnswer>();
   private readonly rejectUnauthorized: boolean;
 
   constructor(private readonly options: TransportOptions) {
@@ -62,8 +77,15 @@ export class ServerTransport implements AuthTransport {
     this.auth = options.auth ?? new NoAuthClient();
     this.rejectUnauthorized = options.sslValidate ?? true;
     this.usesProxy = options.proxy !== undefined;
-    if (options.proxy) {
-      this.agent = new HttpsProxyAgent(proxyUrlWithCredentials(options.proxy), {keepAlive: true});
+    const proxyUrl = options.proxy ? proxyUrlWithCredentials(options.proxy) : undefined;
+    this.proxyOrigin = proxyUrl?.origin;
+    this.proxyHasCredentials = proxyUrl !== undefined && (proxyUrl.username !== '' || proxyUrl.password !== '');
+    if (proxyUrl) {
+      const agent = new HttpsProxyAgent(proxyUrl, {keepAlive: true});
+      agent.on('proxyConnect', (answer: ProxyConnectAnswer, request: http.ClientRequest) => {
+        if (answer.statusCode !== 200) this.proxyRefusals.set(request, answer);
+      });
+      this.agent = agent;
     } else if (base.protocol === 'https:') {
       this.agent = new https.Agent({keepAlive: true, rejectUnauthorized: this.rejectUnauthorized});
     } else {
@@ -114,6 +136,13 @@ export class ServerTransport implements AuthTransport {
         resolve(websocket);
       });
       websocket.once('unexpected-response', (request, response) => {
+        const proxyRefusal = this.proxyRefusal(request);
+        if (proxyRefusal) {
+          response.resume();
+          request.destroy();
+          reject(proxyRefusal);
+          return;
+        }
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
         response.on('end', () => {
@@ -169,7 +198,21 @@ export class ServerTransport implements AuthTransport {
   }
 
   private unreachable(error: unknown): ServerUnreachableError {
-    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}: ${messageOf(error)}`, {cause: error});
+    const through = this.proxyOrigin === undefined ? '' : ` through the proxy ${this.proxyOrigin}`;
+    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}${through}: ${messageOf(error)}`, {cause: error});
+  }
+
+  /** The error for a request whose CONNECT the proxy refused (undefined if it did not). */
+  private proxyRefusal(request: http.ClientRequest): ServerUnreachableError | undefined {
+    const answer = this.proxyRefusals.get(request);
+    if (!answer) return undefined;
+    const status = `${answer.statusCode} ${answer.statusText}`.trim();
+    const proxy = `the proxy ${this.proxyOrigin}`;
+    if (answer.statusCode === 407) {
+      const what = this.proxyHasCredentials ? 'refused the proxy credentials' : 'requires proxy credentials';
+      return new ServerUnreachableError(`Cannot reach ${this.serverUrl}: ${proxy} ${what} (${status})`);
+    }
+    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}: ${proxy} answered ${status}`);
   }
 
   private exchange(
@@ -191,6 +234,12 @@ export class ServerTransport implements AuthTransport {
         target,
         {method, headers: requestHeaders, agent: this.agent, rejectUnauthorized: this.rejectUnauthorized, timeout: this.options.requestTimeoutMs ?? 30_000},
         (response) => {
+          const proxyRefusal = this.proxyRefusal(request);
+          if (proxyRefusal) {
+            response.resume();
+            reject(proxyRefusal);
+            return;
+          }
           const chunks: Buffer[] = [];
           response.on('data', (chunk: Buffer) => chunks.push(chunk));
           response.on('end', () =>

@@ -30,14 +30,16 @@ export class Entrance {
     this.server.on('error', () => {});
   }
 
-  /** Listens on host:port (port 0 or null: a free port) and returns the bound address. */
+  /**
+   * Listens on host:port (port 0 or null: a free port) and returns the bound address.
+   * Connections accepted before the supply is started wait for it.
+   */
   async listen(host: string, port: number | null): Promise<SocketAddress> {
     this.server.listen({host, port: port ?? 0, backlog: LISTEN_BACKLOG});
     await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('The entrance has no TCP address');
     this.bound = {address: address.address, port: address.port};
-    this.supply.start();
     return this.bound;
   }
 

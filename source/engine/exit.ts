@@ -19,11 +19,14 @@ function closeReason(text: string): string {
 }
 
 /**
- * One exit of a tunnel: the websockets waiting for their marker and the live connections.
+ * One exit of a tunnel: the websockets waiting for their marker, those whose connection to the
+ * target is being made, and the live connections.
  */
 export class ExitPoint {
   readonly connections = new TunnelConnections('exit');
   private readonly waiting = new Set<WebSocket>();
+  /** Marker received, target connection under way: not in `connections` yet. */
+  private readonly connecting = new Set<WebSocket>();
   private stopped = false;
 
   constructor(readonly target: SocketAddress) {}
@@ -34,18 +37,34 @@ export class ExitPoint {
       return;
     }
     this.waiting.add(websocket);
-    const forget = () => this.waiting.delete(websocket);
+    const forget = () => {
+      this.waiting.delete(websocket);
+      this.connecting.delete(websocket);
+    };
     websocket.once('close', forget);
-    serveExit(websocket, this.target, this.connections, () => {
-      websocket.off('close', forget);
-      forget();
-    });
+    serveExit(
+      websocket,
+      this.target,
+      this.connections,
+      () => {
+        this.waiting.delete(websocket);
+        this.connecting.add(websocket);
+      },
+      () => {
+        websocket.off('close', forget);
+        this.connecting.delete(websocket);
+      },
+    );
   }
 
   async stop(force: boolean): Promise<void> {
     this.stopped = true;
     for (const websocket of this.waiting) websocket.close(1000);
     this.waiting.clear();
+    // A forced stop also cuts connections still being made (they would otherwise outlive the
+    // tunnel, piped after the stop); a graceful one lets them start and run to their end.
+    if (force) for (const websocket of this.connecting) websocket.terminate();
+    this.connecting.clear();
     await this.connections.close(force);
   }
 }
@@ -55,6 +74,7 @@ export function serveExit(
   target: SocketAddress,
   connections: TunnelConnections,
   onStarted: () => void = () => {},
+  onPiped: () => void = () => {},
 ): void {
   // Frames that arrive while the exit connects are kept and written first.
   const early: Buffer[] = [];
@@ -79,12 +99,16 @@ export function serveExit(
     socket.once('error', (error: NodeJS.ErrnoException) => {
       if (socket.connecting || !socket.remoteAddress) {
         websocket.off('close', onEarlyClose);
+        // Reading again first: a paused websocket never reads the peer's answering close frame,
+        // so neither side would see the close before ws's 30 s timeout.
+        websocket.resume();
         websocket.close(1011, closeReason(`exit ${target.address}:${target.port} unreachable: ${error.code ?? error.message}`));
       }
     });
     socket.once('connect', () => {
       websocket.off('message', onMessage);
       websocket.off('close', onEarlyClose);
+      onPiped();
       connections.pipe(socket, websocket, early);
     });
   };

@@ -9,7 +9,9 @@
  *
  * Teardown: EOF on the socket closes the websocket (1000) but keeps writing what is still in
  * flight from the other side until that websocket is closed; a closed websocket ends the
- * socket after its pending writes; errors destroy both.
+ * socket after its pending writes; errors destroy both. An empty binary frame is 1.0.12's
+ * EOF (it forwards the b'' its read returns at EOF, and a 1.0.12 server entrance then never
+ * closes the websocket): it ends the socket after its pending writes and closes the websocket.
  */
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
@@ -52,6 +54,8 @@ export function pipeSocketToWebsocket(
   let unsentBytes = 0;
   let socketPausedForWebsocket = false;
   let websocketPausedForSocket = false;
+  /** Set once this side starts the close handshake: from then on the websocket is never paused. */
+  let websocketClosing = false;
   let websocketClosed = websocket.readyState === WebSocket.CLOSED;
   let socketClosed = socket.destroyed;
 
@@ -72,15 +76,41 @@ export function pipeSocketToWebsocket(
     }
   };
 
+  /**
+   * Starts the close handshake. A paused websocket would never read the peer's answering close
+   * frame, leaving both sides (and the far end's connection) hanging until ws's 30 s timeout,
+   * so it reads again; what still arrives is bounded by what the peer sent before our close.
+   */
+  const closeWebsocket = () => {
+    websocketClosing = true;
+    if (websocketPausedForSocket) {
+      websocketPausedForSocket = false;
+      websocket.resume();
+    }
+    websocket.close(1000);
+  };
+
   const writeToSocket = (chunk: Buffer) => {
     counters.websocketToSocket(chunk.length);
-    if (!socket.write(chunk) && !websocketPausedForSocket && !websocketClosed) {
+    if (!socket.write(chunk) && !websocketPausedForSocket && !websocketClosed && !websocketClosing) {
       websocketPausedForSocket = true;
       websocket.pause();
     }
   };
 
-  for (const chunk of pending) writeToSocket(chunk);
+  let peerEnded = false;
+  const onBinary = (chunk: Buffer) => {
+    if (peerEnded) return;
+    if (chunk.length > 0) {
+      writeToSocket(chunk);
+      return;
+    }
+    peerEnded = true;
+    if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
+    if (!socket.destroyed) socket.end(() => socket.destroy());
+  };
+
+  for (const chunk of pending) onBinary(chunk);
 
   socket.on('data', (chunk: Buffer) => {
     if (websocket.readyState !== WebSocket.OPEN) return;
@@ -101,7 +131,7 @@ export function pipeSocketToWebsocket(
   // EOF from the application: the protocol has no half-close, so the websocket is closed;
   // bytes still travelling back are written until the other side's close arrives.
   socket.on('end', () => {
-    if (websocket.readyState === WebSocket.OPEN) websocket.close(1000);
+    if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
     else if (websocketClosed) socket.end();
   });
   socket.on('error', () => {
@@ -109,14 +139,14 @@ export function pipeSocketToWebsocket(
   });
   socket.on('close', () => {
     socketClosed = true;
-    if (!websocketClosed && websocket.readyState === WebSocket.OPEN) websocket.close(1000);
+    if (!websocketClosed && websocket.readyState === WebSocket.OPEN) closeWebsocket();
     settle();
   });
 
   websocket.on('message', (data, isBinary) => {
     // Only binary frames carry bytes; 1.0.12 ignores anything else after the start marker.
     if (!isBinary || socket.destroyed) return;
-    writeToSocket(toBuffer(data));
+    onBinary(toBuffer(data));
   });
   websocket.on('error', () => {
     socket.destroy();

@@ -55,6 +55,11 @@ export class RequestChannel extends EventEmitter<RequestChannelEvents> {
     websocket.resume();
   }
 
+  /** True once the websocket has closed (the 'close' event was emitted). */
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
   get isOpen(): boolean {
     return !this.closed && this.websocket.readyState === WebSocket.OPEN;
   }

@@ -29,6 +29,7 @@ export class WebsocketSupply {
   private readonly idle = new Map<WebSocket, () => void>();
   private readonly waiters: Waiter[] = [];
   private inFlight = 0;
+  private started = false;
   private stopped = false;
   private retryDelayMs = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -41,7 +42,9 @@ export class WebsocketSupply {
     private readonly spare = 1,
   ) {}
 
+  /** Starts asking for websockets; until then, take() waits. */
   start(): void {
+    this.started = true;
     this.fill();
   }
 
@@ -89,7 +92,7 @@ export class WebsocketSupply {
   }
 
   private fill(): void {
-    if (this.stopped || this.retryTimer) return;
+    if (!this.started || this.stopped || this.retryTimer) return;
     const wanted = this.waiters.length + this.spare - this.idle.size - this.inFlight;
     for (let count = 0; count < wanted; count += 1) this.requestOne();
   }
@@ -124,6 +127,9 @@ export class WebsocketSupply {
 
   private deliver(websocket: WebSocket): void {
     if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
+      // A fresh websocket comes paused: it must read the other side's goodbye, or its closing
+      // handshake (and its socket) would hang on for ws's 30 s close timeout.
+      websocket.resume();
       websocket.close(1000);
       return;
     }

@@ -20,10 +20,15 @@ export const createChannelBody = z.looseObject({
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 
+/** Our extension: the client says where its own end of the tunnel is, for listings. */
+const endpointSchema = z.object({address: z.string(), port: z.number().int().min(0).max(65535)});
+
 export const forwardTunnelBody = z.looseObject({
   exit_address: z.string().min(1),
   exit_port: portSchema,
   reverse: z.literal(false),
+  /** Extension (sent only to servers announcing 'endpoint-report'): the client's entrance. */
+  entrance: endpointSchema.optional(),
 });
 
 export const reverseTunnelBody = z.looseObject({
@@ -31,6 +36,8 @@ export const reverseTunnelBody = z.looseObject({
   /** null (or 0): any free port. */
   entrance_port: z.number().int().min(0).max(65535).nullable(),
   reverse: z.literal(true),
+  /** Extension (sent only to servers announcing 'endpoint-report'): the client's exit. */
+  exit: endpointSchema.optional(),
 });
 
 export type ForwardTunnelBody = z.infer<typeof forwardTunnelBody>;

@@ -43,8 +43,11 @@ export function encodeResponse(identifier: number, data: FrameData, error?: stri
   return BSON.serialize(document);
 }
 
+/** An embedded BSON document; other BSON values (ObjectId, Binary, Date, RegExp...) are class instances. */
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  if (typeof value !== 'object' || value === null) return false;
+  const prototype: unknown = Object.getPrototypeOf(value);
+  return prototype === Object.prototype || prototype === null;
 }
 
 /** Decodes one frame; anything that is not a well-formed channel document is a ProtocolError. */

@@ -1,5 +1,18 @@
+import {readFileSync} from 'node:fs';
+
 /** The NETunnel protocol version we speak, and what we announce as "version" on the wire. */
 export const PROTOCOL_VERSION = '1.0.12';
 
 /** The implementation name announced by our management extensions. */
 export const IMPLEMENTATION = 'netunnel-ts';
+
+/** Our own version (package.json), shown by `--version` and `GET /server-info`. */
+export const IMPLEMENTATION_VERSION: string = (() => {
+  try {
+    // Same relative place from source/protocol/ and from dist/protocol/.
+    const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
+    return (JSON.parse(text) as {version: string}).version;
+  } catch {
+    return '0.0.0';
+  }
+})();

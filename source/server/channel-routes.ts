@@ -1,14 +1,17 @@
 /** The channel and tunnel routes of PROTOCOL.md 2 and 3. */
 import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../protocol/bodies.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
+import {FEATURES} from '../protocol/management.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
 import {conflict} from './http-errors.js';
 import type {RouteTable} from './route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
 
 export interface ChannelRoutesSettings {
-  allowedTunnelDestinations(): Record<string, string>;
-  allowedTunnelEntrances(): string[];
+  /** False: answer exactly like 1.0.12 (no `features`, no `entrance_port`). */
+  extensions: boolean;
+  allowedTunnelDestinations(): Readonly<Record<string, string>>;
+  allowedTunnelEntrances(): readonly string[];
 }
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
@@ -23,7 +26,8 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
             clientFeatures: body.features ?? [],
             remoteAddress: auth.remoteAddress,
           });
-          return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
+          if (!settings.extensions) return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
+          return {json: {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]}};
         },
       },
       tunnels: {
@@ -37,6 +41,7 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
           }
           checkEntranceAllowed(settings.allowedTunnelEntrances(), body.entrance_address);
           const tunnel = await channel.createReverseTunnel(body);
+          if (!settings.extensions) return {json: {tunnel_id: tunnel.id}};
           // entrance_port is our addition: 1.0.12 does not say which port it chose.
           return {json: {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null}};
         },

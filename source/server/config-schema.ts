@@ -47,6 +47,9 @@ export const httpProxyConfigSchema = z.object(
 export const netunnelConfigSchema = z.looseObject({
   // IP -> "*" or a comma-separated list of ports; parsed where tunnels are checked.
   allowed_tunnel_destinations: z.record(z.string(), z.string()),
+  // Ours (1.0.12 has no such key and ignores it): the addresses reverse and static tunnels may
+  // listen on. 1.0.12 listens wherever a client asks, 0.0.0.0 included.
+  allowed_tunnel_entrances: z.array(z.string()),
   http_proxy: httpProxyConfigSchema.nullable(),
   http_proxy_test_url: z.string(),
   peers: z.array(peerConfigSchema),
@@ -62,9 +65,13 @@ export type PeerConfig = z.output<typeof peerConfigSchema>;
 export type HttpProxyConfig = z.output<typeof httpProxyConfigSchema>;
 export type NetunnelConfig = z.output<typeof netunnelConfigSchema>;
 
-/** The keys that have a default, in 1.0.12's order; only these can come from NETUNNEL_<KEY>. */
+/**
+ * The keys that have a default, in 1.0.12's order (plus ours); only these can come from
+ * NETUNNEL_<KEY>.
+ */
 export const DEFAULT_KEYS = [
   'allowed_tunnel_destinations',
+  'allowed_tunnel_entrances',
   'http_proxy',
   'http_proxy_test_url',
   'peers',
@@ -74,10 +81,11 @@ export const DEFAULT_KEYS = [
 
 export type DefaultKey = (typeof DEFAULT_KEYS)[number];
 
-/** A fresh copy of 1.0.12's defaults (a function, so that nobody mutates a shared object). */
+/** A fresh copy of the defaults: 1.0.12's plus allowed_tunnel_entrances (a function, so that nobody mutates a shared object). */
 export function defaultConfig(): NetunnelConfig {
   return {
     allowed_tunnel_destinations: {'127.0.0.1': '*'},
+    allowed_tunnel_entrances: ['127.0.0.1'],
     http_proxy: null,
     http_proxy_test_url: 'https://google.com',
     peers: [],

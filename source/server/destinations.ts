@@ -11,7 +11,7 @@ export type AllowedDestinations = Record<string, string>;
 export const DEFAULT_ALLOWED_DESTINATIONS: AllowedDestinations = {'127.0.0.1': '*'};
 export const DEFAULT_ALLOWED_ENTRANCES: string[] = ['127.0.0.1'];
 
-export function checkDestinationAllowed(allowed: AllowedDestinations, address: string, port: number): void {
+export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
   const ports = allowed[address];
   if (ports === undefined) throw forbidden(`Address ${address} is not allowed as a tunnel destination`);
   const list = ports.split(',').map((entry) => entry.trim());
@@ -20,7 +20,7 @@ export function checkDestinationAllowed(allowed: AllowedDestinations, address: s
   }
 }
 
-export function checkEntranceAllowed(allowed: string[], address: string): void {
+export function checkEntranceAllowed(allowed: readonly string[], address: string): void {
   if (!allowed.includes(address)) {
     throw forbidden(`Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
   }

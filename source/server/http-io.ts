@@ -24,8 +24,17 @@ export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
   }
 }
 
+/**
+ * A JSON answer. No body (null or undefined) is what 1.0.12 sends for its answers without
+ * data (aiohttp's `web.json_response()`): `Content-Type: application/json`, an empty body.
+ */
 export function sendJson(response: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body ?? null);
+  if (body === null || body === undefined) {
+    response.writeHead(status, {'Content-Type': 'application/json', 'Content-Length': 0});
+    response.end();
+    return;
+  }
+  const text = JSON.stringify(body);
   response.writeHead(status, {
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(text),
@@ -39,11 +48,12 @@ export function sendText(response: ServerResponse, status: number, text: string,
 }
 
 /** Answers an upgrade request with a plain HTTP error and closes the socket (no websocket). */
-export function refuseUpgrade(socket: Duplex, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
+export function refuseUpgrade(socket: Duplex, status: number, body: unknown, plainText?: string): void {
+  const text = plainText ?? JSON.stringify(body);
+  const contentType = plainText === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\n` +
-      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Type: ${contentType}\r\n` +
       `Content-Length: ${Buffer.byteLength(text)}\r\n` +
       'Connection: close\r\n\r\n' +
       text,

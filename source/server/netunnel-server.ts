@@ -1,12 +1,15 @@
 /**
  * NetunnelServer: the HTTP server, its routing (REST and websocket upgrades), auth on every
- * route but /authenticate, and the channel registry. Bad input never reaches a 500: every
+ * route but /authenticate, the channel registry, and the server's state (config file, secret
+ * key, peers and static tunnels, global proxy). Bad input never reaches a 500: every
  * refusal is a 4xx with `{"error": ...}`, and an unexpected failure is logged and answered 500
  * without taking the process down.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer as createHttpsServer} from 'node:https';
 import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
+import {hostname} from 'node:os';
 import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
@@ -15,12 +18,24 @@ import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
 import {matchRoute} from '../protocol/routes.js';
+import {FEATURES, type ServerInfo} from '../protocol/management.js';
+import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
+import {EventHub, type EventHubOptions} from './event-hub.js';
+import {managementRoutes} from './management-routes.js';
+import {RegistryPeerSource} from './registry-peer-source.js';
 import {ChannelRegistry} from './channel-registry.js';
 import {channelRoutes} from './channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './destinations.js';
 import {HttpError, badRequest} from './http-errors.js';
 import {readJsonBody, refuseUpgrade, sendJson, sendText} from './http-io.js';
+import {factoryResetRoutes} from './factory-reset.js';
+import {httpProxyRoutes} from './http-proxy-routes.js';
+import {DEFAULT_STATIC_TUNNEL_PORTS, type PeerRegistry, type PortRange} from './peer-registry.js';
+import {peerRoutes} from './peer-routes.js';
 import {mergeRouteTables, type HttpMethod, type RouteContext, type RouteTable} from './route-table.js';
+import {ServerState} from './server-state.js';
+import {DEFAULT_STATIC_TUNNEL_TIMING, type StaticTunnelTiming} from './static-tunnel.js';
+import type {ConfigStore} from './config-store.js';
 
 export interface NetunnelServerOptions {
   host?: string;
@@ -28,8 +43,31 @@ export interface NetunnelServerOptions {
   port?: number;
   auth?: ServerAuth;
   logger?: Logger;
+  /** Overrides the config's `allowed_tunnel_destinations`. */
   allowedTunnelDestinations?: AllowedDestinations;
+  /** Overrides the config's `allowed_tunnel_entrances` (where reverse and static tunnels may listen). */
   allowedTunnelEntrances?: string[];
+  /**
+   * Our extensions (management API, events, metrics, extra keys). false: answer exactly like
+   * 1.0.12, for strict deployments. Default true.
+   */
+  extensions?: boolean;
+  /** Serve https (and wss) with this certificate chain and key (PEM). */
+  tls?: {cert: string | Buffer; key: string | Buffer};
+  events?: EventHubOptions;
+  /** The config file (`-c/--config-path`), created when missing. Without one the server is stateless. */
+  configPath?: string;
+  /** `-s/--secret-key`: encrypts the stored proxy credentials; kept in memory only. */
+  secretKey?: string;
+  /**
+   * Where `NETUNNEL_<KEY>` config overrides and `NETUNNEL_SECRET_KEY` are read. Default: none
+   * (the CLI passes process.env).
+   */
+  env?: NodeJS.ProcessEnv;
+  /** Retry, health check and timeout settings of static tunnels and of every call to a peer. */
+  staticTunnelTiming?: Partial<StaticTunnelTiming>;
+  /** Where static tunnels' local ports are chosen (default [20000, 21000), as 1.0.12). */
+  staticTunnelPorts?: PortRange;
 }
 
 export class NetunnelServer {
@@ -40,30 +78,72 @@ export class NetunnelServer {
   private readonly auth: ServerAuth;
   private readonly logger: Logger;
   private bound: SocketAddress | undefined;
+  private readonly startedAt = new Date();
+  private readonly extensions: boolean;
+  readonly events: EventHub;
+  private readonly peerSource = new RegistryPeerSource();
+  private opened: ServerState | undefined;
+  private readonly timing: StaticTunnelTiming;
 
   constructor(private readonly options: NetunnelServerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.auth = options.auth ?? new NoAuthServer();
+    this.timing = {...DEFAULT_STATIC_TUNNEL_TIMING, ...options.staticTunnelTiming};
     this.channels = new ChannelRegistry(this.logger);
-    this.routes = mergeRouteTables(
+    this.extensions = options.extensions ?? true;
+    const serverInfo = () => this.serverInfo();
+    const peerSource = this.peerSource;
+    this.events = new EventHub(this.channels, serverInfo, peerSource, options.events);
+    const state = () => this.state;
+    const tables = [
       channelRoutes(this.channels, {
-        allowedTunnelDestinations: () => options.allowedTunnelDestinations ?? DEFAULT_ALLOWED_DESTINATIONS,
-        allowedTunnelEntrances: () => options.allowedTunnelEntrances ?? DEFAULT_ALLOWED_ENTRANCES,
+        extensions: this.extensions,
+        allowedTunnelDestinations: () => this.allowedDestinations(),
+        allowedTunnelEntrances: () => this.allowedEntrances(),
       }),
-    );
-    this.http = createServer((request, response) => void this.handleRequest(request, response));
+      peerRoutes(() => state().peers),
+      httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
+      factoryResetRoutes(state, this.channels, this.logger),
+    ];
+    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
+    this.routes = mergeRouteTables(...tables);
+    const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
+    // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
+    this.http = options.tls ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, onRequest) : createServer(onRequest);
+    this.http.on('tlsClientError', () => {});
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
     this.http.on('clientError', (_error, socket) => {
       if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
     });
   }
 
+  /**
+   * Opens the config (throws ConfigError for a file it cannot use, leaving it untouched) and
+   * the secret key (SecretKeyError), listens, then starts the static tunnels of the config
+   * without waiting for their peers.
+   */
   async start(): Promise<SocketAddress> {
-    this.http.listen({host: this.options.host ?? '127.0.0.1', port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
+    if (this.opened) throw new Error('The server was already started');
+    const state = await ServerState.open({
+      configPath: this.options.configPath,
+      secretKey: this.options.secretKey,
+      env: this.options.env ?? {},
+      auth: this.auth,
+      logger: this.logger,
+      timing: this.timing,
+      portRange: this.options.staticTunnelPorts ?? DEFAULT_STATIC_TUNNEL_PORTS,
+      allowedEntrances: () => this.allowedEntrances(),
+    });
+    const host = this.options.host ?? '127.0.0.1';
+    this.http.listen({host, port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
     await Promise.race([once(this.http, 'listening'), once(this.http, 'error').then(([error]) => Promise.reject(error))]);
     const address = this.http.address();
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
+    this.logger.info(`Starting server on ${host}:${address.port}`);
+    this.opened = state;
+    this.peerSource.bind(state.peers);
+    state.start();
     return this.bound;
   }
 
@@ -71,8 +151,58 @@ export class NetunnelServer {
     return this.bound;
   }
 
-  /** Stops everything: channels (and their tunnels), websockets, the listening port. */
+  serverInfo(): ServerInfo {
+    return {
+      implementation: IMPLEMENTATION,
+      version: IMPLEMENTATION_VERSION,
+      protocol: PROTOCOL_VERSION,
+      features: [...FEATURES],
+      started_at: this.startedAt.toISOString(),
+      hostname: hostname(),
+    };
+  }
+
+  /** True without a config path: nothing is saved (the CLI says so). */
+  get stateless(): boolean {
+    return this.options.configPath === undefined;
+  }
+
+  /**
+   * True when the secret key in use was generated (at start() or by a factory reset). The server
+   * itself logs `Generating default secret-key` (info) when it happens, and `Starting server on
+   * HOST:PORT` once listening, so the CLI need not.
+   */
+  get secretKeyGenerated(): boolean {
+    return this.state.secretKeyGenerated;
+  }
+
+  /** The config store (once started). */
+  get config(): ConfigStore {
+    return this.state.store;
+  }
+
+  /** Peers and their live static tunnels (once started); its events say what changes. */
+  get peers(): PeerRegistry {
+    return this.state.peers;
+  }
+
+  private get state(): ServerState {
+    if (!this.opened) throw new HttpError(503, 'The server is not started');
+    return this.opened;
+  }
+
+  private allowedDestinations(): Readonly<AllowedDestinations> {
+    return this.options.allowedTunnelDestinations ?? this.opened?.store.get().allowed_tunnel_destinations ?? DEFAULT_ALLOWED_DESTINATIONS;
+  }
+
+  private allowedEntrances(): readonly string[] {
+    return this.options.allowedTunnelEntrances ?? this.opened?.store.get().allowed_tunnel_entrances ?? DEFAULT_ALLOWED_ENTRANCES;
+  }
+
+  /** Stops everything: static tunnels, channels (and their tunnels), websockets, the listening port. */
   async close(): Promise<void> {
+    this.events.close();
+    await this.opened?.close();
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();
     await new Promise<void>((resolve) => {
@@ -80,6 +210,12 @@ export class NetunnelServer {
       else this.http.close(() => resolve());
       this.http.closeAllConnections();
     });
+  }
+
+  /** The route of a path; extension routes do not exist without extensions. */
+  private match(path: string) {
+    const route = matchRoute(path);
+    return route && (this.extensions || !route.extension) ? route : undefined;
   }
 
   private context(request: IncomingMessage, params: Record<string, number>, url: URL): RouteContext {
@@ -106,8 +242,8 @@ export class NetunnelServer {
     const url = new URL(request.url ?? '/', 'http://server');
     const method = (request.method ?? 'GET') as HttpMethod;
     try {
-      const route = matchRoute(url.pathname);
-      if (!route) throw new HttpError(404, `Not found: ${method} ${url.pathname}`);
+      const route = this.match(url.pathname);
+      if (!route) throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       const context = this.context(request, route.params, url);
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
@@ -115,12 +251,12 @@ export class NetunnelServer {
         sendJson(response, answer.status, answer.body);
         return;
       }
-      if (!(await this.isAllowed(context))) throw new HttpError(403, 'Forbidden: the auth plugin refused this request');
+      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
       const handler = this.routes.rest[route.name]?.[method];
       if (!handler) {
         if (this.routes.upgrade[route.name] && method === 'GET') throw badRequest(`${url.pathname} expects a websocket upgrade`);
-        if (this.routes.rest[route.name]) throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
-        throw new HttpError(404, `Not found: ${method} ${url.pathname}`);
+        if (this.routes.rest[route.name]) throw HttpError.plain(405, `Method ${method} is not allowed on ${url.pathname}`);
+        throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       }
       const answer = await handler(context);
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
@@ -133,7 +269,18 @@ export class NetunnelServer {
     }
   }
 
+  /** Without extensions, 1.0.12's (aiohttp's) plain-text answers to unknown routes and refused auth. */
+  private plainRefusal(error: unknown): string | undefined {
+    if (this.extensions || !(error instanceof HttpError) || !error.plain) return undefined;
+    return {403: '403: Forbidden', 404: '404: Not Found', 405: '405: Method Not Allowed'}[error.status];
+  }
+
   private answerError(response: ServerResponse, error: unknown, what: string): void {
+    const plain = this.plainRefusal(error);
+    if (plain !== undefined && !response.headersSent) {
+      sendText(response, (error as HttpError).status, plain);
+      return;
+    }
     let status = 500;
     if (error instanceof HttpError) status = error.status;
     else if (error instanceof BodyError) status = 400;
@@ -142,18 +289,18 @@ export class NetunnelServer {
       response.destroy();
       return;
     }
-    sendJson(response, status, errorBody(messageOf(error)));
+    sendJson(response, status, errorBody(messageOf(error), error instanceof HttpError ? error.data : undefined));
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     socket.on('error', () => {});
     const url = new URL(request.url ?? '/', 'http://server');
     try {
-      const route = matchRoute(url.pathname);
+      const route = this.match(url.pathname);
       const handler = route && this.routes.upgrade[route.name];
-      if (!route || !handler) throw new HttpError(404, `Not found: websocket ${url.pathname}`);
+      if (!route || !handler) throw HttpError.plain(404, `Not found: websocket ${url.pathname}`);
       const context = this.context(request, route.params, url);
-      if (!(await this.isAllowed(context))) throw new HttpError(403, 'Forbidden: the auth plugin refused this request');
+      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
       const onOpen = await handler(context);
       this.websockets.handleUpgrade(request, socket, head, (websocket) => {
         websocket.on('error', (error) => this.logger.debug(`Websocket ${url.pathname}: ${error.message}`));
@@ -167,7 +314,7 @@ export class NetunnelServer {
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       if (status === 500) this.logger.error(`Unexpected failure on websocket ${url.pathname}: ${messageOf(error)}`);
-      refuseUpgrade(socket, status, errorBody(messageOf(error)));
+      refuseUpgrade(socket, status, errorBody(messageOf(error)), this.plainRefusal(error));
     }
   }
 }

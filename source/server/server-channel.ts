@@ -83,14 +83,14 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
 
   createForwardTunnel(body: ForwardTunnelBody): ServerTunnel {
     this.requireControl();
-    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, {address: body.exit_address, port: body.exit_port});
+    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, {address: body.exit_address, port: body.exit_port}, body.entrance ?? null);
     this.register(tunnel);
     return tunnel;
   }
 
   async createReverseTunnel(body: ReverseTunnelBody): Promise<ReverseServerTunnel> {
     const control = this.requireControl();
-    const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control);
+    const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control, body.exit ?? null);
     try {
       await tunnel.listen(body.entrance_address, body.entrance_port);
     } catch (error) {

@@ -35,12 +35,13 @@ export interface ServerTunnel {
 export class ForwardServerTunnel implements ServerTunnel {
   readonly direction = 'forward';
   readonly createdAt = new Date();
-  readonly entrance = null;
   private readonly exitPoint: ExitPoint;
 
   constructor(
     readonly id: number,
     readonly exit: SocketAddress,
+    /** As reported by our client; unknown for a 1.0.12 client. */
+    readonly entrance: SocketAddress | null = null,
   ) {
     this.exitPoint = new ExitPoint(exit);
   }
@@ -73,7 +74,6 @@ interface Arrival {
 export class ReverseServerTunnel implements ServerTunnel {
   readonly direction = 'reverse';
   readonly createdAt = new Date();
-  readonly exit = null;
   private readonly supply: WebsocketSupply;
   private readonly entrancePoint: Entrance;
   private readonly arrivals: Arrival[] = [];
@@ -81,6 +81,8 @@ export class ReverseServerTunnel implements ServerTunnel {
   constructor(
     readonly id: number,
     control: RequestChannel,
+    /** As reported by our client; unknown for a 1.0.12 client. */
+    readonly exit: SocketAddress | null = null,
   ) {
     this.supply = new WebsocketSupply(
       () =>
@@ -105,8 +107,10 @@ export class ReverseServerTunnel implements ServerTunnel {
   }
 
   /** Listens; the chosen port is known after this. */
-  listen(address: string, port: number | null): Promise<SocketAddress> {
-    return this.entrancePoint.listen(address, port);
+  async listen(address: string, port: number | null): Promise<SocketAddress> {
+    const bound = await this.entrancePoint.listen(address, port);
+    this.supply.start();
+    return bound;
   }
 
   get entrance(): SocketAddress | null {

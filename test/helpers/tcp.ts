@@ -44,7 +44,7 @@ export async function startEchoServer(): Promise<TcpService> {
 }
 
 /** Answers each connection with `greeting`, then records what it receives. */
-export async function startRecordingServer(greeting = Buffer.alloc(0)): Promise<TcpService & {received: Buffer[]}> {
+export async function startRecordingServer(greeting: Buffer = Buffer.alloc(0)): Promise<TcpService & {received: Buffer[]}> {
   const accepted: Socket[] = [];
   const received: Buffer[] = [];
   const server = createServer((socket) => {
@@ -92,7 +92,9 @@ export async function exchange(port: number, payload: Buffer, expected = payload
     socket.on('error', reject);
     socket.on('close', () => resolve(Buffer.concat(chunks)));
   });
+  // Nothing to wait for: end our side, and take whatever comes until the close.
   socket.write(payload);
+  if (expected === 0) socket.end();
   const answer = await done;
   socket.destroy();
   return answer;
@@ -123,4 +125,63 @@ export async function isPortClosed(port: number): Promise<boolean> {
 
 export function randomPayload(size: number): Buffer {
   return randomBytes(size);
+}
+
+export interface TcpRelay {
+  port: number;
+  /** Stops carrying bytes both ways, keeping every connection open (a dead link, no RST). */
+  freeze(): void;
+  /** Carries bytes again, for held and new connections. */
+  thaw(): void;
+  close(): Promise<void>;
+}
+
+/** A TCP relay to 127.0.0.1:targetPort that can play a link that silently stopped working. */
+export async function startRelay(targetPort: number): Promise<TcpRelay> {
+  const pairs: Array<{client: Socket; upstream: Socket | undefined}> = [];
+  let frozen = false;
+  const link = (pair: {client: Socket; upstream: Socket | undefined}) => {
+    if (!pair.upstream) {
+      pair.upstream = connect({port: targetPort, host: '127.0.0.1'});
+      pair.upstream.on('error', () => pair.client.destroy());
+      pair.upstream.on('close', () => pair.client.destroy());
+      pair.client.on('close', () => pair.upstream?.destroy());
+    }
+    pair.client.pipe(pair.upstream);
+    pair.upstream.pipe(pair.client);
+    pair.client.resume();
+    pair.upstream.resume();
+  };
+  const server = createServer((client) => {
+    client.on('error', () => {});
+    const pair = {client, upstream: undefined as Socket | undefined};
+    pairs.push(pair);
+    if (frozen) client.pause();
+    else link(pair);
+  });
+  const port = await listen(server);
+  return {
+    port,
+    freeze() {
+      frozen = true;
+      for (const {client, upstream} of pairs) {
+        client.unpipe();
+        upstream?.unpipe();
+        client.pause();
+        upstream?.pause();
+      }
+    },
+    thaw() {
+      frozen = false;
+      for (const pair of pairs) if (!pair.client.destroyed) link(pair);
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const {client, upstream} of pairs) {
+          client.destroy();
+          upstream?.destroy();
+        }
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -10,6 +10,7 @@ import {readVectorText} from '../helpers/vectors.js';
 
 const DEFAULTS = {
   allowed_tunnel_destinations: {'127.0.0.1': '*'},
+  allowed_tunnel_entrances: ['127.0.0.1'],
   http_proxy: null,
   http_proxy_test_url: 'https://google.com',
   peers: [],
@@ -107,22 +108,26 @@ describe('opening', () => {
     await assert.rejects(stat(path), {code: 'ENOENT'});
   });
 
-  test('the 1.0.12 config file loads unchanged and is not rewritten', async () => {
+  test('the 1.0.12 config file loads unchanged, gaining only our allowed_tunnel_entrances key', async () => {
     const vector = readVectorText('config-1.0.12.json');
     await writeFile(path, vector);
     const store = await ConfigStore.open({path, env: {}});
-    assert.deepEqual(store.get(), JSON.parse(vector));
+    const {allowed_tunnel_destinations, ...rest} = JSON.parse(vector) as Record<string, unknown>;
+    // Our one new default key lands second, where the defaults have it; the rest keeps 1.0.12's order.
+    const expected = {allowed_tunnel_destinations, allowed_tunnel_entrances: ['127.0.0.1'], ...rest};
+    assert.deepEqual(store.get(), expected);
     const [self] = store.get().peers;
     assert.equal(self?.name, 'self');
     assert.deepEqual(self?.static_tunnels, [
       {id: 1, tunnel_remote_address: '127.0.0.1', tunnel_local_port: 20000, tunnel_local_address: '127.0.0.1', tunnel_remote_port: 15299},
     ]);
     assert.equal(store.get().secret_key, '7Kjg7JGR_ikIaVlP_I5YHomx2C4AHilZto2r-eXLOe0=');
-    assert.equal(await readFile(path, 'utf8'), vector);
+    const written = await readFile(path, 'utf8');
+    assert.equal(written, JSON.stringify(expected, null, 4));
 
-    // Saved again without a change, it is the same bytes 1.0.12 wrote (key order included).
+    // Saved again without a change, it is the same bytes (key order included).
     await store.update(() => {});
-    assert.equal(await readFile(path, 'utf8'), vector);
+    assert.equal(await readFile(path, 'utf8'), written);
   });
 
   test('corrupt JSON is refused with one line and the file is left as it was', async () => {

@@ -1,0 +1,114 @@
+/**
+ * What the three entry points share: one-line failures with the right exit code, the log
+ * format, and a clean shutdown on Ctrl-C / SIGTERM. The only place that exits the process.
+ */
+import meow, {type AnyFlags} from 'meow';
+import type {Logger} from '../engine/logger.js';
+import {NetunnelError, messageOf} from '../protocol/errors.js';
+
+export const EXIT_OK = 0;
+export const EXIT_FAILURE = 1;
+export const EXIT_USAGE = 2;
+
+/** A mistake in what the user typed or configured: one line, exit 2. */
+export class UsageError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_USAGE', message);
+  }
+}
+
+/** A failure to report in one line with exit 1 (e.g. the port is taken). */
+export class CommandError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_COMMAND', message);
+  }
+}
+
+/** Errors whose cause is the user's input (flags, plugin, config file): exit 2. */
+const USAGE_CODES = new Set([
+  'NETUNNEL_ERR_USAGE',
+  'NETUNNEL_ERR_AUTH_PLUGIN',
+  'NETUNNEL_ERR_CONFIG',
+  'NETUNNEL_ERR_SECRET_KEY',
+  'NETUNNEL_ERR_FERNET',
+]);
+
+export function exitCodeOf(error: unknown): number {
+  return error instanceof NetunnelError && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;
+}
+
+/** Prints `<command>: <message>` on stderr and exits; never a stack trace for our errors. */
+export function fail(command: string, error: unknown): never {
+  const known = error instanceof NetunnelError || (error as NodeJS.ErrnoException)?.code !== undefined;
+  const message = known ? messageOf(error) : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
+  process.stderr.write(`${command}: ${message.split('\n')[0]}\n`);
+  process.exit(exitCodeOf(error));
+}
+
+/** Log lines on stderr: `2026-11-27 14:30:00 INFO message`. */
+export function createCliLogger(debug: boolean): Logger {
+  const write = (level: string) => (message: string) => {
+    const time = new Date().toISOString().replace('T', ' ').slice(0, 19);
+    process.stderr.write(`${time} ${level} ${message}\n`);
+  };
+  return {
+    debug: debug ? write('DEBUG') : () => {},
+    info: write('INFO'),
+    warn: write('WARNING'),
+    error: write('ERROR'),
+  };
+}
+
+/**
+ * Runs `shutdown` on the first SIGINT/SIGTERM and exits with its code; a second signal while
+ * shutting down exits at once (130), so a stuck close never traps the user.
+ */
+export function onShutdownSignal(shutdown: () => Promise<number>): void {
+  let shuttingDown = false;
+  const handler = (signal: NodeJS.Signals) => {
+    if (shuttingDown) process.exit(signal === 'SIGINT' ? 130 : 143);
+    shuttingDown = true;
+    shutdown().then(
+      (code) => process.exit(code),
+      () => process.exit(EXIT_FAILURE),
+    );
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+}
+
+/** A TCP port flag: an integer in [min, 65535]. */
+export function checkPort(value: number | undefined, flag: string, min = 1): number | undefined {
+  if (value === undefined) return undefined;
+  if (!Number.isInteger(value) || value < min || value > 65535) {
+    throw new UsageError(`--${flag} must be an integer from ${min} to 65535`);
+  }
+  return value;
+}
+
+/** Exits 0 once stdout is flushed (process.exit could cut a pending write to a slow pipe). */
+export function exitWhenFlushed(code: number): void {
+  process.stdout.write('', () => process.exit(code));
+}
+
+/**
+ * meow with our rules: an unknown flag is a one-line usage error (meow's own message spans
+ * several lines), and `--help` / `--version` print and exit 0 as usual.
+ */
+export function parseCommandLine<Flags extends AnyFlags>(help: string, flags: Flags, argv: string[], importMeta: ImportMeta) {
+  const cli = meow(help, {importMeta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined});
+  const known = new Set<string>();
+  for (const [name, spec] of Object.entries(flags)) {
+    known.add(name);
+    const {shortFlag, aliases} = spec as {shortFlag?: string; aliases?: string[]};
+    if (shortFlag) known.add(shortFlag);
+    for (const alias of aliases ?? []) known.add(alias);
+  }
+  for (const name of Object.keys(cli.unnormalizedFlags)) {
+    if (!known.has(name)) {
+      const kebab = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
+      throw new UsageError(`Unknown flag ${kebab.length === 1 ? '-' : '--'}${kebab} (see --help)`);
+    }
+  }
+  return cli;
+}
