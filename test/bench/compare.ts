@@ -64,6 +64,9 @@ try {
       const {client, server} = pair;
       await pushToSink(client.port('sink'), 16 * MiB);
       for (let index = 0; index < 20; index += 1) await connectionCycle(client.port('echo'));
+      // One full collection, as in run.ts: the state of a long-running process.
+      await server.memory();
+      await client.memory();
       const [client0, server0] = [await cpuMs(client), await cpuMs(server)];
       let units: number;
       if (measure === 'latency') {
