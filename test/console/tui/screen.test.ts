@@ -46,19 +46,26 @@ describe('DiffScreen', () => {
     assert.equal(terminal.take(), '', 'nothing after stop');
   });
 
-  it('writes at most once per interval, the latest frame', async () => {
-    const {terminal, screen, ink} = setup(40);
+  it('writes at most once per interval, the latest frame', (t) => {
+    t.mock.timers.enable({apis: ['setTimeout', 'Date'], now: 1_000_000});
+    const {terminal, screen, ink} = setup(100);
     screen.start();
     terminal.take();
     ink.write('a');
     assert.match(terminal.take(), /1;1Ha/, 'the first frame at once (a key press shows without delay)');
+    t.mock.timers.tick(30);
     ink.write('b');
     ink.write('c');
     assert.equal(terminal.take(), '');
-    await new Promise((resolve) => setTimeout(resolve, 80));
+    t.mock.timers.tick(69);
+    assert.equal(terminal.take(), '', 'not before the interval is over');
+    t.mock.timers.tick(1);
     const written = terminal.take();
     assert.match(written, /1;1Hc/);
     assert.doesNotMatch(written, /1;1Hb/);
+    t.mock.timers.tick(500);
+    ink.write('d');
+    assert.match(terminal.take(), /1;1Hd/, 'at once again after a quiet interval');
     screen.stop();
   });
 
