@@ -48,6 +48,14 @@ export class ManagementClient {
     await this.transport.request('DELETE', paths.channel(channelId));
   }
 
+  /**
+   * Tears down any client's tunnel: the server stops its half and tells the owning client to
+   * stop its own (by default cutting open connections).
+   */
+  async closeTunnel(channelId: number, tunnelId: number, options: {force?: boolean} = {}): Promise<void> {
+    await this.transport.request('POST', paths.tunnelClose(channelId, tunnelId), {force: options.force ?? true});
+  }
+
   async listTunnels(): Promise<TunnelInfo[]> {
     return (await this.transport.request('GET', paths.allTunnels())) as TunnelInfo[];
   }

@@ -3,6 +3,7 @@
  * the event stream, ServerApi for the 1.0.12 REST routes (peers, static tunnels, proxy,
  * factory reset), both on one transport (one agent, the same auth headers and proxy).
  */
+import {ServerRefusedError} from '../client/client-errors.js';
 import {ManagementClient} from '../client/management-client.js';
 import {ServerApi} from '../client/server-api.js';
 import type {TransportOptions} from '../client/server-transport.js';
@@ -21,7 +22,13 @@ export function connectApi(options: TransportOptions): ConsoleApi {
     disconnectChannel: (channelId) => management.disconnectChannel(channelId),
     listTunnels: () => management.listTunnels(),
     deleteTunnel: async (channelId, tunnelId, force) => {
-      await management.transport.request('DELETE', paths.tunnel(channelId, tunnelId), {force});
+      try {
+        // Ours tells the owning client too; a 1.0.12 server (404) only has the DELETE route.
+        await management.closeTunnel(channelId, tunnelId, {force});
+      } catch (error) {
+        if (!(error instanceof ServerRefusedError && error.status === 404)) throw error;
+        await management.transport.request('DELETE', paths.tunnel(channelId, tunnelId), {force});
+      }
     },
     subscribe: (onEvent, onState) => management.subscribe(onEvent, onState),
     listPeers: (name) => rest.listPeers(name),

@@ -12,6 +12,7 @@ export type RouteName =
   | 'tunnels'
   | 'tunnel'
   | 'tunnelConnect'
+  | 'tunnelClose'
   | 'peers'
   | 'peer'
   | 'staticTunnels'
@@ -52,6 +53,12 @@ const SPECS: RouteSpec[] = [
     pattern: new RegExp(`^/channels/${ID}/tunnels/${ID}/connect$`),
     params: ['channelId', 'tunnelId'],
     extension: false,
+  },
+  {
+    name: 'tunnelClose',
+    pattern: new RegExp(`^/channels/${ID}/tunnels/${ID}/close$`),
+    params: ['channelId', 'tunnelId'],
+    extension: true,
   },
   {name: 'peers', pattern: /^\/peers$/, params: [], extension: false},
   {name: 'peer', pattern: new RegExp(`^/peers/${ID}$`), params: ['peerId'], extension: false},
@@ -94,6 +101,7 @@ export const paths = {
   tunnels: (channelId: number) => `/channels/${channelId}/tunnels`,
   tunnel: (channelId: number, tunnelId: number) => `/channels/${channelId}/tunnels/${tunnelId}`,
   tunnelConnect: (channelId: number, tunnelId: number) => `/channels/${channelId}/tunnels/${tunnelId}/connect`,
+  tunnelClose: (channelId: number, tunnelId: number) => `/channels/${channelId}/tunnels/${tunnelId}/close`,
   peers: (name?: string) => (name === undefined ? '/peers' : `/peers?name=${encodeURIComponent(name)}`),
   peer: (peerId: number) => `/peers/${peerId}`,
   staticTunnels: (peerId: number) => `/peers/${peerId}/static_tunnels`,

@@ -1,5 +1,9 @@
 /** Our management API (DESIGN.md): server info, channels, tunnels, events, metrics. */
 import type {ServerInfo} from '../protocol/management.js';
+import {parseBody} from '../protocol/bodies.js';
+import {z} from 'zod';
+
+const closeTunnelBody = z.strictObject({force: z.boolean().default(true)});
 import type {ChannelRegistry} from './channel-registry.js';
 import type {EventHub} from './event-hub.js';
 import {channelDetails, channelInfo, tunnelInfo} from './management-views.js';
@@ -21,6 +25,15 @@ export function managementRoutes(
         GET: ({params}) => ({json: channelDetails(channels.get(params.channelId!))}),
         DELETE: async ({params}) => {
           await channels.get(params.channelId!).close();
+          return {json: null};
+        },
+      },
+      // Tears down a tunnel of any client and tells that client (DELETE_TUNNEL), so its own
+      // half stops too; 1.0.12's DELETE only stops the server's half.
+      tunnelClose: {
+        POST: async ({params, readBody}) => {
+          const {force} = parseBody(closeTunnelBody, (await readBody()) ?? {});
+          channels.get(params.channelId!).deleteTunnel(params.tunnelId!, force, true);
           return {json: null};
         },
       },

@@ -69,6 +69,18 @@ test('server-info, channel listing and details, and disconnecting a channel', as
       details.tunnels.map((tunnel) => [tunnel.id, tunnel.direction]),
       [[reverse.id, 'reverse']],
     );
+    // Tearing down one tunnel of another client: that client is told and closes its entrance.
+    const forward = await client.openTunnelToServer({exitPort: service.port});
+    await management.closeTunnel(client.channelId, forward.id);
+    await forward.closed;
+    assert.ok(await isPortClosed(forward.entrance.port), 'the owning client closed its entrance');
+    assert.deepEqual(client.tunnels.map((tunnel) => tunnel.id), [reverse.id]);
+    await assert.rejects(management.closeTunnel(client.channelId, forward.id), {
+      name: 'ServerRefusedError',
+      status: 404,
+      message: `Tunnel \`${forward.id}\` was not found on channel \`${client.channelId}\``,
+    });
+
     const disconnected = once(client, 'disconnected');
     await management.disconnectChannel(client.channelId);
     await disconnected;
@@ -183,6 +195,7 @@ test('every management route is refused without auth when a plugin is set', asyn
       ['GET', '/tunnels'],
       ['GET', '/metrics'],
       ['GET', '/events'],
+      ['POST', '/channels/1/tunnels/1/close'],
     ] as const) {
       const response = await fetch(url + path, {method});
       assert.equal(response.status, 403, `${method} ${path}`);
@@ -253,6 +266,7 @@ test('--no-extensions answers like 1.0.12: 404 on every new route, no extra keys
       ['GET', '/tunnels'],
       ['GET', '/metrics'],
       ['GET', '/events'],
+      ['POST', '/channels/1/tunnels/1/close'],
     ] as const) {
       const response = await fetch(url + path, {method});
       assert.equal(response.status, 404, `${method} ${path}`);

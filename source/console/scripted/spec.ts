@@ -152,7 +152,7 @@ export const COMMANDS: CommandSpec[] = [
     kind: 'one',
     summary: "Tears a tunnel down on the server",
     details:
-      "Deletes tunnel TUNNEL of channel CHANNEL on the server (the 1.0.12 route): the server stops its half. A reverse tunnel's entrance (on the server) closes; through a forward tunnel nothing passes any more. The client that opened it is not told (1.0.12 has no way to). Open connections are cut unless --graceful.",
+      "Tears down tunnel TUNNEL of channel CHANNEL: the server stops its half and tells the client that opened it, which stops its own (on a 1.0.12 server, only the server's half stops: it has no way to tell the client). Open connections are cut unless --graceful.",
     options: [{name: 'graceful', type: 'boolean', help: 'Let open connections finish'}],
   },
   {

@@ -73,9 +73,7 @@ export function tearDownConfirm(server: ServerHandle, tunnel: TunnelRow): Confir
       `${tunnel.direction} ${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}, ${tunnel.active} connection(s) open`,
       tunnel.own
         ? "It is this console's own: its entrance closes now."
-        : tunnel.direction === 'reverse'
-          ? 'The server closes its entrance (the client that opened it is not told).'
-          : 'The server stops its half: connections through it fail (its client is not told).',
+        : 'The server stops it and tells the client that opened it (a 1.0.12 server cannot tell it).',
       'Open connections are cut.',
     ],
     async run() {
