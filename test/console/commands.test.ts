@@ -81,15 +81,17 @@ describe('console commands against our server', () => {
     const handle = handleFor(url);
     const other = await connectClient(url);
     try {
-      // The 1.0.12 DELETE stops the server's half: a reverse tunnel's entrance (on the server) closes.
+      // The server stops its half and tells the owning client: both halves stop.
       const reverse = await other.openTunnelToClient({exitPort: echo.port});
       assert.deepEqual(await commands.closeTunnel(handle, {channelId: other.channelId, tunnelId: reverse.id}), {own: false});
       assert.equal(await isPortClosed(reverse.entrance.port), true);
-      // A forward one is gone from the server: nothing it carries reaches the exit any more.
+      await reverse.closed;
       const forward = await other.openTunnelToServer({exitPort: echo.port});
       await commands.closeTunnel(handle, {channelId: other.channelId, tunnelId: forward.id});
       assert.equal((await commands.listTunnels(handle)).some((tunnel) => tunnel.channel_id === other.channelId && tunnel.id === forward.id), false);
-      assert.deepEqual(await exchange(forward.entrance.port, Buffer.from('hello')), Buffer.alloc(0));
+      await forward.closed;
+      assert.equal(await isPortClosed(forward.entrance.port), true, "the owning client closed its entrance");
+      assert.deepEqual(other.tunnels, []);
 
       const second = await other.openTunnelToServer({exitPort: echo.port});
       const lost = new Promise<string>((resolve) => other.once('disconnected', resolve));
