@@ -97,6 +97,16 @@ export function onShutdownSignal(shutdown: () => Promise<number>): void {
   });
 }
 
+/** The flags of every command that talks to a server: auth plugin, TLS check, HTTP proxy. */
+export const CONNECTION_FLAGS = {
+  authPlugin: {type: 'string'},
+  authData: {type: 'string', default: '{}'},
+  sslValidate: {type: 'boolean', default: true},
+  proxyUrl: {type: 'string'},
+  proxyUsername: {type: 'string'},
+  proxyPassword: {type: 'string'},
+} as const;
+
 /** A TCP port flag: an integer in [min, 65535]. */
 export function checkPort(value: number | undefined, flag: string, min = 1): number | undefined {
   if (value === undefined) return undefined;

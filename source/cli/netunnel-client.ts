@@ -2,7 +2,7 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
 
 const COMMAND = 'netunnel-client';
 
@@ -44,12 +44,7 @@ async function main(argv: string[]): Promise<void> {
       remoteAddress: {type: 'string', default: '127.0.0.1'},
       remotePort: {type: 'number', default: 22},
       reverse: {type: 'boolean', shortFlag: 'r', default: false},
-      authPlugin: {type: 'string'},
-      authData: {type: 'string', default: '{}'},
-      sslValidate: {type: 'boolean', default: true},
-      proxyUrl: {type: 'string'},
-      proxyUsername: {type: 'string'},
-      proxyPassword: {type: 'string'},
+      ...CONNECTION_FLAGS,
     },
     argv,
     import.meta,

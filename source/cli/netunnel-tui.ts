@@ -10,7 +10,7 @@ import type {ServerTarget} from '../console/server-handle.js';
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
-import {EXIT_OK, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {CONNECTION_FLAGS, EXIT_OK, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
 
 const COMMAND = 'netunnel-tui';
 
@@ -52,12 +52,7 @@ async function main(argv: string[]): Promise<void> {
     HELP,
     {
       configDir: {type: 'string'},
-      authPlugin: {type: 'string'},
-      authData: {type: 'string', default: '{}'},
-      sslValidate: {type: 'boolean', default: true},
-      proxyUrl: {type: 'string'},
-      proxyUsername: {type: 'string'},
-      proxyPassword: {type: 'string'},
+      ...CONNECTION_FLAGS,
       color: {type: 'boolean', default: true},
       ascii: {type: 'boolean', default: false},
       tui: {type: 'boolean', default: true},

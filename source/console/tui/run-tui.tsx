@@ -49,21 +49,24 @@ export function runTui(options: RunTuiOptions): RunningTui {
     rejectDone = reject;
   });
   let quitting = false;
-  const quit = () => {
+  /** Closes the console's tunnels first, whatever ends the console, then gives the terminal back. */
+  const shutdown = (unmount: boolean, finish: () => void) => {
     if (quitting) return;
     quitting = true;
     void options.session
       .close()
       .catch(() => {})
       .then(() => {
+        if (!unmount) return;
         instance.unmount();
         return instance.waitUntilExit().catch(() => {});
       })
       .then(() => {
         screen.stop();
-        resolveDone();
+        finish();
       });
   };
+  const quit = () => shutdown(true, resolveDone);
   const instance = render(
     <ThemeProvider theme={options.theme}>
       <App session={options.session} {...(options.settings ? {settings: options.settings} : {})} onQuit={quit} />
@@ -79,16 +82,6 @@ export function runTui(options: RunTuiOptions): RunningTui {
   );
   // A failure while rendering ends Ink: the console's tunnels are closed all the same, the
   // terminal is given back, and the failure goes to the caller (one line from the CLI).
-  instance.waitUntilExit().catch((error: unknown) => {
-    if (quitting) return;
-    quitting = true;
-    void options.session
-      .close()
-      .catch(() => {})
-      .then(() => {
-        screen.stop();
-        rejectDone(error);
-      });
-  });
+  instance.waitUntilExit().catch((error: unknown) => shutdown(false, () => rejectDone(error)));
   return {done, quit, bytesWritten: () => screen.bytesWritten};
 }
