@@ -1,6 +1,7 @@
 /** Running our CLIs as real child processes. */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
+import {waitForOutputLine} from './output-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -31,35 +32,16 @@ export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netun
     for (const listener of listeners) listener();
   });
   const exited = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9)));
+    // 'close', not 'exit': all of the output has been read by then.
+    child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9)));
   });
   return {
     child,
     stdout: () => out,
     stderr: () => err,
     exited,
-    waitForLine(pattern, timeoutMs = 20_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          for (const line of `${out}\n${err}`.split('\n')) {
-            const found = line.match(pattern);
-            if (found) {
-              listeners.delete(check);
-              clearTimeout(timer);
-              resolve(found);
-              return;
-            }
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms; stdout: ${out}; stderr: ${err}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then(() => setImmediate(check));
-        check();
-      });
-    },
+    waitForLine: (pattern, timeoutMs = 20_000) =>
+      waitForOutputLine({text: () => `${out}\n${err}`, listeners, exited}, pattern, timeoutMs, () => `stdout: ${out}; stderr: ${err}`),
   };
 }
 

@@ -4,6 +4,7 @@
  * (PORT and friends) set to free ports.
  */
 import {spawn} from 'node:child_process';
+import {waitForOutputLine} from './output-lines.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -69,37 +70,8 @@ export function startShell(command: string, env: Record<string, string>): Runnin
         }
       }
     },
-    waitForLine(pattern, timeoutMs = 30_000) {
-      return new Promise((resolve, reject) => {
-        const check = () => {
-          for (const line of `${out}\n${err}`.split('\n')) {
-            const found = line.match(pattern);
-            if (found) {
-              listeners.delete(check);
-              clearTimeout(timer);
-              resolve(found);
-              return;
-            }
-          }
-        };
-        const timer = setTimeout(() => {
-          listeners.delete(check);
-          reject(new Error(`No line matching ${pattern} within ${timeoutMs} ms of: ${command}\nstdout: ${out}\nstderr: ${err}`));
-        }, timeoutMs);
-        listeners.add(check);
-        void exited.then(() =>
-          setImmediate(() => {
-            check();
-            if (listeners.has(check)) {
-              listeners.delete(check);
-              clearTimeout(timer);
-              reject(new Error(`The command ended before a line matched ${pattern}: ${command}\nstdout: ${out}\nstderr: ${err}`));
-            }
-          }),
-        );
-        check();
-      });
-    },
+    waitForLine: (pattern, timeoutMs = 30_000) =>
+      waitForOutputLine({text: () => `${out}\n${err}`, listeners, exited}, pattern, timeoutMs, () => `${command}\nstdout: ${out}\nstderr: ${err}`),
   };
 }
 
