@@ -2,17 +2,10 @@
  * Prints text captures of netunnel-tui at 80x24, taken with the end-to-end test harness (a
  * pseudo-terminal rendered by a headless xterm), for the README. Run: `npx tsx scripts/console-capture.ts`.
  */
-import {startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
+import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
 import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../test/helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer} from '../test/helpers/tcp.js';
 import {ServerApi} from '../source/client/server-api.js';
-
-async function typeInto(tui: ConsoleInPty, label: string, text: string): Promise<void> {
-  for (let index = 1; index <= text.length; index += 1) {
-    tui.write(text[index - 1]!);
-    await tui.waitFor((screen) => screen.includes(`> ${label}`) && screen.includes(text.slice(0, index)));
-  }
-}
 
 const show = (title: string, tui: ConsoleInPty) => {
   console.log(`--- ${title}`);
@@ -32,13 +25,7 @@ const tui = startConsoleInPty([url], {columns: 80, rows: 24});
 try {
   await tui.waitFor(/Tunnels \(2\)/);
   await exchange(first.entrance.port, randomPayload(150_000));
-  tui.write('n');
-  await tui.waitFor(/> Direction/);
-  tui.write('\t');
-  await tui.waitFor(/> Exit address/);
-  tui.write('\t');
-  await tui.waitFor(/> Exit port/);
-  await typeInto(tui, 'Exit port', String(echo.port));
+  await fillForwardTunnelForm(tui, echo.port);
   show('new tunnel form', tui);
   tui.write('\r');
   const opened = await tui.waitFor(/open: connect to 127\.0\.0\.1:(\d+)/);

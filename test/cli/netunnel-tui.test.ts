@@ -4,19 +4,10 @@
  */
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {startConsoleInPty, type ConsoleInPty} from '../helpers/pty-console.js';
+import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../helpers/pty-console.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {runCli} from '../helpers/cli.js';
-
-/** Types text one key at a time, each time waiting until the field shows what was typed so far. */
-async function typeInto(console: ConsoleInPty, label: string, text: string): Promise<void> {
-  for (let index = 1; index <= text.length; index += 1) {
-    console.write(text[index - 1]!);
-    const typed = text.slice(0, index).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
-    await console.waitFor(new RegExp(`> ${label} +${typed}`));
-  }
-}
 
 function assertLaidOut(console: ConsoleInPty, rows: number) {
   const lines = console.lines();
@@ -50,13 +41,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.match(tui.output(), /\u001B\[\?1049h/, 'the alternate screen');
       assertLaidOut(tui, 24);
 
-      tui.write('n');
-      await tui.waitFor(/> Direction +forward +reverse/);
-      tui.write('\t');
-      await tui.waitFor(/> Exit address/);
-      tui.write('\t');
-      await tui.waitFor(/> Exit port/);
-      await typeInto(tui, 'Exit port', String(echo.port));
+      await fillForwardTunnelForm(tui, echo.port);
       assertLaidOut(tui, 24);
       tui.write('\r');
       const opened = await tui.waitFor(/Tunnel 1\/1 open: connect to 127\.0\.0\.1:(\d+) \(here\) to reach/);
@@ -124,13 +109,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       // Colours are there when allowed (the NO_COLOR check above is not vacuous).
       assert.notDeepEqual(colourCodes(tui.output()), []);
       // A tunnel of the console's own, then SIGTERM: it is closed on the server too, exit 0.
-      tui.write('n');
-      await tui.waitFor(/> Direction/);
-      tui.write('\t');
-      await tui.waitFor(/> Exit address/);
-      tui.write('\t');
-      await tui.waitFor(/> Exit port/);
-      await typeInto(tui, 'Exit port', String(echo.port));
+      await fillForwardTunnelForm(tui, echo.port);
       tui.write('\r');
       const opened = await tui.waitFor(/Tunnel \d+\/1 open: connect to 127\.0\.0\.1:(\d+)/);
       const entrancePort = Number(/connect to 127\.0\.0\.1:(\d+)/.exec(opened)![1]);

@@ -138,3 +138,23 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
     },
   };
 }
+
+/** Types text one key at a time, each time waiting until the field shows what was typed so far. */
+export async function typeInto(console: ConsoleInPty, label: string, text: string): Promise<void> {
+  for (let index = 1; index <= text.length; index += 1) {
+    console.write(text[index - 1]!);
+    const typed = text.slice(0, index).replace(/[.*+?^${}()|[\]\\/]/g, '\\$&');
+    await console.waitFor(new RegExp(`> ${label} +${typed}`));
+  }
+}
+
+/** By keys only: `n`, forward, the default exit address, `exitPort` typed; not yet submitted. */
+export async function fillForwardTunnelForm(console: ConsoleInPty, exitPort: number): Promise<void> {
+  console.write('n');
+  await console.waitFor(/> Direction +forward +reverse/);
+  console.write('\t');
+  await console.waitFor(/> Exit address/);
+  console.write('\t');
+  await console.waitFor(/> Exit port/);
+  await typeInto(console, 'Exit port', String(exitPort));
+}
