@@ -10,7 +10,7 @@ import type {ServerTarget} from '../console/server-handle.js';
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
-import {CONNECTION_FLAGS, EXIT_OK, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
 
 const COMMAND = 'netunnel-tui';
 
@@ -112,20 +112,9 @@ async function main(argv: string[]): Promise<void> {
     // However the process ends, the terminal gets its cursor and its normal screen back.
     if (!left) process.stdout.write(`\u001b[0m\u001b[?25h${LEAVE_ALTERNATE_SCREEN}`);
   });
-  // A signal quits like q. Another one later while quitting exits at once (a stuck close must
-  // not trap the user); one within a second is an echo (Ink's signal-exit raises the signal
-  // again once it has unmounted) and is ignored.
-  let signalledAt: number | undefined;
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
-    process.on(signal, () => {
-      if (signalledAt === undefined) {
-        signalledAt = Date.now();
-        running.quit();
-      } else if (Date.now() - signalledAt > 1000) {
-        process.exit(signal === 'SIGINT' ? 130 : signal === 'SIGHUP' ? 129 : 143);
-      }
-    });
-  }
+  // A signal quits like q; another one while quitting exits at once, and a signal that a
+  // library raises again after its own clean-up is recognised as an echo (cli-support).
+  onInterruptSignals(() => running.quit(), ['SIGINT', 'SIGTERM', 'SIGHUP']);
   try {
     await running.done;
   } finally {
