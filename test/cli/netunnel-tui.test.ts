@@ -137,8 +137,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
     const tui = startConsoleInPty([url], {columns: 100, rows: 30});
     try {
       for (let index = 0; index < 50; index += 1) await client.openTunnelToServer({exitPort: echo.port});
-      // Settled once the whole frame is on screen: the pty hands a frame over in chunks, and on a
-      // slow machine its last rows can still be on their way when its first rows already show.
+      // Settled: every visible row drawn in full, the round-trip time measured.
       await tui.waitFor((screen) => {
         const lines = screen.split('\n').map((line) => line.trimEnd());
         const tunnelRows = lines.filter((line) => /^[ ▶] +1\/\d+ /.test(line));

@@ -26,7 +26,10 @@ export interface ConsoleInPty {
   onOutput(listener: (data: string) => void): () => void;
   write(keys: string): void;
   resize(columns: number, rows: number): void;
-  /** Resolves with the screen once `test` holds, polling; fails after timeoutMs with the screen in the message. */
+  /**
+   * Resolves with the screen once `test` holds, polling, and only between two updates (never
+   * on a half-drawn one); fails after timeoutMs with the screen in the message.
+   */
   waitFor(test: RegExp | ((screen: string) => boolean), timeoutMs?: number): Promise<string>;
   /** Resolves with the exit code. */
   exited: Promise<number>;
@@ -88,6 +91,11 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
     return result;
   };
   const screen = () => lines().join('\n');
+  // The console writes each update between these two (synchronized output). The pty may hand
+  // an update over in several chunks: until its end has arrived, the screen is half drawn.
+  const BEGIN_UPDATE = '\u001b[?2026h';
+  const END_UPDATE = '\u001b[?2026l';
+  const midUpdate = () => raw.lastIndexOf(BEGIN_UPDATE) > raw.lastIndexOf(END_UPDATE);
   return {
     lines,
     wrappedRows() {
@@ -112,7 +120,7 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
       const check = typeof test === 'function' ? test : (text: string) => test.test(text);
       const deadline = Date.now() + timeoutMs;
       for (;;) {
-        if (pending === 0) {
+        if (pending === 0 && !midUpdate()) {
           const text = screen();
           if (check(text)) return text;
         }
