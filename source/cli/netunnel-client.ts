@@ -3,6 +3,7 @@
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
 
@@ -111,4 +112,5 @@ async function main(argv: string[]): Promise<void> {
   process.exit(EXIT_OK);
 }
 
+tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -5,6 +5,7 @@ import {loadServerAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
 import {runKeysCommand} from './keys-command.js';
 import {CommandError, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-server';
 
@@ -123,4 +124,5 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -11,6 +11,7 @@ import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
 import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-tui';
 
@@ -123,4 +124,5 @@ async function main(argv: string[]): Promise<void> {
   exitWhenFlushed(EXIT_OK);
 }
 
+tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -4,11 +4,14 @@
  * With BENCH_SOURCE_ROOT set, the client comes from that checkout instead.
  */
 import type {NetunnelClient as Client} from '../../source/client/netunnel-client.js';
+import {tuneHeapForTunnels} from '../../source/cli/heap-tuning.js';
 import {serveChild} from './ipc.js';
 import {sourceModule} from './source-root.js';
 
 const [serverUrl, ...targets] = process.argv.slice(2);
 if (serverUrl === undefined) throw new Error('usage: client-child SERVER_URL NAME=PORT...');
+// The same heap tuning as the netunnel-server and netunnel-client commands.
+tuneHeapForTunnels();
 const {NetunnelClient} = (await import(sourceModule('client/netunnel-client.js'))) as typeof import('../../source/client/netunnel-client.js');
 const client: Client = new NetunnelClient({serverUrl});
 
