@@ -17,8 +17,9 @@
  * the CPU cost per byte. A long-running server is in that state; a process that never had a
  * full collection is not, and would flatter the numbers.
  *
- * BENCH_NODE_ARGS='--heap-growing-percent=400' (for example) passes V8 or Node flags to the
- * server and client processes, to see what such a setting would change.
+ * The server and client processes apply the commands' heap tuning (source/cli/heap-tuning.ts).
+ * BENCH_NODE_ARGS passes V8 or Node flags to them, to see what a setting would change: with
+ * '--heap-growing-percent=0' (V8's own growing factor) they run as before that tuning.
  */
 import {writeFileSync, mkdirSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
