@@ -2,7 +2,9 @@
  * `npm run bench`: the tunnel against a direct loopback connection, side by side. The
  * NetunnelServer and the NetunnelClient each run in their own process (tunnel-pair.ts), the
  * target services (sink, echo) in a third, and the load comes from this process; "direct" is
- * the same load sent straight to the target.
+ * the same load sent straight to the target. "relay" sends it through two plain Node TCP
+ * relays in a row (relay-chain.ts): two processes that only pipe bytes, the least any Node
+ * implementation of a tunnel pays, printed as a floor next to the tunnel's figures.
  *
  *   npm run bench [-- --json FILE] [--profile DIR] [--quick]
  *
@@ -29,6 +31,7 @@ import {closeAll, concurrentEcho, connectionCycle, openIdle, pushParallel, pushT
 import {listenDrops} from './netstat.js';
 import {formatTable, fixed, type Row} from './report.js';
 import {median, percentile} from './stats.js';
+import {startRelayChain, type RelayChain} from './relay-chain.js';
 import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
 
 const {values: flags} = parseArgs({
@@ -50,9 +53,10 @@ const TARGET_P50_RATIO = 3;
 const log = (message: string) => process.stderr.write(`${message}\n`);
 const mbps = (bytes: number, ms: number) => bytes / 1e6 / (ms / 1000);
 
-type Way = 'tunnel' | 'direct';
-/** Tunnel first on even rounds, direct first on odd ones. */
-const order = (round: number): Way[] => (round % 2 === 0 ? ['tunnel', 'direct'] : ['direct', 'tunnel']);
+type Way = 'tunnel' | 'relay' | 'direct';
+const WAYS: Way[] = ['tunnel', 'relay', 'direct'];
+/** Each round starts with the next way, so that none is always measured first. */
+const order = (round: number): Way[] => WAYS.map((_, index) => WAYS[(index + round) % WAYS.length]!);
 
 interface Throughput {
   ms: Record<Way, number[]>;
@@ -60,18 +64,18 @@ interface Throughput {
   cpuPerMiB: number[];
 }
 
-/** One tunnel run and one direct run, in `round`'s order, with the tunnel's CPU cost. */
+/** One run each way, in `round`'s order, with the tunnel's CPU cost. */
 async function throughputRound(
   round: number,
   pair: TunnelPair,
-  directPort: number,
+  ports: Record<'relay' | 'direct', number>,
   bytes: number,
   push: (port: number) => Promise<number>,
   into: Throughput,
 ): Promise<void> {
   for (const way of order(round)) {
-    if (way === 'direct') {
-      into.ms.direct.push(await push(directPort));
+    if (way !== 'tunnel') {
+      into.ms[way].push(await push(ports[way]));
       continue;
     }
     const before = await pair.cpuMs();
@@ -88,8 +92,11 @@ async function main(): Promise<void> {
   log('starting the target process...');
   const target = await BenchChild.start('target', './target-child.ts', []);
   let pair: TunnelPair | undefined;
+  let relay: RelayChain | undefined;
   try {
     const direct = {sink: target.port('sink'), echo: target.port('echo')};
+    log('starting two plain relay processes...');
+    relay = await startRelayChain(target);
 
     // Memory, new connections and concurrency: one server and client pair.
     log('starting a server and a client process...');
@@ -105,13 +112,12 @@ async function main(): Promise<void> {
     const perConnection = (key: 'rss' | 'heapUsed', which: 'server' | 'client') => (after[which][key] - before[which][key]) / params.idle / 1024;
 
     log(`new connections: ${params.cycles} sequential cycles each way...`);
-    const echoPort = {tunnel: pair.echo, direct: direct.echo};
+    const echoPort: Record<Way, number> = {tunnel: pair.echo, relay: relay.echo, direct: direct.echo};
     for (let index = 0; index < params.cycleWarmup; index += 1) {
-      await connectionCycle(echoPort.tunnel);
-      await connectionCycle(echoPort.direct);
+      for (const way of WAYS) await connectionCycle(echoPort[way]);
     }
-    const cycles: Record<Way, number[]> = {tunnel: [], direct: []};
-    const echoes: Record<Way, number[]> = {tunnel: [], direct: []};
+    const cycles: Record<Way, number[]> = {tunnel: [], relay: [], direct: []};
+    const echoes: Record<Way, number[]> = {tunnel: [], relay: [], direct: []};
     let cycleCpuMs = 0;
     for (let done = 0, block = 0; done < params.cycles; done += params.cycleBlock, block += 1) {
       for (const way of order(block)) {
@@ -130,7 +136,7 @@ async function main(): Promise<void> {
 
     log(`concurrency: ${params.concurrent} connections x ${params.concurrentSize / 1024} KiB at once...`);
     const dropsBefore = listenDrops();
-    const concurrent: Record<Way, ConcurrentResult> = {
+    const concurrent: Record<'tunnel' | 'direct', ConcurrentResult> = {
       tunnel: await withTimeout(concurrentEcho(pair.echo, params.concurrent, params.concurrentSize), 120_000, 'concurrent echo (tunnel)'),
       direct: await withTimeout(concurrentEcho(direct.echo, params.concurrent, params.concurrentSize), 120_000, 'concurrent echo (direct)'),
     };
@@ -140,22 +146,25 @@ async function main(): Promise<void> {
     pair = undefined;
 
     // Throughput: fresh processes for every round.
-    const single: Throughput = {ms: {tunnel: [], direct: []}, cpuPerMiB: []};
-    const parallel: Throughput = {ms: {tunnel: [], direct: []}, cpuPerMiB: []};
+    const single: Throughput = {ms: {tunnel: [], relay: [], direct: []}, cpuPerMiB: []};
+    const parallel: Throughput = {ms: {tunnel: [], relay: [], direct: []}, cpuPerMiB: []};
+    const others = {relay: relay.sink, direct: direct.sink};
     for (let round = 0; round < params.reps; round += 1) {
       log(`throughput round ${round + 1}/${params.reps}: ${params.singleBytes / MiB} MiB on one stream, ${params.parallelBytes / MiB} MiB on ${params.streams}...`);
       pair = await startTunnelPair(target, `round${round + 1}-`, childOptions);
       await pushToSink(pair.sink, 16 * MiB);
+      await pushToSink(relay.sink, 16 * MiB);
       await pushToSink(direct.sink, 16 * MiB);
       // A full collection first, as V8's memory reducer does to any server that has been idle:
       // from then on the heap limit follows the live heap, as in a long-running process.
       await pair.server.memory();
       await pair.client.memory();
-      await throughputRound(round, pair, direct.sink, params.singleBytes, (port) => withTimeout(pushToSink(port, params.singleBytes), 60_000, 'single stream'), single);
+      for (const child of relay.relays) await child.memory();
+      await throughputRound(round, pair, others, params.singleBytes, (port) => withTimeout(pushToSink(port, params.singleBytes), 60_000, 'single stream'), single);
       await throughputRound(
         round,
         pair,
-        direct.sink,
+        others,
         params.parallelBytes,
         (port) => withTimeout(pushParallel(port, params.streams, params.parallelBytes), 60_000, 'parallel streams'),
         parallel,
@@ -167,6 +176,7 @@ async function main(): Promise<void> {
     // Summary.
     const rate = (samples: Throughput, bytes: number) => ({
       tunnel: median(samples.ms.tunnel.map((ms) => mbps(bytes, ms))),
+      relay: median(samples.ms.relay.map((ms) => mbps(bytes, ms))),
       direct: median(samples.ms.direct.map((ms) => mbps(bytes, ms))),
     });
     const singleRate = rate(single, params.singleBytes);
@@ -174,6 +184,7 @@ async function main(): Promise<void> {
     const p = (values: number[], q: number) => percentile(values, q);
     const singleRatio = singleRate.tunnel / singleRate.direct;
     const p50Ratio = p(cycles.tunnel, 50) / p(cycles.direct, 50);
+    const floorLabel = '  2 plain Node TCP relays (a floor, no websocket)';
     const allIntact = concurrent.tunnel.intact === concurrent.tunnel.connections && concurrent.direct.intact === concurrent.direct.connections;
     const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
     const tunnelOnly = (measure: string, value: string): Row => ({measure, tunnel: value, direct: '', ratio: '', target: '', met: ''});
@@ -188,9 +199,11 @@ async function main(): Promise<void> {
     const rows: Row[] = [
       compared('single stream MB/s (median)', singleRate.tunnel, singleRate.direct, 0, `>= ${TARGET_SINGLE_RATIO}`, yes(singleRatio >= TARGET_SINGLE_RATIO)),
       tunnelOnly('  client+server CPU ms per MiB (median)', fixed(median(single.cpuPerMiB), 2)),
+      compared(floorLabel, singleRate.relay, singleRate.direct, 0),
       compared(`${params.streams} streams MB/s (median, aggregate)`, parallelRate.tunnel, parallelRate.direct, 0),
       tunnelOnly('  client+server CPU ms per MiB (median)', fixed(median(parallel.cpuPerMiB), 2)),
       compared('new connection p50 ms (full cycle)', p(cycles.tunnel, 50), p(cycles.direct, 50), 3, `<= ${TARGET_P50_RATIO}`, yes(p50Ratio <= TARGET_P50_RATIO)),
+      compared(floorLabel, p(cycles.relay, 50), p(cycles.direct, 50), 3),
       compared('new connection p99 ms (full cycle)', p(cycles.tunnel, 99), p(cycles.direct, 99), 3),
       compared('new connection p50 ms (to the echo)', p(echoes.tunnel, 50), p(echoes.direct, 50), 3),
       compared('new connection p99 ms (to the echo)', p(echoes.tunnel, 99), p(echoes.direct, 99), 3),
@@ -213,8 +226,10 @@ async function main(): Promise<void> {
     const elapsed = (Date.now() - startedAt) / 1000;
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n${formatTable(rows)}\n`);
-    out(`single stream ${fixed(singleRatio, 2)}x direct (target >= ${TARGET_SINGLE_RATIO}x): ${singleRatio >= TARGET_SINGLE_RATIO ? 'met' : 'NOT met'}`);
-    out(`new connection p50 ${fixed(p50Ratio, 2)}x direct (target <= ${TARGET_P50_RATIO}x): ${p50Ratio <= TARGET_P50_RATIO ? 'met' : 'NOT met'}`);
+    const singleFloor = singleRate.relay / singleRate.direct;
+    const p50Floor = p(cycles.relay, 50) / p(cycles.direct, 50);
+    out(`single stream ${fixed(singleRatio, 2)}x direct (target >= ${TARGET_SINGLE_RATIO}x): ${singleRatio >= TARGET_SINGLE_RATIO ? 'met' : 'NOT met'}; 2 plain relays: ${fixed(singleFloor, 2)}x`);
+    out(`new connection p50 ${fixed(p50Ratio, 2)}x direct (target <= ${TARGET_P50_RATIO}x): ${p50Ratio <= TARGET_P50_RATIO ? 'met' : 'NOT met'}; 2 plain relays: ${fixed(p50Floor, 2)}x`);
     out(`all ${params.concurrent} concurrent connections intact: ${allIntact ? 'yes' : 'NO'}`);
     out(`(${cpus().length} CPUs, load average ${loadavg().map((load) => load.toFixed(2)).join(' ')}, ${elapsed.toFixed(0)} s)`);
     for (const failure of [...concurrent.tunnel.failures, ...concurrent.direct.failures].slice(0, 10)) out(`  failure: ${failure}`);
@@ -228,18 +243,21 @@ async function main(): Promise<void> {
         elapsedSeconds: elapsed,
         params,
         summary: {
-          singleStreamMBps: {...singleRate, ratio: singleRatio, target: TARGET_SINGLE_RATIO, met: singleRatio >= TARGET_SINGLE_RATIO, cpuMsPerMiB: median(single.cpuPerMiB)},
-          parallelStreamsMBps: {...parallelRate, ratio: parallelRate.tunnel / parallelRate.direct, streams: params.streams, cpuMsPerMiB: median(parallel.cpuPerMiB)},
+          singleStreamMBps: {...singleRate, ratio: singleRatio, relayRatio: singleFloor, target: TARGET_SINGLE_RATIO, met: singleRatio >= TARGET_SINGLE_RATIO, cpuMsPerMiB: median(single.cpuPerMiB)},
+          parallelStreamsMBps: {...parallelRate, ratio: parallelRate.tunnel / parallelRate.direct, relayRatio: parallelRate.relay / parallelRate.direct, streams: params.streams, cpuMsPerMiB: median(parallel.cpuPerMiB)},
           newConnectionCycleMs: {
             tunnel: {p50: p(cycles.tunnel, 50), p99: p(cycles.tunnel, 99)},
+            relay: {p50: p(cycles.relay, 50), p99: p(cycles.relay, 99)},
             direct: {p50: p(cycles.direct, 50), p99: p(cycles.direct, 99)},
             p50Ratio,
+            relayP50Ratio: p50Floor,
             target: TARGET_P50_RATIO,
             met: p50Ratio <= TARGET_P50_RATIO,
             cpuMsPerConnection: cycleCpuMs / cycles.tunnel.length,
           },
           newConnectionEchoMs: {
             tunnel: {p50: p(echoes.tunnel, 50), p99: p(echoes.tunnel, 99)},
+            relay: {p50: p(echoes.relay, 50), p99: p(echoes.relay, 99)},
             direct: {p50: p(echoes.direct, 50), p99: p(echoes.direct, 99)},
           },
           concurrentEcho: {
@@ -273,6 +291,7 @@ async function main(): Promise<void> {
     if (!allIntact) process.exitCode = 1;
   } finally {
     await pair?.stop();
+    await relay?.stop();
     await target.stop();
   }
 }

@@ -1,0 +1,30 @@
+/** Two plain relay processes in a row in front of the target (see relay-child.ts). */
+import {BenchChild} from './children.js';
+
+export interface RelayChain {
+  /** The first relay's ports toward the target's sink and echo. */
+  sink: number;
+  echo: number;
+  relays: BenchChild[];
+  stop(): Promise<void>;
+}
+
+export async function startRelayChain(target: BenchChild): Promise<RelayChain> {
+  const far = await BenchChild.start('relay-far', './relay-child.ts', [`sink=${target.port('sink')}`, `echo=${target.port('echo')}`]);
+  let near: BenchChild;
+  try {
+    near = await BenchChild.start('relay-near', './relay-child.ts', [`sink=${far.port('sink')}`, `echo=${far.port('echo')}`]);
+  } catch (error) {
+    await far.stop();
+    throw error;
+  }
+  return {
+    sink: near.port('sink'),
+    echo: near.port('echo'),
+    relays: [near, far],
+    stop: async () => {
+      await near.stop();
+      await far.stop();
+    },
+  };
+}
