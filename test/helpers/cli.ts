@@ -1,7 +1,7 @@
 /** Running our CLIs as real child processes. */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {fileURLToPath} from 'node:url';
-import {waitForOutputLine} from './output-lines.js';
+import {collectOutput, waitForOutputLine} from './output-lines.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -20,28 +20,18 @@ export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netun
     cwd: ROOT,
     env: {...process.env, ...env},
   });
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const listener of listeners) listener();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-    for (const listener of listeners) listener();
-  });
+  const output = collectOutput(child);
   const exited = new Promise<number>((resolve) => {
     // 'close', not 'exit': all of the output has been read by then.
     child.on('close', (code, signal) => resolve(code ?? 128 + (signal === 'SIGINT' ? 2 : signal === 'SIGTERM' ? 15 : 9)));
   });
   return {
     child,
-    stdout: () => out,
-    stderr: () => err,
+    stdout: output.stdout,
+    stderr: output.stderr,
     exited,
     waitForLine: (pattern, timeoutMs = 20_000) =>
-      waitForOutputLine({text: () => `${out}\n${err}`, listeners, exited}, pattern, timeoutMs, () => `stdout: ${out}; stderr: ${err}`),
+      waitForOutputLine({...output, exited}, pattern, timeoutMs, () => `stdout: ${output.stdout()}; stderr: ${output.stderr()}`),
   };
 }
 

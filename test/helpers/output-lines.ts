@@ -1,12 +1,35 @@
-/** Waiting for a line of a child process's output, shared by the CLI and README runners. */
+/** A child process's output as it arrives, and waiting for one of its lines; shared by the CLI and README runners. */
+import type {Readable} from 'node:stream';
 
-export interface WatchedOutput {
+export interface CollectedOutput {
+  stdout(): string;
+  stderr(): string;
   /** stdout and stderr so far, one after the other. */
   text(): string;
   /** Called on every new chunk of output. */
   listeners: Set<() => void>;
-  exited: Promise<unknown>;
 }
+
+/** Collects what a child writes on stdout and stderr, telling the listeners of each chunk. */
+export function collectOutput(child: {stdout: Readable; stderr: Readable}): CollectedOutput {
+  let out = '';
+  let err = '';
+  const listeners = new Set<() => void>();
+  const notify = () => {
+    for (const listener of listeners) listener();
+  };
+  child.stdout.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+    notify();
+  });
+  child.stderr.on('data', (chunk: Buffer) => {
+    err += chunk.toString();
+    notify();
+  });
+  return {stdout: () => out, stderr: () => err, text: () => `${out}\n${err}`, listeners};
+}
+
+export type WatchedOutput = Pick<CollectedOutput, 'text' | 'listeners'> & {exited: Promise<unknown>};
 
 /**
  * Resolves with the first line matching `pattern`; rejects after `timeoutMs`, or as soon as

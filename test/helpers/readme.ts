@@ -4,7 +4,7 @@
  * (PORT and friends) set to free ports.
  */
 import {spawn} from 'node:child_process';
-import {waitForOutputLine} from './output-lines.js';
+import {collectOutput, waitForOutputLine} from './output-lines.js';
 import {readFileSync} from 'node:fs';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
@@ -39,17 +39,7 @@ const SIGNAL_NUMBERS: Partial<Record<NodeJS.Signals, number>> = {SIGINT: 2, SIGK
 /** Starts `command` with bash in its own process group, so that a signal reaches every process of it. */
 export function startShell(command: string, env: Record<string, string>): RunningShell {
   const child = spawn('bash', ['-c', command], {cwd: ROOT, env: {...process.env, ...env}, detached: true, stdio: ['ignore', 'pipe', 'pipe']});
-  let out = '';
-  let err = '';
-  const listeners = new Set<() => void>();
-  child.stdout.on('data', (chunk: Buffer) => {
-    out += chunk.toString();
-    for (const listener of listeners) listener();
-  });
-  child.stderr.on('data', (chunk: Buffer) => {
-    err += chunk.toString();
-    for (const listener of listeners) listener();
-  });
+  const output = collectOutput(child);
   let running = true;
   const exited = new Promise<number>((resolve) => {
     child.on('exit', (code, signal) => {
@@ -58,8 +48,8 @@ export function startShell(command: string, env: Record<string, string>): Runnin
     });
   });
   return {
-    stdout: () => out,
-    stderr: () => err,
+    stdout: output.stdout,
+    stderr: output.stderr,
     exited,
     signal(signal) {
       if (running && child.pid !== undefined) {
@@ -71,7 +61,7 @@ export function startShell(command: string, env: Record<string, string>): Runnin
       }
     },
     waitForLine: (pattern, timeoutMs = 30_000) =>
-      waitForOutputLine({text: () => `${out}\n${err}`, listeners, exited}, pattern, timeoutMs, () => `${command}\nstdout: ${out}\nstderr: ${err}`),
+      waitForOutputLine({...output, exited}, pattern, timeoutMs, () => `${command}\nstdout: ${output.stdout()}\nstderr: ${output.stderr()}`),
   };
 }
 
