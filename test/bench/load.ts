@@ -135,14 +135,7 @@ export async function concurrentEcho(port: number, count: number, size: number):
     }),
   );
   const wallMs = performance.now() - started;
-  await Promise.all(
-    sockets.map((socket) => {
-      if (socket.destroyed) return undefined;
-      const closed = once(socket, 'close').catch(() => undefined);
-      socket.end();
-      return closed;
-    }),
-  );
+  await closeAll(sockets);
   return {connections: count, intact: results.filter(Boolean).length, failures, wallMs};
 }
 
