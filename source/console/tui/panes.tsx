@@ -156,6 +156,22 @@ export interface PaneProps {
   filter: string;
 }
 
+/** What every pane's table takes from the pane: row keys, selection, size, stale data dimmed. */
+function paneFrame(props: PaneProps) {
+  return {
+    keyOf: (row: {key: string}) => row.key,
+    selectedKey: props.selectedKey,
+    width: props.width,
+    height: props.height,
+    dim: props.view.stale,
+  };
+}
+
+/** The marker of the console's own rows. */
+function ownMark(theme: Theme) {
+  return {mark: (row: {own: boolean}) => (row.own ? glyphs(theme).own : ' '), markTone: () => 'own' as const};
+}
+
 function emptyText(what: string, filter: string): string {
   return filter.trim() === '' ? what : `No row matches "${filter}" (Esc clears the filter)`;
 }
@@ -180,17 +196,12 @@ export function ChannelsPane(props: PaneProps) {
     );
   }
   return (
-    <Table
+    <Table<ChannelRow>
       columns={CHANNEL_COLUMNS}
       rows={props.rows as ChannelRow[]}
-      keyOf={(row) => row.key}
-      selectedKey={props.selectedKey}
-      mark={(row) => (row.own ? glyphs(theme).own : ' ')}
-      markTone={() => 'own'}
-      width={props.width}
-      height={props.height}
+      {...paneFrame(props)}
+      {...ownMark(theme)}
       empty={emptyText(props.view.mode === 'unknown' ? 'Waiting for the server...' : 'No channel: no client is connected.', props.filter)}
-      dim={props.view.stale}
     />
   );
 }
@@ -199,20 +210,15 @@ export function TunnelsPane(props: PaneProps) {
   const theme = useTheme();
   const legacy = props.view.mode === 'legacy';
   return (
-    <Table
+    <Table<TunnelRow>
       columns={tunnelColumns(theme)}
       rows={props.rows as TunnelRow[]}
-      keyOf={(row) => row.key}
-      selectedKey={props.selectedKey}
-      mark={(row) => (row.own ? glyphs(theme).own : ' ')}
-      markTone={() => 'own'}
-      width={props.width}
-      height={props.height}
+      {...paneFrame(props)}
+      {...ownMark(theme)}
       empty={emptyText(
         legacy ? "No tunnel of this console (this server cannot list others'). n opens one." : 'No tunnel. n opens one, run by this console.',
         props.filter,
       )}
-      dim={props.view.stale}
     />
   );
 }
@@ -220,15 +226,11 @@ export function TunnelsPane(props: PaneProps) {
 export function PeersPane(props: PaneProps) {
   const theme = useTheme();
   return (
-    <Table
+    <Table<PeerRow>
       columns={peerColumns(theme)}
       rows={props.rows as PeerRow[]}
-      keyOf={(row) => row.key}
-      selectedKey={props.selectedKey}
-      width={props.width}
-      height={props.height}
+      {...paneFrame(props)}
       empty={emptyText(props.view.peersError ? `Cannot list peers: ${props.view.peersError}` : 'No peer. p adds one (a remote NETunnel server).', props.filter)}
-      dim={props.view.stale}
     />
   );
 }
