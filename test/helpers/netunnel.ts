@@ -2,7 +2,7 @@
 import {NetunnelServer, type NetunnelServerOptions} from '../../source/server/netunnel-server.js';
 import {NetunnelClient, type NetunnelClientOptions} from '../../source/client/netunnel-client.js';
 import type {StaticTunnelStatus} from '../../source/protocol/server-objects.js';
-import type {StaticTunnel, StaticTunnelState} from '../../source/server/static-tunnel.js';
+import type {StaticTunnel, StaticTunnelState} from '../../source/server/peers/static-tunnel.js';
 
 export async function startServer(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string}> {
   const server = new NetunnelServer({port: 0, ...options});

@@ -3,7 +3,7 @@ import type {TestContext} from 'node:test';
 import type {NetunnelClient, NetunnelClientOptions} from '../../source/client/netunnel-client.js';
 import type {ClientTunnel} from '../../source/client/client-tunnel.js';
 import type {NetunnelServer, NetunnelServerOptions} from '../../source/server/netunnel-server.js';
-import type {ServerTunnel} from '../../source/server/server-tunnel.js';
+import type {ServerTunnel} from '../../source/server/channels/server-tunnel.js';
 import {deferrer, type Defer} from './cleanup.js';
 import {connectClient, startServer} from './netunnel.js';
 

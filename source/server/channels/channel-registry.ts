@@ -1,0 +1,58 @@
+/**
+ * Every channel of the server, by id (counting up from 1). A channel whose control websocket
+ * never arrives is dropped after a while (1.0.12 keeps it forever).
+ */
+import {EventEmitter} from 'node:events';
+import type {Logger} from '../../engine/logger.js';
+import {notFound} from '../http/http-errors.js';
+import {ServerChannel, type ServerChannelInfo} from './server-channel.js';
+
+export const UNCONNECTED_CHANNEL_TIMEOUT_MS = 60_000;
+
+export interface ChannelRegistryEvents {
+  channelCreated: [ServerChannel];
+  channelClosed: [ServerChannel];
+}
+
+export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
+  private readonly channels = new Map<number, ServerChannel>();
+  private nextId = 1;
+
+  constructor(
+    private readonly logger: Logger,
+    private readonly unconnectedTimeoutMs = UNCONNECTED_CHANNEL_TIMEOUT_MS,
+  ) {
+    super();
+  }
+
+  create(info: Omit<ServerChannelInfo, 'id'>): ServerChannel {
+    const channel = new ServerChannel({...info, id: this.nextId++}, this.logger);
+    this.channels.set(channel.id, channel);
+    const expiry = setTimeout(() => {
+      if (!channel.connectedAt) void channel.close();
+    }, this.unconnectedTimeoutMs);
+    expiry.unref();
+    channel.once('connected', () => clearTimeout(expiry));
+    channel.once('closed', () => {
+      clearTimeout(expiry);
+      this.channels.delete(channel.id);
+      this.emit('channelClosed', channel);
+    });
+    this.emit('channelCreated', channel);
+    return channel;
+  }
+
+  get(channelId: number): ServerChannel {
+    const channel = this.channels.get(channelId);
+    if (!channel) throw notFound(`Channel \`${channelId}\` was not found`);
+    return channel;
+  }
+
+  all(): ServerChannel[] {
+    return [...this.channels.values()];
+  }
+
+  async closeAll(): Promise<void> {
+    await Promise.all(this.all().map((channel) => channel.close()));
+  }
+}

@@ -1,0 +1,147 @@
+/**
+ * One client's channel on the server: its control websocket and its tunnels
+ * (PROTOCOL.md 3.1, 3.2). Closing the control websocket stops every tunnel of the channel.
+ */
+import {EventEmitter} from 'node:events';
+import type WebSocket from 'ws';
+import {RequestChannel} from '../../engine/request-channel.js';
+import type {Logger} from '../../engine/logger.js';
+import type {ForwardTunnelBody, ReverseTunnelBody} from '../../protocol/bodies.js';
+import {messageOf} from '../../protocol/errors.js';
+import {conflict, notFound} from '../http/http-errors.js';
+import {ForwardServerTunnel, ReverseServerTunnel, type ServerTunnel} from './server-tunnel.js';
+
+export interface ServerChannelInfo {
+  id: number;
+  clientVersion: string;
+  clientFeatures: string[];
+  remoteAddress: string | undefined;
+}
+
+export interface ServerChannelEvents {
+  connected: [];
+  closed: [];
+  tunnelCreated: [ServerTunnel];
+  tunnelDeleted: [ServerTunnel];
+}
+
+export class ServerChannel extends EventEmitter<ServerChannelEvents> {
+  readonly id: number;
+  readonly clientVersion: string;
+  readonly clientFeatures: string[];
+  readonly remoteAddress: string | undefined;
+  readonly createdAt = new Date();
+  connectedAt: Date | undefined;
+  lastSeenAt = new Date();
+  readonly tunnels = new Map<number, ServerTunnel>();
+  private control: RequestChannel | undefined;
+  private nextTunnelId = 1;
+  private closed = false;
+
+  constructor(
+    info: ServerChannelInfo,
+    private readonly logger: Logger,
+  ) {
+    super();
+    this.id = info.id;
+    this.clientVersion = info.clientVersion;
+    this.clientFeatures = info.clientFeatures;
+    this.remoteAddress = info.remoteAddress;
+  }
+
+  get connected(): boolean {
+    return this.control?.isOpen ?? false;
+  }
+
+  get isClosed(): boolean {
+    return this.closed;
+  }
+
+  /** Takes the control websocket; the channel lives as long as it does. */
+  attach(websocket: WebSocket): void {
+    if (this.control || this.closed) throw conflict(`Channel \`${this.id}\` is already connected`);
+    this.connectedAt = new Date();
+    this.lastSeenAt = this.connectedAt;
+    websocket.on('message', () => (this.lastSeenAt = new Date()));
+    websocket.on('ping', () => (this.lastSeenAt = new Date()));
+    // Clients of 1.0.12 send no requests; anything they might send is answered with an error.
+    this.control = new RequestChannel(websocket, (messageName) => {
+      throw new Error(`Unknown message_type ${messageName}`);
+    });
+    this.control.on('warning', (warning) => this.logger.warn(`Channel ${this.id}: ${warning}`));
+    this.control.once('close', () => void this.close());
+    this.emit('connected');
+  }
+
+  /** The control channel, for tunnels that must talk to the client. */
+  private requireControl(): RequestChannel {
+    if (!this.control || !this.control.isOpen) {
+      throw conflict(`Channel \`${this.id}\` is not connected yet: open its websocket (/channels/${this.id}/connect) first`);
+    }
+    return this.control;
+  }
+
+  createForwardTunnel(body: ForwardTunnelBody): ServerTunnel {
+    this.requireControl();
+    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, {address: body.exit_address, port: body.exit_port}, body.entrance ?? null);
+    this.register(tunnel);
+    return tunnel;
+  }
+
+  async createReverseTunnel(body: ReverseTunnelBody): Promise<ReverseServerTunnel> {
+    const control = this.requireControl();
+    const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control, body.exit ?? null);
+    try {
+      await tunnel.listen(body.entrance_address, body.entrance_port);
+    } catch (error) {
+      await tunnel.stop(true);
+      const code = (error as NodeJS.ErrnoException).code;
+      const where = `${body.entrance_address}:${body.entrance_port ?? 0}`;
+      if (code === 'EADDRINUSE') throw conflict(`Cannot listen on ${where}: the address is already in use`);
+      throw conflict(`Cannot listen on ${where}: ${messageOf(error)}`);
+    }
+    this.register(tunnel);
+    return tunnel;
+  }
+
+  getTunnel(tunnelId: number): ServerTunnel {
+    const tunnel = this.tunnels.get(tunnelId);
+    if (!tunnel) throw notFound(`Tunnel \`${tunnelId}\` was not found on channel \`${this.id}\``);
+    return tunnel;
+  }
+
+  /**
+   * Stops the server's half. The answer does not wait for graceful connections to drain:
+   * the tunnel is gone from the channel at once, its connections end on their own.
+   * `notifyClient`: the server stops it on its own, so the client is told (DELETE_TUNNEL).
+   */
+  deleteTunnel(tunnelId: number, force: boolean, notifyClient: boolean): ServerTunnel {
+    const tunnel = this.getTunnel(tunnelId);
+    this.tunnels.delete(tunnelId);
+    void tunnel.stop(force);
+    if (notifyClient && this.control?.isOpen) {
+      this.control
+        .request('DELETE_TUNNEL', {tunnel_id: tunnelId, force})
+        .catch((error: Error) => this.logger.warn(`Channel ${this.id}: the client did not stop tunnel ${tunnelId}: ${error.message}`));
+    }
+    this.emit('tunnelDeleted', tunnel);
+    return tunnel;
+  }
+
+  /** Ends the channel: its tunnels stop (cut), its control websocket closes. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    const tunnels = [...this.tunnels.values()];
+    this.tunnels.clear();
+    this.control?.close();
+    for (const tunnel of tunnels) this.emit('tunnelDeleted', tunnel);
+    await Promise.all(tunnels.map((tunnel) => tunnel.stop(true)));
+    this.emit('closed');
+  }
+
+  private register(tunnel: ServerTunnel): void {
+    this.tunnels.set(tunnel.id, tunnel);
+    this.emit('tunnelCreated', tunnel);
+  }
+}

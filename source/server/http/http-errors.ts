@@ -1,0 +1,30 @@
+/** Errors that map to an HTTP status and a `{"error": ...}` body (with `"data"` when given). */
+import {NetunnelError} from '../../protocol/errors.js';
+
+export class HttpError extends NetunnelError {
+  /** A routing or auth refusal that 1.0.12 answers in plain text (see the server's strict mode). */
+  plain = false;
+
+  constructor(
+    readonly status: number,
+    message: string,
+    code = `NETUNNEL_ERR_HTTP_${status}`,
+    /** Sent as the body's `data` (1.0.12's error bodies may carry one). */
+    readonly data?: unknown,
+  ) {
+    super(code, message);
+  }
+
+  static plain(status: 403 | 404 | 405, message: string): HttpError {
+    const error = new HttpError(status, message);
+    error.plain = true;
+    return error;
+  }
+}
+
+export const badRequest = (message: string) => new HttpError(400, message, 'NETUNNEL_ERR_BAD_REQUEST');
+export const forbidden = (message: string) => new HttpError(403, message, 'NETUNNEL_ERR_FORBIDDEN');
+export const notFound = (message: string) => new HttpError(404, message, 'NETUNNEL_ERR_NOT_FOUND');
+export const conflict = (message: string) => new HttpError(409, message, 'NETUNNEL_ERR_CONFLICT');
+/** Something this server depends on (a peer, a proxy) failed; `data` may say why. */
+export const badGateway = (message: string, data?: unknown) => new HttpError(502, message, 'NETUNNEL_ERR_BAD_GATEWAY', data);

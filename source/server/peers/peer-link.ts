@@ -1,0 +1,65 @@
+/**
+ * How this server reaches one peer (PROTOCOL.md 4.1): its URL, the client auth its plugin
+ * built from the peer's `auth_data`, the global HTTP proxy and the TLS setting
+ * (`allow_unverified_ssl_peers`). Also the connectivity check made before a peer is
+ * registered or changed: a channel plus `GET /version`, then closed.
+ */
+import type {ClientAuth} from '../../auth/contract.js';
+import {NetunnelClient, type NetunnelClientOptions} from '../../client/netunnel-client.js';
+import {ServerRefusedError} from '../../client/client-errors.js';
+import type {ProxySettings} from '../../client/server-transport.js';
+import type {Logger} from '../../engine/logger.js';
+import {messageOf} from '../../protocol/errors.js';
+import {HttpError, badGateway} from '../http/http-errors.js';
+
+export interface PeerLink {
+  serverUrl: string;
+  auth: ClientAuth;
+  proxy: ProxySettings | undefined;
+  /** False when `allow_unverified_ssl_peers` is set. */
+  sslValidate: boolean;
+}
+
+export interface PeerClientTiming {
+  /** Ping interval of the peer channel's websockets (a dead one is noticed within 1.5 times it). */
+  heartbeatMs: number;
+  /** Longest wait for one REST answer or websocket handshake from the peer. */
+  requestTimeoutMs: number;
+}
+
+export function peerClientOptions(link: PeerLink, timing: PeerClientTiming, logger: Logger): NetunnelClientOptions {
+  return {
+    serverUrl: link.serverUrl,
+    auth: link.auth,
+    proxy: link.proxy,
+    sslValidate: link.sslValidate,
+    heartbeatMs: timing.heartbeatMs,
+    requestTimeoutMs: timing.requestTimeoutMs,
+    logger,
+  };
+}
+
+/** True when the peer (not the network) refused us for lack of valid credentials. */
+export function isAuthRefusal(error: unknown): boolean {
+  return error instanceof ServerRefusedError && error.status === 403;
+}
+
+/**
+ * Resolves when the peer answers a new channel and `GET /version` with its auth, through the
+ * proxy; otherwise throws 1.0.12's errors: `Failed to authenticate with peer `x`` (403) or
+ * `Failed to connect with peer `x`` (ours: 502), with the reason as `data.reason`.
+ */
+export async function checkPeerConnectivity(name: string, link: PeerLink, timing: PeerClientTiming, logger: Logger): Promise<void> {
+  const client = new NetunnelClient(peerClientOptions(link, timing, logger));
+  try {
+    await client.connect();
+    await client.getServerVersion();
+  } catch (error) {
+    logger.debug(`Connectivity check of peer \`${name}\` (${link.serverUrl}) failed: ${messageOf(error)}`);
+    const data = {reason: messageOf(error)};
+    if (isAuthRefusal(error)) throw new HttpError(403, `Failed to authenticate with peer \`${name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
+    throw badGateway(`Failed to connect with peer \`${name}\``, data);
+  } finally {
+    await client.close({timeoutMs: 1_000});
+  }
+}

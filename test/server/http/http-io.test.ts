@@ -1,0 +1,50 @@
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {startEchoServer} from '../../helpers/tcp.js';
+import {startServer, connectClient} from '../../helpers/netunnel.js';
+import {rawRequest, type RawAnswer} from '../../helpers/raw-http.js';
+
+const wire = ({status, headers, text}: RawAnswer) => ({
+  status,
+  contentType: headers['content-type'],
+  contentLength: headers['content-length'],
+  text,
+});
+
+// Observed from a NETunnel 1.0.12 server (aiohttp's `web.json_response()` without data):
+//   HTTP/1.1 200 OK / Content-Type: application/json / Content-Length: 0 / (no body)
+const EMPTY_1_0_12 = {status: 200, contentType: 'application/json', contentLength: '0', text: ''};
+
+test('answers without data are empty like 1.0.12: DELETE tunnel, factory reset', async () => {
+  const echo = await startEchoServer();
+  const {server, url} = await startServer();
+  const client = await connectClient(url);
+  const tunnel = await client.openTunnelToServer({exitPort: echo.port});
+  assert.deepEqual(wire(await rawRequest(url, 'DELETE', `/channels/${client.channelId}/tunnels/${tunnel.id}`, {rawBody: '{"force": false}'})), EMPTY_1_0_12);
+  assert.deepEqual(wire(await rawRequest(url, 'POST', '/config/factory-reset', {rawBody: '{}'})), EMPTY_1_0_12);
+  // Answers with data keep their JSON body.
+  assert.deepEqual(wire(await rawRequest(url, 'GET', '/config/http-proxy')), {
+    status: 200,
+    contentType: 'application/json; charset=utf-8',
+    contentLength: '2',
+    text: '{}',
+  });
+  const refused = await rawRequest(url, 'DELETE', '/peers/77');
+  assert.equal(refused.status, 404);
+  assert.equal(refused.text, '{"error":"Peer `77` was not found"}');
+  await client.close();
+  await server.close();
+  await echo.close();
+});
+
+test('our client takes an empty answer as success (closing a tunnel)', async () => {
+  const echo = await startEchoServer();
+  const {server, url} = await startServer();
+  const client = await connectClient(url);
+  const tunnel = await client.openTunnelToServer({exitPort: echo.port});
+  await client.closeTunnel(tunnel.id);
+  assert.equal(client.tunnels.length, 0);
+  await client.close();
+  await server.close();
+  await echo.close();
+});
