@@ -5,8 +5,11 @@
  * `POST /channels` answer.
  */
 
-/** What our implementation understands, announced by both our client and our server. */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report'] as const;
+/**
+ * What our implementation understands, announced by both our client and our server.
+ * `websocket-tokens`: see websocket-tokens.ts.
+ */
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface ServerInfo {

@@ -14,6 +14,7 @@ import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
+import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
@@ -23,7 +24,7 @@ import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../proto
 import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
-import {ChannelRegistry} from './channels/channel-registry.js';
+import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
 import {HttpError, badRequest} from './http/http-errors.js';
@@ -68,6 +69,12 @@ export interface NetunnelServerOptions {
   staticTunnelTiming?: Partial<StaticTunnelTiming>;
   /** Where static tunnels' local ports are chosen (default [20000, 21000), as 1.0.12). */
   staticTunnelPorts?: PortRange;
+  /**
+   * The server's heartbeat (ms, default 20 000 as the client's): it pings every control
+   * websocket and every idle tunnel websocket; one that shows no sign of life for two
+   * intervals is dropped (a channel with its tunnels and entrance ports).
+   */
+  heartbeatMs?: number;
 }
 
 export class NetunnelServer {
@@ -89,7 +96,7 @@ export class NetunnelServer {
     this.logger = options.logger ?? silentLogger;
     this.auth = options.auth ?? new NoAuthServer();
     this.timing = {...DEFAULT_STATIC_TUNNEL_TIMING, ...options.staticTunnelTiming};
-    this.channels = new ChannelRegistry(this.logger);
+    this.channels = new ChannelRegistry(this.logger, UNCONNECTED_CHANNEL_TIMEOUT_MS, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.extensions = options.extensions ?? true;
     const serverInfo = () => this.serverInfo();
     const peerSource = this.peerSource;
@@ -100,6 +107,7 @@ export class NetunnelServer {
         extensions: this.extensions,
         allowedTunnelDestinations: () => this.allowedDestinations(),
         allowedTunnelEntrances: () => this.allowedEntrances(),
+        clientIdentity: (request) => this.clientIdentity(request),
       }),
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
@@ -235,6 +243,17 @@ export class NetunnelServer {
     } catch (error) {
       this.logger.warn(`Auth plugin failed on ${context.auth.method} ${context.auth.path}: ${messageOf(error)}`);
       return false;
+    }
+  }
+
+  /** The auth plugin's name for the client of a request (ServerAuth.clientIdentity); a failing plugin refuses it. */
+  private async clientIdentity(request: AuthRequest): Promise<string | undefined> {
+    if (!this.auth.clientIdentity) return undefined;
+    try {
+      return await this.auth.clientIdentity(request);
+    } catch (error) {
+      this.logger.warn(`Auth plugin failed to identify the client of ${request.method} ${request.path}: ${messageOf(error)}`);
+      throw HttpError.plain(403, 'Forbidden: the auth plugin could not identify the client');
     }
   }
 
