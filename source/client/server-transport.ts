@@ -116,10 +116,11 @@ export class ServerTransport implements AuthTransport {
   /**
    * Opens a websocket (with heartbeat) and resolves once it is open, **paused**: frames may
    * follow the handshake in the same packet, so the consumer attaches its listeners first
-   * and then calls resume().
+   * and then calls resume(). `extraHeaders` go along with the auth plugin's (e.g. a channel's
+   * websocket-tokens credentials).
    */
-  async openWebsocket(path: string): Promise<WebSocket> {
-    const headers = await this.authHeaders();
+  async openWebsocket(path: string, extraHeaders: Record<string, string> = {}): Promise<WebSocket> {
+    const headers = {...(await this.authHeaders()), ...extraHeaders};
     const url = this.url(path).replace(/^http/, 'ws');
     const websocket = new WebSocket(url, {
       headers,
