@@ -116,6 +116,18 @@ export function checkPort(value: number | undefined, flag: string, min = 1): num
   return value;
 }
 
+/**
+ * `--heartbeat-interval SECONDS` (decimals allowed, e.g. 0.5): the ping interval in ms, or
+ * undefined when not given (the library's default, 20 s, then applies).
+ */
+export function checkHeartbeatInterval(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > 3600) {
+    throw new UsageError('--heartbeat-interval must be a number of seconds from 0.05 to 3600');
+  }
+  return Math.round(seconds * 1000);
+}
+
 /** Exits 0 once stdout is flushed (process.exit could cut a pending write to a slow pipe). */
 export function exitWhenFlushed(code: number): void {
   process.stdout.write('', () => process.exit(code));

@@ -2,7 +2,7 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkHeartbeatInterval, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -29,6 +29,9 @@ const HELP = `
         --proxy-url URL       Reach the server through this HTTP proxy (CONNECT)
         --proxy-username USER Proxy Basic auth user (with --proxy-password)
         --proxy-password PASS Proxy Basic auth password (with --proxy-username)
+        --heartbeat-interval SECONDS
+                              Ping the server this often (default 20); a server that
+                              misses one by half of it counts as lost (exit 1)
     -d, --debug               Log debug messages
         --help                Show this help
         --version             Show the version
@@ -45,6 +48,7 @@ async function main(argv: string[]): Promise<void> {
       remoteAddress: {type: 'string', default: '127.0.0.1'},
       remotePort: {type: 'number', default: 22},
       reverse: {type: 'boolean', shortFlag: 'r', default: false},
+      heartbeatInterval: {type: 'number'},
       ...CONNECTION_FLAGS,
     },
     argv,
@@ -52,6 +56,7 @@ async function main(argv: string[]): Promise<void> {
   );
   if (cli.input.length > 0) throw new UsageError(`Unexpected argument "${cli.input[0]}" (see --help)`);
   const {flags} = cli;
+  const heartbeatMs = checkHeartbeatInterval(flags.heartbeatInterval);
   const localPort = checkPort(flags.localPort, 'local-port', flags.reverse ? 1 : 0);
   const remotePort = checkPort(flags.remotePort, 'remote-port', flags.reverse ? 0 : 1)!;
   if (flags.reverse && localPort === undefined) throw new UsageError('--local-port is required with --reverse');
@@ -68,6 +73,7 @@ async function main(argv: string[]): Promise<void> {
     auth,
     logger,
     sslValidate: flags.sslValidate,
+    heartbeatMs,
     proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
   });
 

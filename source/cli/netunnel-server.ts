@@ -4,7 +4,7 @@ import {readFile} from 'node:fs/promises';
 import {loadServerAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
 import {runKeysCommand} from './keys-command.js';
-import {CommandError, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {CommandError, EXIT_OK, UsageError, checkHeartbeatInterval, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-server';
@@ -27,6 +27,9 @@ const HELP = `
         --tls-key PATH       The certificate's private key (PEM)
         --no-extensions      Answer exactly like 1.0.12: no management API (/server-info,
                              /channels listing, /tunnels, /events, /metrics), no extra keys
+        --heartbeat-interval SECONDS
+                             Ping every client this often (default 20); a client silent
+                             for two intervals is dropped with its tunnels and ports
     -d, --debug              Log debug messages
         --help               Show this help
         --version            Show the version
@@ -73,6 +76,7 @@ async function main(argv: string[]): Promise<void> {
       extensions: {type: 'boolean', default: true},
       tlsCert: {type: 'string'},
       tlsKey: {type: 'string'},
+      heartbeatInterval: {type: 'number'},
     },
     argv,
     import.meta,
@@ -80,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
   if (cli.input.length > 0) throw new UsageError(`Unexpected argument "${cli.input[0]}" (see --help)`);
   const {flags} = cli;
   const port = checkPort(flags.port, 'port', 0)!;
+  const heartbeatMs = checkHeartbeatInterval(flags.heartbeatInterval);
   const logger = createCliLogger(flags.debug);
   const authData = parseAuthData(flags.authData);
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
@@ -97,6 +102,7 @@ async function main(argv: string[]): Promise<void> {
       secretKey: flags.secretKey,
       env: process.env,
       tls,
+      heartbeatMs,
     });
   } catch (error) {
     // The only input the constructor can refuse is the certificate or key.
