@@ -3,6 +3,10 @@ import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
 import {runCli, startCli} from '../helpers/cli.js';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
+import {once} from 'node:events';
+import WebSocket from 'ws';
+import {rawRequest} from '../helpers/raw-http.js';
+import {within} from '../helpers/streams.js';
 import {startEchoServer, exchange, randomPayload} from '../helpers/tcp.js';
 
 test('netunnel-server prints the 1.0.12 lines, serves clients and stops cleanly on Ctrl-C', async () => {
@@ -39,6 +43,7 @@ test('netunnel-server: user errors print one line and exit 2', async () => {
     [['--auth-data', '[1]'], 'netunnel-server: --auth-data must be a JSON object'],
     [['--auth-plugin', './nowhere.js#X'], 'netunnel-server: Cannot load auth plugin module "./nowhere.js": '],
     [['extra'], 'netunnel-server: Unexpected argument "extra" (see --help)'],
+    [['--heartbeat-interval', '0'], 'netunnel-server: --heartbeat-interval must be a number of seconds from 0.05 to 3600'],
   ];
   // In parallel: each run is a whole Node process start.
   const results = await Promise.all(cases.map(([args]) => runCli('netunnel-server', args)));
@@ -60,6 +65,30 @@ test('netunnel-server: a port in use is one line and exit 1', async () => {
     assert.equal(result.stderr.split('\n').at(-2), `netunnel-server: Cannot listen on 127.0.0.1:${echo.port}: the address is already in use`);
   } finally {
     await echo.close();
+  }
+});
+
+test('netunnel-server --heartbeat-interval: a client that answers no ping is dropped within two intervals', async () => {
+  const server = startCli('netunnel-server', ['--port', '0', '--heartbeat-interval', '0.3']);
+  try {
+    const [, port] = await server.waitForLine(/^\S+ \S+ INFO Starting server on 127\.0\.0\.1:(\d+)$/);
+    const url = `http://127.0.0.1:${port}`;
+    const created = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.12'}});
+    const channelId = (created.json as {channel_id: number}).channel_id;
+    // A control websocket whose client never answers pings.
+    const mute = new WebSocket(`ws://127.0.0.1:${port}/channels/${channelId}/connect`, {autoPong: false});
+    mute.on('error', () => {});
+    await once(mute, 'open');
+    const openedAt = Date.now();
+    const [code] = await within(once(mute, 'close'), 10_000, 'the server to drop the mute client');
+    const noticedMs = Date.now() - openedAt;
+    assert.equal(code, 1006);
+    // Two intervals (600 ms), on a loaded machine; the default would take 40 s.
+    assert.ok(noticedMs >= 550 && noticedMs < 5000, `dropped after ${noticedMs} ms`);
+    assert.deepEqual((await rawRequest(url, 'GET', '/channels')).json, []);
+    await server.waitForLine(new RegExp(`WARNING Channel ${channelId} \\(127\\.0\\.0\\.1\\): no answer to pings for 0\\.\\d s; closing it$`));
+  } finally {
+    server.child.kill('SIGKILL');
   }
 });
 
