@@ -30,6 +30,8 @@ const HELP = `
         --heartbeat-interval SECONDS
                              Ping every client this often (default 20); a client silent
                              for two intervals is dropped with its tunnels and ports
+        --no-address-check   Take a channel's websockets from any address (behind a proxy
+                             or load balancer that connects from several addresses)
     -d, --debug              Log debug messages
         --help               Show this help
         --version            Show the version
@@ -77,6 +79,7 @@ async function main(argv: string[]): Promise<void> {
       tlsCert: {type: 'string'},
       tlsKey: {type: 'string'},
       heartbeatInterval: {type: 'number'},
+      addressCheck: {type: 'boolean', default: true},
     },
     argv,
     import.meta,
@@ -103,6 +106,7 @@ async function main(argv: string[]): Promise<void> {
       env: process.env,
       tls,
       heartbeatMs,
+      ownerAddressCheck: flags.addressCheck,
     });
   } catch (error) {
     // The only input the constructor can refuse is the certificate or key.

@@ -75,6 +75,12 @@ export interface NetunnelServerOptions {
    * intervals is dropped (a channel with its tunnels and entrance ports).
    */
   heartbeatMs?: number;
+  /**
+   * Take a channel's websockets only from the address its `POST /channels` came from (default
+   * true). false behind a proxy or load balancer that reaches the server from several
+   * addresses; the identity and websocket-tokens checks still apply.
+   */
+  ownerAddressCheck?: boolean;
 }
 
 export class NetunnelServer {
@@ -108,6 +114,7 @@ export class NetunnelServer {
         allowedTunnelDestinations: () => this.allowedDestinations(),
         allowedTunnelEntrances: () => this.allowedEntrances(),
         clientIdentity: (request) => this.clientIdentity(request),
+        ownerAddressCheck: options.ownerAddressCheck ?? true,
       }),
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),

@@ -42,12 +42,14 @@ export class ChannelOwner {
     readonly identity: string | undefined,
     /** Only for a client that announced `websocket-tokens`. */
     readonly secret: string | undefined,
+    /** False behind a proxy or load balancer that connects from several addresses. */
+    private readonly checksAddress = true,
   ) {}
 
   /** Throws 403 unless the sender is this owner. */
   check(channelId: number, sender: WebsocketSender): void {
     const refuse = (why: string) => forbidden(`Forbidden: this websocket is not from the client of channel \`${channelId}\` (${why})`);
-    if (sender.remoteAddress === undefined || sender.remoteAddress !== this.remoteAddress) throw refuse('another address');
+    if (this.checksAddress && (sender.remoteAddress === undefined || sender.remoteAddress !== this.remoteAddress)) throw refuse('another address');
     if (sender.identity !== this.identity) throw refuse('another identity');
     if (this.secret === undefined) return;
     const presented = singleHeader(sender.headers, CHANNEL_SECRET_HEADER);

@@ -20,6 +20,8 @@ export interface ChannelRoutesSettings {
   extensions: boolean;
   allowedTunnelDestinations(): Readonly<Record<string, string>>;
   allowedTunnelEntrances(): readonly string[];
+  /** False: a channel's websockets may come from any address (see NetunnelServerOptions.ownerAddressCheck). */
+  ownerAddressCheck: boolean;
   /** The auth plugin's ServerAuth.clientIdentity (undefined without one); throws to refuse. */
   clientIdentity(request: AuthRequest): Promise<string | undefined>;
 }
@@ -43,7 +45,7 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
             clientVersion: body.version,
             clientFeatures,
             remoteAddress: auth.remoteAddress,
-            owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret),
+            owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
           });
           if (!settings.extensions) return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
           const answer: Record<string, unknown> = {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]};

@@ -31,11 +31,11 @@ function refusal(attempt: Attempt) {
   return attempt;
 }
 
-async function serverWithUsers(t: TestContext) {
+async function serverWithUsers(t: TestContext, options: {ownerAddressCheck?: boolean} = {}) {
   const defer = deferrer(t);
   const echo = await startEchoServer();
   defer(() => echo.close());
-  const {server, url} = await startServer({auth: new UserAuthServer(USERS)});
+  const {server, url} = await startServer({auth: new UserAuthServer(USERS), ...options});
   defer(() => server.close());
   return {server, url, echo, defer};
 }
@@ -154,4 +154,28 @@ describe('a 1.0.12-style victim (no features exchange)', () => {
     assert.deepEqual(attempts.map(refusal), [notOwner(victim.channelId, 'another address'), notOwner(victim.channelId, 'another identity')]);
     await assertAllReachTheVictim(tunnel.entrance.port);
   });
+});
+
+test('without the address check (behind a proxy of several addresses), identity and secret still hold', async (t) => {
+  const {url, echo} = await serverWithUsers(t, {ownerAddressCheck: false});
+  const ours = await openRawChannel(t, url, {headers: ALICE, features: ['websocket-tokens']});
+  const classic = await openRawChannel(t, url, {headers: ALICE});
+  const forward = {exit_address: '127.0.0.1', exit_port: echo.port, reverse: false};
+  const oursTunnel = (await ours.createTunnel(forward)).tunnel_id as number;
+  const classicTunnel = (await classic.createTunnel(forward)).tunnel_id as number;
+  const attempts = await Promise.all([
+    attemptWebsocket(t, url, `/channels/${ours.id}/tunnels/${oursTunnel}/connect`, {headers: ALICE, localAddress: ELSEWHERE}),
+    attemptWebsocket(t, url, `/channels/${ours.id}/tunnels/${oursTunnel}/connect`, {
+      headers: {...ALICE, 'x-netunnel-channel-secret': ours.secret!},
+      localAddress: ELSEWHERE,
+    }),
+    attemptWebsocket(t, url, `/channels/${classic.id}/tunnels/${classicTunnel}/connect`, {headers: MALLORY, localAddress: ELSEWHERE}),
+    attemptWebsocket(t, url, `/channels/${classic.id}/tunnels/${classicTunnel}/connect`, {headers: ALICE, localAddress: ELSEWHERE}),
+  ]);
+  assert.deepEqual(attempts.map(refusal), [
+    notOwner(ours.id, 'no channel secret'),
+    {status: 101, body: 'opened'},
+    notOwner(classic.id, 'another identity'),
+    {status: 101, body: 'opened'},
+  ]);
 });
