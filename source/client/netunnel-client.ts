@@ -289,7 +289,8 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
         silence === undefined
           ? `The connection to ${this.serverUrl} was lost`
           : `Lost the server ${this.serverUrl}: no answer to pings for ${formatSilence(silence)}`;
-      this.logger.warn(`Channel ${this.channel} to ${this.serverUrl} closed`);
+      // The reason goes with the event: whoever listens says it (the CLI in its one line).
+      this.logger.debug(`Channel ${this.channel} to ${this.serverUrl} closed: ${reason}`);
       this.emit('disconnected', reason);
     }
     const tunnels = [...this.openTunnels.values()];
