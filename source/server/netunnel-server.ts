@@ -25,6 +25,7 @@ import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
+import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
 import {HttpError, badRequest} from './http/http-errors.js';
@@ -113,7 +114,7 @@ export class NetunnelServer {
         extensions: this.extensions,
         allowedTunnelDestinations: () => this.allowedDestinations(),
         allowedTunnelEntrances: () => this.allowedEntrances(),
-        clientIdentity: (request) => this.clientIdentity(request),
+        clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
         ownerAddressCheck: options.ownerAddressCheck ?? true,
       }),
       peerRoutes(() => state().peers),
@@ -250,17 +251,6 @@ export class NetunnelServer {
     } catch (error) {
       this.logger.warn(`Auth plugin failed on ${context.auth.method} ${context.auth.path}: ${messageOf(error)}`);
       return false;
-    }
-  }
-
-  /** The auth plugin's name for the client of a request (ServerAuth.clientIdentity); a failing plugin refuses it. */
-  private async clientIdentity(request: AuthRequest): Promise<string | undefined> {
-    if (!this.auth.clientIdentity) return undefined;
-    try {
-      return await this.auth.clientIdentity(request);
-    } catch (error) {
-      this.logger.warn(`Auth plugin failed to identify the client of ${request.method} ${request.path}: ${messageOf(error)}`);
-      throw HttpError.plain(403, 'Forbidden: the auth plugin could not identify the client');
     }
   }
 

@@ -8,8 +8,11 @@
  */
 import {createHash, randomBytes, timingSafeEqual} from 'node:crypto';
 import type {IncomingHttpHeaders} from 'node:http';
+import type {AuthRequest, ServerAuth} from '../../auth/contract.js';
+import type {Logger} from '../../engine/logger.js';
+import {messageOf} from '../../protocol/errors.js';
 import {CHANNEL_SECRET_HEADER, TOKEN_BYTES} from '../../protocol/websocket-tokens.js';
-import {forbidden} from '../http/http-errors.js';
+import {HttpError, forbidden} from '../http/http-errors.js';
 
 /** A fresh channel secret or request token: TOKEN_BYTES random bytes, base64url. */
 export function newToken(): string {
@@ -26,6 +29,17 @@ export function tokensEqual(expected: string, given: string): boolean {
 export function singleHeader(headers: IncomingHttpHeaders, name: string): string | undefined {
   const value = headers[name];
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The auth plugin's name for the client of a request (ServerAuth.clientIdentity); a failing plugin refuses it. */
+export async function identifyClient(auth: ServerAuth, request: AuthRequest, logger: Logger): Promise<string | undefined> {
+  if (!auth.clientIdentity) return undefined;
+  try {
+    return await auth.clientIdentity(request);
+  } catch (error) {
+    logger.warn(`Auth plugin failed to identify the client of ${request.method} ${request.path}: ${messageOf(error)}`);
+    throw HttpError.plain(403, 'Forbidden: the auth plugin could not identify the client');
+  }
 }
 
 /** What a websocket upgrade shows of its sender. */

@@ -179,3 +179,18 @@ test('without the address check (behind a proxy of several addresses), identity 
     {status: 101, body: 'opened'},
   ]);
 });
+
+test('an auth plugin whose clientIdentity throws refuses the request', async (t) => {
+  class BrokenIdentity extends UserAuthServer {
+    override clientIdentity(): string {
+      throw new Error('directory unreachable');
+    }
+  }
+  const {server, url} = await startServer({auth: new BrokenIdentity(USERS)});
+  t.after(() => server.close());
+  assert.deepEqual(await rawJson(url, 'POST', '/channels', {version: '1.0.12'}, {headers: ALICE}), {
+    status: 403,
+    body: {error: 'Forbidden: the auth plugin could not identify the client'},
+  });
+  assert.deepEqual(server.channels.all(), []);
+});
