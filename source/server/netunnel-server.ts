@@ -6,7 +6,7 @@
  * without taking the process down.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import {createServer as createHttpsServer} from 'node:https';
+import {Server as HttpsServer, createServer as createHttpsServer} from 'node:https';
 import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
 import {hostname} from 'node:os';
@@ -36,6 +36,8 @@ import {mergeRouteTables, type HttpMethod, type RouteContext, type RouteTable} f
 import {ServerState} from './state/server-state.js';
 import {DEFAULT_STATIC_TUNNEL_TIMING, type StaticTunnelTiming} from './peers/static-tunnel.js';
 import type {ConfigStore} from './state/config-store.js';
+import {httpsServerOptions, secureContextOptions, type ServerTlsOptions} from './tls/server-tls.js';
+import type {ClientTlsOptions} from '../client/server-transport.js';
 
 export interface NetunnelServerOptions {
   host?: string;
@@ -52,8 +54,10 @@ export interface NetunnelServerOptions {
    * 1.0.12, for strict deployments. Default true.
    */
   extensions?: boolean;
-  /** Serve https (and wss) with this certificate chain and key (PEM). */
-  tls?: {cert: string | Buffer; key: string | Buffer};
+  /** Serve https (and wss) with this certificate chain and key (PEM), optionally requiring client certificates. */
+  tls?: ServerTlsOptions;
+  /** Toward https peers: a private CA to trust (besides Node's), and a client certificate for peers that require one. */
+  peerTls?: ClientTlsOptions;
   events?: EventHubOptions;
   /** The config file (`-c/--config-path`), created when missing. Without one the server is stateless. */
   configPath?: string;
@@ -109,7 +113,7 @@ export class NetunnelServer {
     this.routes = mergeRouteTables(...tables);
     const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
     // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
-    this.http = options.tls ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, onRequest) : createServer(onRequest);
+    this.http = options.tls ? createHttpsServer(httpsServerOptions(options.tls), onRequest) : createServer(onRequest);
     this.http.on('tlsClientError', () => {});
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
     this.http.on('clientError', (_error, socket) => {
@@ -131,6 +135,7 @@ export class NetunnelServer {
       auth: this.auth,
       logger: this.logger,
       timing: this.timing,
+      peerTls: this.options.peerTls,
       portRange: this.options.staticTunnelPorts ?? DEFAULT_STATIC_TUNNEL_PORTS,
       allowedEntrances: () => this.allowedEntrances(),
     });
@@ -149,6 +154,17 @@ export class NetunnelServer {
 
   get address(): SocketAddress | undefined {
     return this.bound;
+  }
+
+  /**
+   * Serves new connections with another certificate (and client CA), e.g. a renewed one;
+   * open connections and channels keep theirs. Throws TlsMaterialError, changing nothing,
+   * when the new material is unusable. Whether client certificates are required is fixed at
+   * construction.
+   */
+  reloadTls(tls: ServerTlsOptions): void {
+    if (!(this.http instanceof HttpsServer)) throw new Error('The server does not serve https');
+    this.http.setSecureContext(secureContextOptions(tls));
   }
 
   serverInfo(): ServerInfo {

@@ -4,7 +4,7 @@
  * (memory only) without a config path.
  */
 import type {ServerAuth} from '../../auth/contract.js';
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
 import type {Logger} from '../../engine/logger.js';
 import {ConfigStore} from './config-store.js';
 import {proxyToUse} from './global-proxy.js';
@@ -21,6 +21,8 @@ export interface ServerStateOptions {
   auth: ServerAuth;
   logger: Logger;
   timing: StaticTunnelTiming;
+  /** Toward https peers (a private CA, a client certificate). */
+  peerTls: ClientTlsOptions | undefined;
   portRange: PortRange;
   /** Where static tunnels may listen (an override, or the config's allowed_tunnel_entrances). */
   allowedEntrances(): readonly string[];
@@ -41,6 +43,7 @@ export class ServerState {
       auth: options.auth,
       logger: options.logger,
       timing: options.timing,
+      peerTls: options.peerTls,
       portRange: options.portRange,
       proxy: () => this.proxy(),
       allowedEntrances: options.allowedEntrances,
