@@ -264,7 +264,8 @@ export class NetunnelServer {
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
         const answer = await this.auth.authenticate(context.auth, await context.readBody());
-        sendJson(response, answer.status, answer.body);
+        if (answer.text !== undefined) sendText(response, answer.status, answer.text);
+        else sendJson(response, answer.status, answer.body);
         return;
       }
       if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');

@@ -666,10 +666,10 @@ describe('scripted mode: saved servers and picking servers', () => {
     }
   });
 
-  it('an auth plugin given on the command line is used; a broken one is a usage error', async () => {
-    const {SecretServerAuth} = await import('../../../examples/secret-auth-plugin/secret-auth-plugin.js');
+  it('an auth plugin given on the command line is used (the built-in secret one); a broken one is a usage error', async () => {
+    const {SecretServerAuth} = await import('../../../source/auth/secret-auth.js');
     const {server, url} = await startServer({auth: new SecretServerAuth({secret: 's3cret'})});
-    const plugin = './examples/secret-auth-plugin/secret-auth-plugin.ts#SecretClientAuth';
+    const plugin = 'secret';
     try {
       const [without, wrong, missing, right] = await Promise.all([
         scripted(['-s', url, 'peers']),
