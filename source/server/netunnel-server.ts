@@ -21,6 +21,7 @@ import {matchRoute} from '../protocol/routes.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
 import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
 import {EventHub, type EventHubOptions} from './management/event-hub.js';
+import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry} from './channels/channel-registry.js';
@@ -88,6 +89,8 @@ export class NetunnelServer {
   private readonly peerSource = new RegistryPeerSource();
   private opened: ServerState | undefined;
   private readonly timing: StaticTunnelTiming;
+  /** Listening beyond loopback without an auth plugin (known once started). */
+  private exposed = false;
 
   constructor(private readonly options: NetunnelServerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
@@ -146,6 +149,8 @@ export class NetunnelServer {
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
     this.logger.info(`Starting server on ${host}:${address.port}`);
+    this.exposed = this.auth instanceof NoAuthServer && !isLoopbackAddress(address.address);
+    if (this.exposed) this.logger.warn(exposureWarning(address.address, address.port));
     this.opened = state;
     this.peerSource.bind(state.peers);
     state.start();
@@ -175,6 +180,7 @@ export class NetunnelServer {
       features: [...FEATURES],
       started_at: this.startedAt.toISOString(),
       hostname: hostname(),
+      exposed_without_auth: this.exposed,
     };
   }
 
