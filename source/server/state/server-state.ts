@@ -52,7 +52,11 @@ export class ServerState {
 
   /** Reads (or creates) the config and chooses the secret key; throws ConfigError / SecretKeyError. */
   static async open(options: ServerStateOptions): Promise<ServerState> {
-    const store = await ConfigStore.open({path: options.configPath, env: options.env});
+    const store = await ConfigStore.open({
+      path: options.configPath,
+      env: options.env,
+      onStaleFilesRemoved: (paths) => options.logger.info(`Removed ${paths.length} temporary file(s) of interrupted config writes: ${paths.join(', ')}`),
+    });
     const key = await chooseKey(store, options);
     return new ServerState(store, key, options);
   }
