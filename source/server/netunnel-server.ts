@@ -22,6 +22,7 @@ import {FEATURES, type ServerInfo} from '../protocol/management.js';
 import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
 import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
+import {WebsocketDrain} from './lifecycle/websocket-drain.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry} from './channels/channel-registry.js';
@@ -91,6 +92,7 @@ export class NetunnelServer {
   private readonly timing: StaticTunnelTiming;
   /** Listening beyond loopback without an auth plugin (known once started). */
   private exposed = false;
+  private readonly drain: WebsocketDrain;
 
   constructor(private readonly options: NetunnelServerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
@@ -113,7 +115,8 @@ export class NetunnelServer {
       factoryResetRoutes(state, this.channels, this.logger),
     ];
     if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
-    this.routes = mergeRouteTables(...tables);
+    this.drain = new WebsocketDrain(this.websockets.clients, this.logger);
+    this.routes = this.drain.track(mergeRouteTables(...tables));
     const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
     // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
     this.http = options.tls ? createHttpsServer(httpsServerOptions(options.tls), onRequest) : createServer(onRequest);
@@ -221,17 +224,25 @@ export class NetunnelServer {
     return this.options.allowedTunnelEntrances ?? this.opened?.store.get().allowed_tunnel_entrances ?? DEFAULT_ALLOWED_ENTRANCES;
   }
 
-  /** Stops everything: static tunnels, channels (and their tunnels), websockets, the listening port. */
-  async close(): Promise<void> {
+  /**
+   * Stops everything. The listening port closes first (nothing new is accepted); then, with
+   * `graceMs`, every websocket is closed normally (1000) after what it still has to send:
+   * tunnel connections first, so that their bytes are through before their channel ends,
+   * then control channels; whatever has not finished its closing handshake after `graceMs`
+   * in all is cut. Static tunnels stop meanwhile; the config is flushed last. Without
+   * `graceMs` (0) websockets are cut at once.
+   */
+  async close(options: {graceMs?: number} = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 0;
+    const stoppedListening = new Promise<void>((resolve) => (this.http.listening ? this.http.close(() => resolve()) : resolve()));
+    this.http.closeIdleConnections();
     this.events.close();
-    await this.opened?.close();
+    await Promise.all([this.opened?.close(), this.drain.closeWithin(graceMs)]);
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();
-    await new Promise<void>((resolve) => {
-      if (!this.http.listening) resolve();
-      else this.http.close(() => resolve());
-      this.http.closeAllConnections();
-    });
+    await this.opened?.store.flush();
+    this.http.closeAllConnections();
+    await stoppedListening;
   }
 
   /** The route of a path; extension routes do not exist without extensions. */
