@@ -2,7 +2,19 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
+import {
+  CONNECTION_FLAGS,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  checkPort,
+  connectionTls,
+  createCliLogger,
+  fail,
+  onShutdownSignal,
+  parseCommandLine,
+} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -25,7 +37,12 @@ const HELP = `
     -r, --reverse             The server is the entrance, this client the exit
         --auth-plugin WHERE   Auth plugin: <module path or package>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
-        --no-ssl-validate     Do not check the server's TLS certificate
+        --ca-file PATH        Trust this CA (PEM) for the server's certificate, besides
+                              the usual ones (a private CA)
+        --tls-cert PATH       Client certificate (PEM; with --tls-key), for a server that
+                              requires one
+        --tls-key PATH        The client certificate's private key (PEM)
+        --no-ssl-validate     Do not check the server's TLS certificate (warns)
         --proxy-url URL       Reach the server through this HTTP proxy (CONNECT)
         --proxy-username USER Proxy Basic auth user (with --proxy-password)
         --proxy-password PASS Proxy Basic auth password (with --proxy-username)
@@ -62,12 +79,15 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('--proxy-username needs --proxy-url');
   }
   const logger = createCliLogger(flags.debug);
-  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), logger.warn) : undefined;
+  const tls = await connectionTls(flags);
+  if (!flags.sslValidate) logger.warn(NO_SSL_VALIDATE_WARNING);
   const client = new NetunnelClient({
     serverUrl: flags.server,
     auth,
     logger,
     sslValidate: flags.sslValidate,
+    tls,
     proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
   });
 
