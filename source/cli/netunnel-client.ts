@@ -35,7 +35,8 @@ const HELP = `
         --remote-address IP   Remote address to connect to / listen on (default 127.0.0.1)
         --remote-port PORT    Remote port (default 22)
     -r, --reverse             The server is the entrance, this client the exit
-        --auth-plugin WHERE   Auth plugin: <module path or package>#<ExportName>
+        --auth-plugin WHERE   Auth plugin: secret (built in), or <module path or
+                              package>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
         --ca-file PATH        Trust this CA (PEM) for the server's certificate, besides
                               the usual ones (a private CA)
