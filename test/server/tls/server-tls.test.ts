@@ -18,6 +18,16 @@ const CA = readTlsFixture('ca.crt');
 const CLIENT = {cert: readTlsFixture('client.crt'), key: readTlsFixture('client.key')};
 const OTHER_CLIENT = {cert: readTlsFixture('other-client.crt'), key: readTlsFixture('other-client.key')};
 
+/** A forward and a reverse tunnel to the echo service each carry `size` random bytes there and back. */
+async function assertBothWaysCarry(client: NetunnelClient, echoPort: number, size: number): Promise<void> {
+  const forward = await client.openTunnelToServer({exitPort: echoPort});
+  const reverse = await client.openTunnelToClient({exitPort: echoPort});
+  for (const tunnel of [forward, reverse]) {
+    const payload = randomPayload(size);
+    assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload), tunnel.constructor.name);
+  }
+}
+
 async function httpsServer(t: Parameters<typeof deferrer>[0], tls: Parameters<typeof startServer>[0] = {}) {
   const {server} = await startServer({tls: serverTls(), ...tls});
   deferrer(t)(() => server.close());
@@ -37,12 +47,7 @@ test('an https server: certificate checked by default, skipped with sslValidate 
 
   const lax = await connectClient(url, {sslValidate: false});
   defer(() => lax.close());
-  const forward = await lax.openTunnelToServer({exitPort: echo.port});
-  const reverse = await lax.openTunnelToClient({exitPort: echo.port});
-  for (const tunnel of [forward, reverse]) {
-    const payload = randomPayload(1_000_003);
-    assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload));
-  }
+  await assertBothWaysCarry(lax, echo.port, 1_000_003);
 });
 
 test('a private CA: refused without it, trusted with the tls.ca option (besides the usual CAs)', async (t) => {
@@ -87,12 +92,7 @@ test('client certificates required (mutual TLS): none and one of another CA are 
 
   const client = await connectClient(url, {tls: {ca: CA, ...CLIENT}});
   defer(() => client.close());
-  const forward = await client.openTunnelToServer({exitPort: echo.port});
-  const reverse = await client.openTunnelToClient({exitPort: echo.port});
-  for (const tunnel of [forward, reverse]) {
-    const payload = randomPayload(200_000);
-    assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload));
-  }
+  await assertBothWaysCarry(client, echo.port, 200_000);
 });
 
 test('reloadTls: new connections get the new certificate, open channels and connections keep going; a bad one changes nothing', async (t) => {
