@@ -19,7 +19,10 @@ export interface AuthRequest {
 /** The answer to `POST /authenticate`. */
 export interface AuthResponse {
   status: number;
+  /** Sent as JSON. */
   body: unknown;
+  /** Sent as plain text instead of `body` (1.0.12's refusals are aiohttp's texts, e.g. `403: Forbidden`). */
+  text?: string;
 }
 
 export interface ServerAuth {

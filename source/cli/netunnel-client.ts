@@ -2,7 +2,20 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkHeartbeatInterval, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
+import {
+  CONNECTION_FLAGS,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  checkHeartbeatInterval,
+  checkPort,
+  connectionTls,
+  createCliLogger,
+  fail,
+  onShutdownSignal,
+  parseCommandLine,
+} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -23,9 +36,15 @@ const HELP = `
         --remote-address IP   Remote address to connect to / listen on (default 127.0.0.1)
         --remote-port PORT    Remote port (default 22)
     -r, --reverse             The server is the entrance, this client the exit
-        --auth-plugin WHERE   Auth plugin: <module path or package>#<ExportName>
+        --auth-plugin WHERE   Auth plugin: secret (built in), or <module path or
+                              package>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
-        --no-ssl-validate     Do not check the server's TLS certificate
+        --ca-file PATH        Trust this CA (PEM) for the server's certificate, besides
+                              the usual ones (a private CA)
+        --tls-cert PATH       Client certificate (PEM; with --tls-key), for a server that
+                              requires one
+        --tls-key PATH        The client certificate's private key (PEM)
+        --no-ssl-validate     Do not check the server's TLS certificate (warns)
         --proxy-url URL       Reach the server through this HTTP proxy (CONNECT)
         --proxy-username USER Proxy Basic auth user (with --proxy-password)
         --proxy-password PASS Proxy Basic auth password (with --proxy-username)
@@ -67,13 +86,16 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('--proxy-username needs --proxy-url');
   }
   const logger = createCliLogger(flags.debug);
-  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), logger.warn) : undefined;
+  const tls = await connectionTls(flags);
+  if (!flags.sslValidate) logger.warn(NO_SSL_VALIDATE_WARNING);
   const client = new NetunnelClient({
     serverUrl: flags.server,
     auth,
     logger,
     sslValidate: flags.sslValidate,
     heartbeatMs,
+    tls,
     proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
   });
 

@@ -20,6 +20,8 @@ export interface ServerInfo {
   /** ISO 8601 */
   started_at: string;
   hostname: string;
+  /** Listening beyond loopback without an auth plugin: anyone who reaches it may use it (absent from older servers). */
+  exposed_without_auth?: boolean;
 }
 
 export interface Endpoint {
