@@ -10,7 +10,7 @@ import {createHmac} from 'node:crypto';
 import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 import {SecretClientAuth, SecretServerAuth, TOKEN_LIFETIME_SECONDS, sameSecret} from '../../examples/secret-auth-plugin/secret-auth-plugin.js';
 import type {AuthRequest} from '../../source/auth/contract.js';
