@@ -2,7 +2,11 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {urlError} from '../console/validate.js';
+import {messageOf} from '../protocol/errors.js';
+import {EXIT, UsageError} from '../exit-codes.js';
+import {CONNECTION_FLAGS, createCliLogger, fail, onShutdownSignal} from './cli-support.js';
+import {checkPort, parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -21,7 +25,7 @@ const HELP = `
         --local-address IP    Local address to listen on / connect to (default 127.0.0.1)
         --local-port PORT     Local port (default: a free one; required with --reverse)
         --remote-address IP   Remote address to connect to / listen on (default 127.0.0.1)
-        --remote-port PORT    Remote port (default 22)
+        --remote-port PORT    Remote port (default 22; required with --reverse, 0: a free one)
     -r, --reverse             The server is the entrance, this client the exit
         --auth-plugin WHERE   Auth plugin: <module path or package>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
@@ -55,27 +59,38 @@ async function main(argv: string[]): Promise<void> {
   const localPort = checkPort(flags.localPort, 'local-port', flags.reverse ? 1 : 0);
   const remotePort = checkPort(flags.remotePort, 'remote-port', flags.reverse ? 0 : 1)!;
   if (flags.reverse && localPort === undefined) throw new UsageError('--local-port is required with --reverse');
+  // 1.0.12 would listen on the server's port 22 (its default): never what a reverse tunnel wants.
+  if (flags.reverse && !cli.given.has('remotePort')) throw new UsageError('--remote-port is required with --reverse (0: a free port the server picks)');
   if ((flags.proxyUsername === undefined) !== (flags.proxyPassword === undefined)) {
     throw new UsageError('--proxy-username and --proxy-password go together');
   }
   if (flags.proxyUsername !== undefined && flags.proxyUrl === undefined) {
     throw new UsageError('--proxy-username needs --proxy-url');
   }
+  if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
+  const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   const logger = createCliLogger(flags.debug);
-  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
-  const client = new NetunnelClient({
-    serverUrl: flags.server,
-    auth,
-    logger,
-    sslValidate: flags.sslValidate,
-    proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
-  });
+  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, authData) : undefined;
+  let client: NetunnelClient;
+  try {
+    client = new NetunnelClient({
+      serverUrl: flags.server,
+      auth,
+      logger,
+      sslValidate: flags.sslValidate,
+      proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
+    });
+  } catch (error) {
+    // The constructor refuses only what it was given: the server URL or the proxy URL.
+    throw new UsageError(messageOf(error));
+  }
 
   let interrupted = false;
   onShutdownSignal(async () => {
     interrupted = true;
     await client.close();
-    return EXIT_OK;
+    return EXIT.ok;
   });
   await client.connect();
   const lost = new Promise<string>((resolve) => client.once('disconnected', resolve));
@@ -104,13 +119,14 @@ async function main(argv: string[]): Promise<void> {
   if (interrupted) return;
   if (reason !== undefined || !client.connected) {
     process.stderr.write(`${COMMAND}: ${reason ?? (await lost)}\n`);
-    process.exit(EXIT_FAILURE);
+    process.exit(EXIT.failure);
   }
   // The server stopped the tunnel on its own (DELETE_TUNNEL): like 1.0.12, the client ends.
   logger.info(`Tunnel ${tunnel.id} was closed by the server`);
   await client.close();
-  process.exit(EXIT_OK);
+  process.exit(EXIT.ok);
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -4,7 +4,9 @@ import {readFile} from 'node:fs/promises';
 import {loadServerAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
 import {runKeysCommand} from './keys-command.js';
-import {CommandError, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {CommandError, EXIT, UsageError} from '../exit-codes.js';
+import {createCliLogger, fail, onShutdownSignal} from './cli-support.js';
+import {checkPort, parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-server';
@@ -82,6 +84,7 @@ async function main(argv: string[]): Promise<void> {
   const port = checkPort(flags.port, 'port', 0)!;
   const logger = createCliLogger(flags.debug);
   const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
 
   const tls = await readTls(flags.tlsCert, flags.tlsKey);
@@ -112,7 +115,7 @@ async function main(argv: string[]): Promise<void> {
     await starting.catch(() => {});
     logger.info('Stopping server');
     await server.close();
-    return EXIT_OK;
+    return EXIT.ok;
   });
   try {
     await starting;
@@ -124,5 +127,6 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -10,7 +10,9 @@ import type {ServerTarget} from '../console/server-handle.js';
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
-import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {EXIT, UsageError} from '../exit-codes.js';
+import {CONNECTION_FLAGS, onInterruptSignals, exitWhenFlushed, fail} from './cli-support.js';
+import {parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-tui';
@@ -70,6 +72,8 @@ async function main(argv: string[]): Promise<void> {
   if ((flags.proxyUsername === undefined) !== (flags.proxyPassword === undefined)) {
     throw new UsageError('--proxy-username and --proxy-password go together');
   }
+  const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui');
@@ -87,7 +91,7 @@ async function main(argv: string[]): Promise<void> {
   const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate})});
 
   if (cli.input.length > 0) {
-    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, authData) : undefined;
     for (const url of cli.input) {
       const target: ServerTarget = {name: settings.suggestName(url), url};
       if (auth) target.auth = auth;
@@ -121,8 +125,9 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     left = true;
   }
-  exitWhenFlushed(EXIT_OK);
+  exitWhenFlushed(EXIT.ok);
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

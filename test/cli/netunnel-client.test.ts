@@ -1,8 +1,9 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {runCli, startCli} from '../helpers/cli.js';
+import {processTitle, runCli, startCli} from '../helpers/cli.js';
 import {startServer, eventually} from '../helpers/netunnel.js';
 import {startEchoServer, exchange, freePort, isPortClosed, randomPayload} from '../helpers/tcp.js';
+import {within} from '../helpers/streams.js';
 
 test('netunnel-client opens a forward tunnel, prints the 1.0.12 lines, and closes it on Ctrl-C', async () => {
   const echo = await startEchoServer();
@@ -78,7 +79,7 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
     [['--remote-port', '0'], 2, 'netunnel-client: --remote-port must be an integer from 1 to 65535\n'],
     [['--proxy-username', 'u'], 2, 'netunnel-client: --proxy-username and --proxy-password go together\n'],
     [['--nope'], 2, 'netunnel-client: Unknown flag --nope (see --help)\n'],
-    [['--server', 'ftp://x'], 1, 'netunnel-client: Server URL must start with http:// or https://: ftp://x\n'],
+    [['--server', 'ftp://x'], 2, 'netunnel-client: Server URL must start with http:// or https://: ftp://x\n'],
     [
       ['--server', `http://127.0.0.1:${port}`],
       1,
@@ -90,5 +91,39 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
   for (const [index, [args, code, message]] of cases.entries()) {
     const result = results[index]!;
     assert.deepEqual([result.code, result.stderr], [code, message], args.join(' '));
+  }
+});
+
+test('netunnel-client: every command-line mistake exits 2 with one line', async () => {
+  const cases: Array<[string[], string]> = [
+    [['-s', 'notaurl'], 'netunnel-client: Invalid server URL: notaurl\n'],
+    [['--remote-port', '22', '--remote-port', '80'], 'netunnel-client: --remote-port can only be given once\n'],
+    [['-s', 'http://127.0.0.1:1', '--server', 'http://127.0.0.1:2'], 'netunnel-client: --server can only be given once\n'],
+    [['--server'], 'netunnel-client: --server needs a value\n'],
+    [['--local-port', '--reverse'], 'netunnel-client: --local-port needs a value\n'],
+    [['--auth-data', '{"secret": "s"}'], 'netunnel-client: --auth-data needs --auth-plugin\n'],
+    [['-r', '--local-port', '8080'], 'netunnel-client: --remote-port is required with --reverse (0: a free port the server picks)\n'],
+    [['--proxy-url', 'nowhere'], 'netunnel-client: --proxy-url must be a URL, like http://host:4040\n'],
+  ];
+  // In parallel: each run is a whole Node process start.
+  const results = await within(Promise.all(cases.map(([args]) => runCli('netunnel-client', args))), 60_000, 'every run to end');
+  for (const [index, [args, message]] of cases.entries()) {
+    assert.deepEqual([results[index]!.code, results[index]!.stderr], [2, message], args.join(' '));
+  }
+});
+
+test('netunnel-client shows its own name in ps', {skip: process.platform !== 'linux' && 'reads /proc'}, async () => {
+  const echo = await startEchoServer();
+  const {server, url} = await startServer();
+  const client = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
+  try {
+    await client.waitForLine(/^Tunnel exit socket:/);
+    assert.equal(processTitle(client.child.pid!), 'netunnel-client');
+    client.child.kill('SIGINT');
+    assert.equal(await within(client.exited, 10_000, 'netunnel-client to exit'), 0);
+  } finally {
+    client.child.kill('SIGKILL');
+    await server.close();
+    await echo.close();
   }
 });

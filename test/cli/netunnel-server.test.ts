@@ -1,7 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {readFileSync} from 'node:fs';
-import {runCli, startCli} from '../helpers/cli.js';
+import {processTitle, runCli, startCli} from '../helpers/cli.js';
+import {within} from '../helpers/streams.js';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {startEchoServer, exchange, randomPayload} from '../helpers/tcp.js';
 
@@ -81,4 +82,32 @@ test('netunnel-server --help and --version exit 0', async () => {
   const version = await runCli('netunnel-server', ['--version']);
   const {version: packageVersion} = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as {version: string};
   assert.deepEqual([version.code, version.stdout.trim()], [0, packageVersion]);
+});
+
+test('netunnel-server: a flag given twice, a flag without its value and --auth-data without a plugin exit 2 with one line', async () => {
+  const cases: Array<[string[], string]> = [
+    [['--port', '1', '--port', '2'], 'netunnel-server: --port can only be given once\n'],
+    [['-p', '1', '--port', '2'], 'netunnel-server: --port can only be given once\n'],
+    [['--port'], 'netunnel-server: --port needs a value\n'],
+    [['--config-path', '--debug'], 'netunnel-server: --config-path needs a value\n'],
+    [['--auth-data', '{"secret": "s"}'], 'netunnel-server: --auth-data needs --auth-plugin\n'],
+    [['--no-extensions=yes'], 'netunnel-server: --no-extensions takes no value\n'],
+  ];
+  // In parallel: each run is a whole Node process start.
+  const results = await within(Promise.all(cases.map(([args]) => runCli('netunnel-server', args))), 60_000, 'every run to end');
+  for (const [index, [args, message]] of cases.entries()) {
+    assert.deepEqual([results[index]!.code, results[index]!.stderr], [2, message], args.join(' '));
+  }
+});
+
+test('netunnel-server shows its own name in ps', {skip: process.platform !== 'linux' && 'reads /proc'}, async () => {
+  const server = startCli('netunnel-server', ['--port', '0']);
+  try {
+    await server.waitForLine(/INFO Starting server on/);
+    assert.equal(processTitle(server.child.pid!), 'netunnel-server');
+    server.child.kill('SIGTERM');
+    assert.equal(await within(server.exited, 10_000, 'netunnel-server to exit'), 0);
+  } finally {
+    server.child.kill('SIGKILL');
+  }
 });

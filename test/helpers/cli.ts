@@ -1,5 +1,6 @@
 /** Running our CLIs as real child processes. */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {collectOutput, waitForOutputLine} from './output-lines.js';
 
@@ -40,4 +41,9 @@ export async function runCli(command: 'netunnel-server' | 'netunnel-client' | 'n
   const running = startCli(command, args, env);
   const code = await running.exited;
   return {code, stdout: running.stdout(), stderr: running.stderr()};
+}
+
+/** What `ps` shows for a running process (Linux: its /proc/PID/cmdline, as `ps -o args` reads it). */
+export function processTitle(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.trim();
 }

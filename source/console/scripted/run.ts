@@ -8,7 +8,7 @@
 import {isAbsolute, resolve} from 'node:path';
 import {loadClientAuth, parseAuthData} from '../../auth/load-plugin.js';
 import type {Logger} from '../../engine/logger.js';
-import {NetunnelError, messageOf} from '../../protocol/errors.js';
+import {EXIT, UsageError, exitCodeOf, failureLine, InterruptedError} from '../../exit-codes.js';
 import type {ServerEvent} from '../../protocol/management.js';
 import {IMPLEMENTATION_VERSION} from '../../protocol/version.js';
 import type {ConsoleApi, EventSubscription} from '../api.js';
@@ -19,15 +19,12 @@ import {ServerHandle, type ServerTarget} from '../server-handle.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
 import {booleanOption, listOption, parseCommandLine, stringOption, type OptionValues, type ParsedCommandLine} from './args.js';
-import {InterruptedError, ScriptedUsageError} from './errors.js';
 import {commandHelp, generalHelp, groupHelp} from './help.js';
 import {Output, type TextSink} from './output.js';
 import {usageLine, type CommandSpec} from './spec.js';
 import * as views from './views.js';
 
 export const DEFAULT_SERVER_URL = 'http://127.0.0.1:4040';
-
-export const EXIT = {ok: 0, failure: 1, usage: 2, interrupted: 130} as const;
 
 export interface ScriptedIo {
   stdout: TextSink & {isTTY?: boolean};
@@ -43,9 +40,6 @@ export interface ScriptedIo {
 }
 
 const PROGRAM = 'netunnel-tui';
-
-/** Error codes that mean the user's command line is wrong: exit 2 with the usage line. */
-const USAGE_CODES = new Set(['NETUNNEL_ERR_USAGE', 'NETUNNEL_ERR_INVALID_INPUT', 'NETUNNEL_ERR_AUTH_PLUGIN']);
 
 interface Context {
   command: CommandSpec;
@@ -109,22 +103,19 @@ function oneLine(text: string): string {
   return text.split('\n')[0]!.trim();
 }
 
+/** One line on stderr (and the usage line for a mistake); the exit code is the policy's. */
 function report(error: unknown, stderr: TextSink, command: CommandSpec | undefined): number {
-  if (error instanceof InterruptedError) return EXIT.interrupted;
-  if (error instanceof NetunnelError && USAGE_CODES.has(error.code)) {
-    const about = error instanceof ScriptedUsageError ? (error.command ?? command) : command;
-    stderr.write(`${PROGRAM}: ${oneLine(error.message)}\n${usageLine(about)}\n`);
-    return EXIT.usage;
-  }
-  const known = error instanceof NetunnelError || (error as NodeJS.ErrnoException)?.code !== undefined;
-  stderr.write(`${PROGRAM}: ${known ? '' : 'unexpected error: '}${oneLine(messageOf(error))}\n`);
-  return EXIT.failure;
+  const code = exitCodeOf(error);
+  if (code === EXIT.interrupted) return code;
+  stderr.write(`${PROGRAM}: ${failureLine(error)}\n`);
+  if (code === EXIT.usage) stderr.write(`${error instanceof UsageError && error.usage !== undefined ? error.usage : usageLine(command)}\n`);
+  return code;
 }
 
 // ---------------------------------------------------------------- servers
 
-function usage(context: Context, message: string): ScriptedUsageError {
-  return new ScriptedUsageError(message, context.command);
+function usage(context: Context, message: string): UsageError {
+  return new UsageError(message, usageLine(context.command));
 }
 
 function hostName(url: string): string {
@@ -230,8 +221,8 @@ async function readAll<T>(
       if (result.status === 'fulfilled') {
         for (const item of result.value) items.push({name: target.name, url: target.url, item});
       } else {
-        if (result.reason instanceof NetunnelError && USAGE_CODES.has(result.reason.code)) throw result.reason;
-        const message = oneLine(messageOf(result.reason));
+        if (exitCodeOf(result.reason) === EXIT.usage) throw result.reason;
+        const message = failureLine(result.reason);
         failures.push(targets.length > 1 ? `${target.name}: ${message}` : message);
       }
     });
@@ -301,7 +292,7 @@ function done(context: Context, text: string, json: unknown): number {
 const quoted = (text: string) => JSON.stringify(text);
 
 /** The command layer names `open`'s values as a form does; the command line names them by flag. */
-function asFlagError(context: Context, error: InvalidInputError, reverse: boolean): ScriptedUsageError {
+function asFlagError(context: Context, error: InvalidInputError, reverse: boolean): UsageError {
   const flags: Record<string, string> = reverse
     ? {'entrance address': '--remote-address', 'entrance port': '--remote-port', 'exit address': '--local-address', 'exit port': '--local-port'}
     : {'exit address': '--remote-address', 'exit port': '--remote-port', 'local address': '--local-address', 'local port': '--local-port'};
@@ -348,8 +339,11 @@ const HANDLERS: Record<string, Handler> = {
     const localAddress = address(context, 'local-address', '127.0.0.1');
     const remoteAddress = address(context, 'remote-address', '127.0.0.1');
     const localPort = optionalPort(context, 'local-port', {allowZero: !reverse});
-    const remotePort = optionalPort(context, 'remote-port', {allowZero: reverse}) ?? 22;
+    const givenRemotePort = optionalPort(context, 'remote-port', {allowZero: reverse});
     if (reverse && localPort === undefined) throw usage(context, '--local-port is required with --reverse');
+    // As netunnel-client: a reverse tunnel never listens on the server's port 22 by default.
+    if (reverse && givenRemotePort === undefined) throw usage(context, '--remote-port is required with --reverse (0: a free port the server picks)');
+    const remotePort = givenRemotePort ?? 22;
     const logger = context.io.createLogger?.(booleanOption(context.values, 'debug'));
     return withOneServer(
       context,

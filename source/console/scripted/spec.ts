@@ -139,7 +139,7 @@ export const COMMANDS: CommandSpec[] = [
       LOCAL_ADDRESS_OPEN,
       {name: 'local-port', type: 'string', value: 'PORT', help: 'Local port (default: a free one; required with --reverse)'},
       REMOTE_ADDRESS_OPEN,
-      {name: 'remote-port', type: 'string', value: 'PORT', help: 'Remote port (default 22)'},
+      {name: 'remote-port', type: 'string', value: 'PORT', help: 'Remote port (default 22; required with --reverse, 0: a free one)'},
       {name: 'reverse', short: 'r', type: 'boolean', help: 'The server is the entrance, this command the exit'},
       {name: 'debug', short: 'd', type: 'boolean', help: 'Log debug messages on stderr'},
     ],

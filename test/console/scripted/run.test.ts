@@ -17,6 +17,7 @@ import type {NetunnelServer} from '../../../source/server/netunnel-server.js';
 import {FAST_STATIC_TUNNELS, connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, type TcpService} from '../../helpers/tcp.js';
 import {startProxy, startWebServer} from '../../helpers/proxy.js';
+import {within} from '../../helpers/streams.js';
 
 interface Result {
   code: number;
@@ -721,6 +722,18 @@ describe('scripted mode: usage', () => {
     for (const [index, [argv, stderr]] of cases.entries()) {
       assert.deepEqual(results[index], {code: 2, stdout: '', stderr}, argv.join(' '));
     }
+  });
+
+  it('an option given twice, and open --reverse without --remote-port, are usage errors', async () => {
+    const openUsage = 'Usage: netunnel-tui --no-tui open [--local-address IP] [--local-port PORT] [--remote-address IP] [--remote-port PORT] [--reverse] [--debug] [options]\n';
+    const general = 'Usage: netunnel-tui --no-tui COMMAND [ARGS] [options] (netunnel-tui --no-tui --help lists the commands)\n';
+    const [twice, reverse] = await within(
+      Promise.all([scripted(['peers', '--json', '--json']), scripted(['-s', 'http://127.0.0.1:1', 'open', '-r', '--local-port', '8080'])]),
+      10_000,
+      'both runs to end',
+    );
+    assert.deepEqual(twice, {code: 2, stdout: '', stderr: `netunnel-tui: --json can only be given once\n${general}`});
+    assert.deepEqual(reverse, {code: 2, stdout: '', stderr: `netunnel-tui: --remote-port is required with --reverse (0: a free port the server picks)\n${openUsage}`});
   });
 
   it('--help: the commands, a group, a command; --version', async () => {
