@@ -16,11 +16,15 @@ export interface RunningCli {
   exited: Promise<number>;
 }
 
-export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netunnel-tui', args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', `source/cli/${command}.ts`, ...args], {
-    cwd: ROOT,
-    env: {...process.env, ...env},
-  });
+export type Command = 'netunnel-server' | 'netunnel-client' | 'netunnel-tui';
+
+export function startCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  return startProgram(process.execPath, ['--import', 'tsx', `source/cli/${command}.ts`, ...args], {cwd: ROOT, env});
+}
+
+/** Any program (e.g. a command installed from the packed package), watched like startCli's. */
+export function startProgram(file: string, args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv}): RunningCli {
+  const child = spawn(file, args, {cwd: options.cwd, env: {...process.env, ...options.env}});
   const output = collectOutput(child);
   const exited = new Promise<number>((resolve) => {
     // 'close', not 'exit': all of the output has been read by then.
@@ -37,7 +41,7 @@ export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netun
 }
 
 /** Runs a CLI to completion. */
-export async function runCli(command: 'netunnel-server' | 'netunnel-client' | 'netunnel-tui', args: string[], env: NodeJS.ProcessEnv = {}) {
+export async function runCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}) {
   const running = startCli(command, args, env);
   const code = await running.exited;
   return {code, stdout: running.stdout(), stderr: running.stderr()};
