@@ -5,13 +5,15 @@
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import {UsageError} from '../../exit-codes.js';
-import {COMMANDS, COMMON_OPTIONS, GROUPS, findCommand, usageLine, type CommandSpec, type OptionSpec} from './spec.js';
+import {COMMANDS, GROUPS, findCommand} from './command-table.js';
+import type {ScriptedCommand} from './context.js';
+import {COMMON_OPTIONS, usageLine, type OptionSpec} from './spec.js';
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface ParsedCommandLine {
   /** Undefined with --help or --version and no command. */
-  command: CommandSpec | undefined;
+  command: ScriptedCommand | undefined;
   /** `peer`, when `peer --help` asked for a group's help. */
   group: string | undefined;
   args: string[];
@@ -69,7 +71,7 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
   const help = values.help === true;
   const version = values.version === true;
 
-  let command: CommandSpec | undefined;
+  let command: ScriptedCommand | undefined;
   let group: string | undefined;
   let args: string[] = [];
   const [first, second] = positionals;

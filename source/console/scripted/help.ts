@@ -1,6 +1,7 @@
 /** The scripted mode's help: the list of commands, a group's, and each command's. */
 import {subcommandsOf} from './args.js';
-import {COMMANDS, COMMON_OPTIONS, usageLine, type CommandSpec, type OptionSpec} from './spec.js';
+import {COMMANDS} from './command-table.js';
+import {COMMON_OPTIONS, usageLine, type CommandSpec, type OptionSpec} from './spec.js';
 
 function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
