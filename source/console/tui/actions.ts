@@ -12,7 +12,7 @@ import type {TunnelRow} from '../store.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
 import type {ConfirmSpec} from './confirm.js';
 import type {FormSpec, FormValues} from './form.js';
-import type {ChannelRow} from './panes.js';
+import type {ChannelRow} from './pane-rows.js';
 import type {PeerRecord, StaticTunnelRecord, HttpProxyRecord} from '../api.js';
 
 const optionalPort = (text: string) => portError(text, {optional: true});
