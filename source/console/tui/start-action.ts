@@ -9,6 +9,7 @@ import type {ConsoleSession, SessionServer} from '../session.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import * as actions from './actions.js';
+import {addServerForm, editServerForm, removeServerConfirm} from './saved-server-actions.js';
 import type {Action, PaneName} from './keymap.js';
 import type {PaneRow} from './pane-rows.js';
 import type {UiAction} from './ui-state.js';
@@ -29,7 +30,7 @@ export function startAction(action: Action, context: ActionContext): void {
   const {view, entry, settings, selected, dispatch} = context;
   const need = (text: string) => dispatch({type: 'status', message: {text, tone: 'warn'}});
   if (!view || !entry) {
-    if (action === 'addServer' && settings) dispatch({type: 'open', mode: {kind: 'form', spec: actions.addServerForm(settings, context.openSaved)}});
+    if (action === 'addServer' && settings) dispatch({type: 'open', mode: {kind: 'form', spec: addServerForm(settings, context.openSaved)}});
     else need('No server: a adds one');
     return;
   }
@@ -85,7 +86,7 @@ export function startAction(action: Action, context: ActionContext): void {
       return;
     case 'addServer':
       if (!settings) return need('No settings: adding servers is off');
-      dispatch({type: 'open', mode: {kind: 'form', spec: actions.addServerForm(settings, context.openSaved)}});
+      dispatch({type: 'open', mode: {kind: 'form', spec: addServerForm(settings, context.openSaved)}});
       return;
     case 'editServer':
     case 'removeServer': {
@@ -98,9 +99,9 @@ export function startAction(action: Action, context: ActionContext): void {
           await close();
           await context.openSaved(updated);
         };
-        dispatch({type: 'open', mode: {kind: 'form', spec: actions.editServerForm(settings, saved, reopen)}});
+        dispatch({type: 'open', mode: {kind: 'form', spec: editServerForm(settings, saved, reopen)}});
       } else {
-        dispatch({type: 'open', mode: {kind: 'confirm', spec: actions.removeServerConfirm(settings, saved, close)}});
+        dispatch({type: 'open', mode: {kind: 'confirm', spec: removeServerConfirm(settings, saved, close)}});
       }
       return;
     }

@@ -2,7 +2,7 @@
 import {isAbsolute, resolve} from 'node:path';
 import {loadClientAuth} from '../../../auth/load-plugin.js';
 import {EXIT} from '../../../exit-codes.js';
-import * as commands from '../../commands.js';
+import * as savedServers from '../../saved-server-commands.js';
 import {stringOption} from '../args.js';
 import {printChange, type ScriptedCommand} from '../context.js';
 import {connectionFlags} from '../server-selection.js';
@@ -20,7 +20,7 @@ export const SERVERS_COMMANDS: ScriptedCommand[] = [
     details: 'Lists the servers saved in the console settings (see --config-dir).',
     options: [],
     run: async (context) => {
-      const servers = commands.listSavedServers(await context.settings());
+      const servers = savedServers.listSavedServers(await context.settings());
       if (context.output.json) context.output.document(servers.map(views.savedServerJson));
       else {
         const {columns, rows} = views.savedServerListing(servers);
@@ -51,7 +51,7 @@ export const SERVERS_COMMANDS: ScriptedCommand[] = [
         if (authPlugin.startsWith('./') || authPlugin.startsWith('../')) authPlugin = resolve(context.cwd, authPlugin);
         else if (isAbsolute(authPlugin)) authPlugin = resolve(authPlugin);
       }
-      const saved = commands.addSavedServer(await context.settings(), {
+      const saved = savedServers.addSavedServer(await context.settings(), {
         url: serverUrl,
         ...(serverName === undefined ? {} : {name: serverName}),
         ...(authPlugin === undefined ? {} : {authPlugin}),
@@ -72,7 +72,7 @@ export const SERVERS_COMMANDS: ScriptedCommand[] = [
     details: 'Removes the saved server called NAME from the console settings.',
     options: [],
     run: async (context) => {
-      const removed = commands.removeSavedServer(await context.settings(), context.args[0]!);
+      const removed = savedServers.removeSavedServer(await context.settings(), context.args[0]!);
       return printChange(context, `Removed saved server ${quoted(removed.name)}`, views.savedServerJson(removed));
     },
   },
