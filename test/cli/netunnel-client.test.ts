@@ -20,7 +20,7 @@ test('netunnel-client opens a forward tunnel, prints the 1.0.12 lines, and close
     assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
     assert.equal(server.channels.all().length, 1);
     client.child.kill('SIGINT');
-    assert.equal(await client.exited, 0);
+    assert.equal(await within(client.exited, 10_000, 'client to exit'), 0);
     assert.ok(await isPortClosed(Number(entrancePort)));
     await eventually(() => server.channels.all().length === 0, 5000, 'the channel to close on the server');
   } finally {
@@ -41,7 +41,7 @@ test('netunnel-client --reverse prints the entrance port the server chose', asyn
     const payload = randomPayload(300_000);
     assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
     client.child.kill('SIGTERM');
-    assert.equal(await client.exited, 0);
+    assert.equal(await within(client.exited, 10_000, 'client to exit'), 0);
     await eventually(() => isPortClosed(Number(entrancePort)), 5000, 'the server entrance to close');
   } finally {
     client.child.kill('SIGKILL');
@@ -61,9 +61,9 @@ test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the ser
     await second.waitForLine(/^Tunnel exit socket:/);
     const [firstChannel] = server.channels.all();
     firstChannel!.deleteTunnel(1, true, true);
-    assert.equal(await first.exited, 0);
+    assert.equal(await within(first.exited, 10_000, 'first to exit'), 0);
     await server.close();
-    assert.equal(await second.exited, 1);
+    assert.equal(await within(second.exited, 10_000, 'second to exit'), 1);
     assert.equal(second.stderr().trim().split('\n').at(-1), `netunnel-client: The connection to ${url} was lost`);
   } finally {
     first.child.kill('SIGKILL');

@@ -23,8 +23,8 @@ test('netunnel-server prints the 1.0.12 lines, serves clients and stops cleanly 
     assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload));
     const disconnected = new Promise<string>((resolve) => client.once('disconnected', resolve));
     server.child.kill('SIGINT');
-    assert.equal(await server.exited, 0);
-    assert.match(await disconnected, /was lost/);
+    assert.equal(await within(server.exited, 10_000, 'server to exit'), 0);
+    assert.match(await within(disconnected, 10_000, 'the client to see the server go'), /was lost/);
     await client.close();
   } finally {
     server.child.kill('SIGKILL');

@@ -8,6 +8,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
+import {within} from '../helpers/streams.js';
 import {processTitle, runCli, startCli} from '../helpers/cli.js';
 import {eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
@@ -77,14 +78,14 @@ test('netunnel-tui --no-tui open runs until SIGINT and watch prints its channel 
     const [channel] = server.channels.all();
 
     open.child.kill('SIGINT');
-    assert.equal(await open.exited, 0);
+    assert.equal(await within(open.exited, 10_000, 'open to exit'), 0);
     assert.equal(open.stderr(), '');
     assert.ok(await isPortClosed(Number(entrancePort)));
     await eventually(() => server.channels.all().length === 0, 5000, 'the channel to close on the server');
     await watch.waitForLine(/"type":"channel\.closed"/);
 
     watch.child.kill('SIGTERM');
-    assert.equal(await watch.exited, 0);
+    assert.equal(await within(watch.exited, 10_000, 'watch to exit'), 0);
     assert.equal(watch.stderr(), '');
     const events = watch
       .stdout()

@@ -65,7 +65,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.equal(await isPortClosed(entrancePort), true);
 
       tui.write('q');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
       assert.match(tui.output(), /\u001B\[\?1049l/, 'back from the alternate screen');
     } finally {
       await tui.close();
@@ -94,7 +94,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.deepEqual(colourCodes(tui.output()), []);
       assert.match(tui.output(), /\u001B\[1m/, 'bold is still drawn');
       tui.write('\u0003');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
     } finally {
       await tui.close();
     }
@@ -122,7 +122,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.equal(server.channels.all().reduce((sum, channel) => sum + channel.tunnels.size, 0), 1);
       if (process.platform === 'linux') assert.equal(processTitle(tui.pid), 'netunnel-tui', 'its own name in ps');
       process.kill(tui.pid, 'SIGTERM');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
       assert.equal(await isPortClosed(entrancePort), true);
       await eventually(() => server.channels.all().every((channel) => channel.tunnels.size === 0), 5000, 'the server to drop the tunnel');
     } finally {
@@ -155,7 +155,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       const written = Buffer.from(tui.output()).subarray(settledAt).toString();
       assert.ok(Buffer.byteLength(written) < 400, `${Buffer.byteLength(written)} bytes written in 2 s of idling: ${JSON.stringify(written)}`);
       tui.write('q');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
     } finally {
       await tui.close();
       await client.close();

@@ -3,6 +3,7 @@ import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
 import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {collectOutput, waitForOutputLine} from './output-lines.js';
+import {within} from './streams.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -40,10 +41,13 @@ export function startProgram(file: string, args: string[], options: {cwd: string
   };
 }
 
-/** Runs a CLI to completion. */
-export async function runCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}) {
+/** Runs a CLI to completion; one that does not end within `timeoutMs` is killed and fails the test. */
+export async function runCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
   const running = startCli(command, args, env);
-  const code = await running.exited;
+  const code = await within(running.exited, timeoutMs, `${command} ${args.join(' ')} to exit`).catch((error: unknown) => {
+    running.child.kill('SIGKILL');
+    throw error;
+  });
   return {code, stdout: running.stdout(), stderr: running.stderr()};
 }
 

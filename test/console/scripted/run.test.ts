@@ -55,7 +55,9 @@ function scripted(argv: string[], options: RunOptions = {}): Promise<Result> {
     ...(options.signal ? {signal: options.signal} : {}),
     ...(options.createApi ? {createApi: options.createApi} : {}),
   };
-  return runScripted(['--config-dir', options.configDir ?? configDir, ...argv], io).then((code) => ({code, stdout, stderr}));
+  const done = runScripted(['--config-dir', options.configDir ?? configDir, ...argv], io).then((code) => ({code, stdout, stderr}));
+  // A short command ends by itself; open and watch end when stopped (bounded where stopped).
+  return options.signal ? done : within(done, 30_000, `netunnel-tui --no-tui ${argv.join(' ')} to end`);
 }
 
 /** Starts a long command (open, watch); `lines()` is what it printed so far. */
@@ -476,7 +478,7 @@ describe('scripted mode: open and watch', () => {
     assert.deepEqual(await exchange(entrancePort, payload), payload);
     assert.equal(server.channels.all().length, 1);
     open.stop();
-    assert.deepEqual(await open.done, {code: 0, stderr: '', stdout: `${lines.join('\n')}\n`});
+    assert.deepEqual(await within(open.done, 10_000, 'open to end'), {code: 0, stderr: '', stdout: `${lines.join('\n')}\n`});
     assert.equal(await isPortClosed(entrancePort), true);
     await eventually(() => server.channels.all().length === 0, 5000, 'the channel to close on the server');
   });
@@ -496,7 +498,7 @@ describe('scripted mode: open and watch', () => {
     const payload = randomPayload(50_000);
     assert.deepEqual(await exchange(opened.entrance.port, payload), payload);
     open.stop();
-    assert.equal((await open.done).code, 0);
+    assert.equal((await within(open.done, 10_000, 'open to end')).code, 0);
     await eventually(() => isPortClosed(opened.entrance.port), 5000, 'the reverse entrance to close');
   });
 
@@ -517,7 +519,7 @@ describe('scripted mode: open and watch', () => {
       const payload = randomPayload(10_000);
       assert.deepEqual(await exchange(entrancePort, payload), payload);
       open.stop();
-      assert.equal((await open.done).code, 0);
+      assert.equal((await within(open.done, 10_000, 'open to end')).code, 0);
       assert.equal(await isPortClosed(entrancePort), true);
     } finally {
       await legacy.server.close();
@@ -531,12 +533,12 @@ describe('scripted mode: open and watch', () => {
       await first.waitForLines(3);
       const [channel] = other.server.channels.all();
       channel!.deleteTunnel(1, true, true);
-      assert.deepEqual((({code, stderr}) => ({code, stderr}))(await first.done), {code: 0, stderr: 'netunnel-tui: Tunnel 1 was closed by the server\n'});
+      assert.deepEqual((({code, stderr}) => ({code, stderr}))(await within(first.done, 10_000, 'first to end')), {code: 0, stderr: 'netunnel-tui: Tunnel 1 was closed by the server\n'});
 
       const second = startScripted(['-s', other.url, 'open', '--remote-port', String(echo.port)]);
       await second.waitForLines(3);
       await other.server.close();
-      assert.deepEqual((({code, stderr}) => ({code, stderr}))(await second.done), {code: 1, stderr: `netunnel-tui: The connection to ${other.url} was lost\n`});
+      assert.deepEqual((({code, stderr}) => ({code, stderr}))(await within(second.done, 10_000, 'second to end')), {code: 1, stderr: `netunnel-tui: The connection to ${other.url} was lost\n`});
     } finally {
       await other.server.close();
     }
@@ -568,7 +570,7 @@ describe('scripted mode: open and watch', () => {
       assert.deepEqual(events[3], {server_url: url, type: 'tunnel.deleted', channel_id: client.channelId, tunnel_id: tunnel.id});
       assert.equal((events[5]!.peer as {name: string}).name, 'watched');
       watch.stop();
-      const result = await watch.done;
+      const result = await within(watch.done, 10_000, 'watch to end');
       assert.equal(result.code, 0);
       assert.equal(result.stderr, '');
     } finally {
@@ -587,7 +589,7 @@ describe('scripted mode: open and watch', () => {
       await eventually(() => watch.lines().some((line) => line.includes('"type":"stats"') && line.includes('"sent":1000')), 10_000, 'a stats line');
     } finally {
       watch.stop();
-      await watch.done;
+      await within(watch.done, 10_000, 'watch to end');
       await client.close();
     }
   });
