@@ -30,9 +30,9 @@ function optionLines(options: OptionSpec[]): string {
 }
 
 const EXIT_CODES = `  Exit codes
-    0  success
-    1  a server refused the request or could not be reached (its message on stderr, one line)
-    2  bad usage (the message and the usage line on stderr)
+    0    success
+    1    a server refused the request or could not be reached (its message on stderr, one line)
+    2    bad usage (the message and the usage line on stderr)
     130  a short command interrupted (SIGINT/SIGTERM) before it finished`;
 
 export function generalHelp(): string {
