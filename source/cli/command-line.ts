@@ -5,7 +5,7 @@
  * quietly use a default (a flag without its value).
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import meow, {type AnyFlags, type Result} from 'meow';
+import meow, {type AnyFlag, type AnyFlags, type Result} from 'meow';
 import {UsageError} from '../exit-codes.js';
 
 export type CommandLine<Flags extends AnyFlags> = Result<Flags> & {
@@ -13,12 +13,7 @@ export type CommandLine<Flags extends AnyFlags> = Result<Flags> & {
   given: ReadonlySet<string>;
 };
 
-interface FlagSpec {
-  type: 'string' | 'number' | 'boolean';
-  shortFlag?: string;
-  aliases?: string[];
-  isMultiple?: boolean;
-}
+type FlagSpec = Pick<AnyFlag, 'type' | 'shortFlag' | 'aliases' | 'isMultiple'>;
 
 const kebabCase = (name: string) => name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
 const flagName = (name: string) => (name.length === 1 ? `-${name}` : `--${kebabCase(name)}`);
@@ -36,7 +31,7 @@ interface Spellings {
 function spellingsOf(flags: AnyFlags): Spellings {
   const options: Spellings['options'] = {};
   const keys: Spellings['keys'] = new Map();
-  const entries: Array<[string, FlagSpec]> = [...Object.entries(flags as Record<string, FlagSpec>), ['help', {type: 'boolean'}], ['version', {type: 'boolean'}]];
+  const entries: Array<[string, FlagSpec]> = [...Object.entries(flags), ['help', {type: 'boolean'}], ['version', {type: 'boolean'}]];
   for (const [key, spec] of entries) {
     const type = spec.type === 'boolean' ? 'boolean' : 'string';
     const long = kebabCase(key);
