@@ -3,8 +3,8 @@
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import {urlError} from '../console/validate.js';
-import {messageOf} from '../protocol/errors.js';
 import {EXIT, UsageError} from '../exit-codes.js';
+import {messageOf} from '../protocol/errors.js';
 import {CONNECTION_FLAGS, createCliLogger, fail, onShutdownSignal} from './cli-support.js';
 import {checkPort, parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
