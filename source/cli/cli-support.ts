@@ -1,50 +1,16 @@
 /**
- * What the three entry points share: one-line failures with the right exit code, the log
- * format, and a clean shutdown on Ctrl-C / SIGTERM. The only place that exits the process.
+ * What the three entry points share: one-line failures with the exit code of the policy
+ * (source/exit-codes.ts), the log format, and a clean shutdown on Ctrl-C / SIGTERM. The only
+ * place that exits the process.
  */
-import meow, {type AnyFlags} from 'meow';
 import type {ClientTlsOptions} from '../client/server-transport.js';
 import {readClientTlsFiles} from '../client/tls-files.js';
 import type {Logger} from '../engine/logger.js';
-import {NetunnelError, messageOf} from '../protocol/errors.js';
+import {EXIT, UsageError, exitCodeOf, failureLine} from '../exit-codes.js';
 
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
-
-/** A mistake in what the user typed or configured: one line, exit 2. */
-export class UsageError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_USAGE', message);
-  }
-}
-
-/** A failure to report in one line with exit 1 (e.g. the port is taken). */
-export class CommandError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_COMMAND', message);
-  }
-}
-
-/** Errors whose cause is the user's input (flags, plugin, config file): exit 2. */
-const USAGE_CODES = new Set([
-  'NETUNNEL_ERR_USAGE',
-  'NETUNNEL_ERR_AUTH_PLUGIN',
-  'NETUNNEL_ERR_CONFIG',
-  'NETUNNEL_ERR_SECRET_KEY',
-  'NETUNNEL_ERR_FERNET',
-  'NETUNNEL_ERR_TLS_MATERIAL',
-]);
-
-export function exitCodeOf(error: unknown): number {
-  return error instanceof NetunnelError && USAGE_CODES.has(error.code) ? EXIT_USAGE : EXIT_FAILURE;
-}
-
-/** Prints `<command>: <message>` on stderr and exits; never a stack trace for our errors. */
+/** Prints `<command>: <message>` on stderr and exits; never a stack trace. */
 export function fail(command: string, error: unknown): never {
-  const known = error instanceof NetunnelError || (error as NodeJS.ErrnoException)?.code !== undefined;
-  const message = known ? messageOf(error) : `unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`;
-  process.stderr.write(`${command}: ${message.split('\n')[0]}\n`);
+  process.stderr.write(`${command}: ${failureLine(error)}\n`);
   process.exit(exitCodeOf(error));
 }
 
@@ -95,7 +61,7 @@ export function onShutdownSignal(shutdown: () => Promise<number>): void {
   onInterruptSignals(() => {
     shutdown().then(
       (code) => process.exit(code),
-      () => process.exit(EXIT_FAILURE),
+      () => process.exit(EXIT.failure),
     );
   });
 }
@@ -126,15 +92,6 @@ export function connectionTls(flags: {caFile?: string | undefined; tlsCert?: str
   return readClientTlsFiles({caFile: flags.caFile, certFile: flags.tlsCert, keyFile: flags.tlsKey});
 }
 
-/** A TCP port flag: an integer in [min, 65535]. */
-export function checkPort(value: number | undefined, flag: string, min = 1): number | undefined {
-  if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min || value > 65535) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to 65535`);
-  }
-  return value;
-}
-
 /**
  * `--heartbeat-interval SECONDS` (decimals allowed, e.g. 0.5): the ping interval in ms, or
  * undefined when not given (the library's default, 20 s, then applies).
@@ -150,26 +107,4 @@ export function checkHeartbeatInterval(seconds: number | undefined): number | un
 /** Exits 0 once stdout is flushed (process.exit could cut a pending write to a slow pipe). */
 export function exitWhenFlushed(code: number): void {
   process.stdout.write('', () => process.exit(code));
-}
-
-/**
- * meow with our rules: an unknown flag is a one-line usage error (meow's own message spans
- * several lines), and `--help` / `--version` print and exit 0 as usual.
- */
-export function parseCommandLine<Flags extends AnyFlags>(help: string, flags: Flags, argv: string[], importMeta: ImportMeta) {
-  const cli = meow(help, {importMeta, argv, flags, allowUnknownFlags: true, booleanDefault: undefined});
-  const known = new Set<string>();
-  for (const [name, spec] of Object.entries(flags)) {
-    known.add(name);
-    const {shortFlag, aliases} = spec as {shortFlag?: string; aliases?: string[]};
-    if (shortFlag) known.add(shortFlag);
-    for (const alias of aliases ?? []) known.add(alias);
-  }
-  for (const name of Object.keys(cli.unnormalizedFlags)) {
-    if (!known.has(name)) {
-      const kebab = name.replace(/[A-Z]/g, (letter) => `-${letter.toLowerCase()}`);
-      throw new UsageError(`Unknown flag ${kebab.length === 1 ? '-' : '--'}${kebab} (see --help)`);
-    }
-  }
-  return cli;
 }

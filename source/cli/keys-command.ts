@@ -10,13 +10,10 @@
  * It takes its arguments and output functions as parameters and returns an exit code, so
  * that the entry point alone touches process.argv and process.exit, and tests need neither.
  */
+import {EXIT} from '../exit-codes.js';
 import {FernetError, fernetDecrypt, fernetEncrypt, generateFernetKey} from '../protocol/fernet.js';
 
 export const KEYS_USAGE = 'Usage: netunnel-server keys generate | encrypt KEY DATA | decrypt KEY TOKEN';
-
-export const EXIT_OK = 0;
-export const EXIT_FAILURE = 1;
-export const EXIT_USAGE = 2;
 
 /**
  * Runs one keys command. `args` are the words after `keys`, untouched by any option parser
@@ -27,7 +24,7 @@ export function runKeysCommand(args: string[], out: (line: string) => void, err:
   const [command, ...rest] = args;
   if (command === '--help' || command === '-h' || command === 'help') {
     out(KEYS_USAGE);
-    return EXIT_OK;
+    return EXIT.ok;
   }
   try {
     switch (command) {
@@ -35,25 +32,27 @@ export function runKeysCommand(args: string[], out: (line: string) => void, err:
       case 'generate-key':
         if (rest.length !== 0) return usage(err, `Wrong number of arguments for "keys ${command}".`);
         out(generateFernetKey());
-        return EXIT_OK;
+        return EXIT.ok;
       case 'encrypt':
         if (rest.length !== 2) return usage(err, 'Wrong number of arguments for "keys encrypt".');
         out(fernetEncrypt(rest[0]!, rest[1]!));
-        return EXIT_OK;
+        return EXIT.ok;
       case 'decrypt':
         if (rest.length !== 2) return usage(err, 'Wrong number of arguments for "keys decrypt".');
         out(fernetDecrypt(rest[0]!, rest[1]!));
-        return EXIT_OK;
+        return EXIT.ok;
       case undefined:
         return usage(err);
       default:
         return usage(err, `Unknown keys command "${command}".`);
     }
   } catch (error) {
-    // A bad key or token is the user's input: one line, no stack trace. Anything else is a bug.
+    // A key or token that does not decrypt is the operation failing on its data (exit 1), not
+    // a misused command line, although the policy counts a FernetError met while loading the
+    // server's config as a mistake in that config (exit 2). Anything else is a bug.
     if (error instanceof FernetError) {
       err(error.message);
-      return EXIT_FAILURE;
+      return EXIT.failure;
     }
     throw error;
   }
@@ -61,5 +60,5 @@ export function runKeysCommand(args: string[], out: (line: string) => void, err:
 
 function usage(err: (line: string) => void, problem?: string): number {
   err(problem === undefined ? KEYS_USAGE : `${problem} ${KEYS_USAGE}`);
-  return EXIT_USAGE;
+  return EXIT.usage;
 }

@@ -3,19 +3,11 @@
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
-import {
-  CONNECTION_FLAGS,
-  EXIT_FAILURE,
-  EXIT_OK,
-  UsageError,
-  checkHeartbeatInterval,
-  checkPort,
-  connectionTls,
-  createCliLogger,
-  fail,
-  onShutdownSignal,
-  parseCommandLine,
-} from './cli-support.js';
+import {urlError} from '../console/validate.js';
+import {EXIT, UsageError} from '../exit-codes.js';
+import {messageOf} from '../protocol/errors.js';
+import {CONNECTION_FLAGS, checkHeartbeatInterval, connectionTls, createCliLogger, fail, onShutdownSignal} from './cli-support.js';
+import {checkPort, parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -34,7 +26,7 @@ const HELP = `
         --local-address IP    Local address to listen on / connect to (default 127.0.0.1)
         --local-port PORT     Local port (default: a free one; required with --reverse)
         --remote-address IP   Remote address to connect to / listen on (default 127.0.0.1)
-        --remote-port PORT    Remote port (default 22)
+        --remote-port PORT    Remote port (default 22; required with --reverse, 0: a free one)
     -r, --reverse             The server is the entrance, this client the exit
         --auth-plugin WHERE   Auth plugin: secret (built in), or <module path or
                               package>#<ExportName>
@@ -79,31 +71,42 @@ async function main(argv: string[]): Promise<void> {
   const localPort = checkPort(flags.localPort, 'local-port', flags.reverse ? 1 : 0);
   const remotePort = checkPort(flags.remotePort, 'remote-port', flags.reverse ? 0 : 1)!;
   if (flags.reverse && localPort === undefined) throw new UsageError('--local-port is required with --reverse');
+  // 1.0.12 would listen on the server's port 22 (its default): never what a reverse tunnel wants.
+  if (flags.reverse && !cli.given.has('remotePort')) throw new UsageError('--remote-port is required with --reverse (0: a free port the server picks)');
   if ((flags.proxyUsername === undefined) !== (flags.proxyPassword === undefined)) {
     throw new UsageError('--proxy-username and --proxy-password go together');
   }
   if (flags.proxyUsername !== undefined && flags.proxyUrl === undefined) {
     throw new UsageError('--proxy-username needs --proxy-url');
   }
+  if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
+  const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   const logger = createCliLogger(flags.debug);
-  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), logger.warn) : undefined;
+  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, authData, process.cwd(), logger.warn) : undefined;
   const tls = await connectionTls(flags);
   if (!flags.sslValidate) logger.warn(NO_SSL_VALIDATE_WARNING);
-  const client = new NetunnelClient({
-    serverUrl: flags.server,
-    auth,
-    logger,
-    sslValidate: flags.sslValidate,
-    heartbeatMs,
-    tls,
-    proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
-  });
+  let client: NetunnelClient;
+  try {
+    client = new NetunnelClient({
+      serverUrl: flags.server,
+      auth,
+      logger,
+      sslValidate: flags.sslValidate,
+      heartbeatMs,
+      tls,
+      proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
+    });
+  } catch (error) {
+    // The constructor refuses only what it was given: the server URL or the proxy URL.
+    throw new UsageError(messageOf(error));
+  }
 
   let interrupted = false;
   onShutdownSignal(async () => {
     interrupted = true;
     await client.close();
-    return EXIT_OK;
+    return EXIT.ok;
   });
   await client.connect();
   const lost = new Promise<string>((resolve) => client.once('disconnected', resolve));
@@ -132,13 +135,14 @@ async function main(argv: string[]): Promise<void> {
   if (interrupted) return;
   if (reason !== undefined || !client.connected) {
     process.stderr.write(`${COMMAND}: ${reason ?? (await lost)}\n`);
-    process.exit(EXIT_FAILURE);
+    process.exit(EXIT.failure);
   }
   // The server stopped the tunnel on its own (DELETE_TUNNEL): like 1.0.12, the client ends.
   logger.info(`Tunnel ${tunnel.id} was closed by the server`);
   await client.close();
-  process.exit(EXIT_OK);
+  process.exit(EXIT.ok);
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

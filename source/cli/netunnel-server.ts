@@ -5,19 +5,9 @@ import {readClientTlsFiles} from '../client/tls-files.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
 import {readServerTlsFiles, type ServerTlsFiles} from '../server/tls/server-tls.js';
 import {runKeysCommand} from './keys-command.js';
-import {
-  CommandError,
-  EXIT_FAILURE,
-  EXIT_OK,
-  UsageError,
-  checkHeartbeatInterval,
-  checkPort,
-  createCliLogger,
-  fail,
-  onReloadSignal,
-  onShutdownSignal,
-  parseCommandLine,
-} from './cli-support.js';
+import {CommandError, EXIT, UsageError} from '../exit-codes.js';
+import {checkHeartbeatInterval, createCliLogger, fail, onReloadSignal, onShutdownSignal} from './cli-support.js';
+import {checkPort, parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-server';
@@ -125,6 +115,7 @@ async function main(argv: string[]): Promise<void> {
   const graceMs = shutdownGraceMs(flags.shutdownGrace);
   const logger = createCliLogger(flags.debug);
   const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData, process.cwd(), logger.warn) : undefined;
 
   const files = tlsFiles(flags.tlsCert, flags.tlsKey, flags.tlsClientCa);
@@ -158,11 +149,11 @@ async function main(argv: string[]): Promise<void> {
     logger.info('Stopping server');
     const backstop = setTimeout(() => {
       logger.error(`The shutdown did not finish within ${(graceMs + SHUTDOWN_BACKSTOP_MS) / 1000} s: exiting anyway`);
-      process.exit(EXIT_FAILURE);
+      process.exit(EXIT.failure);
     }, graceMs + SHUTDOWN_BACKSTOP_MS);
     await server.close({graceMs});
     clearTimeout(backstop);
-    return EXIT_OK;
+    return EXIT.ok;
   });
   // A renewed certificate is taken without a restart: open channels keep going.
   if (files) {
@@ -185,5 +176,6 @@ async function main(argv: string[]): Promise<void> {
   }
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

@@ -11,7 +11,9 @@ import {transportOptionsOf, type ServerTarget} from '../console/server-handle.js
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
-import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, connectionTls, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {EXIT, UsageError} from '../exit-codes.js';
+import {CONNECTION_FLAGS, onInterruptSignals, connectionTls, exitWhenFlushed, fail} from './cli-support.js';
+import {parseCommandLine} from './command-line.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-tui';
@@ -77,6 +79,8 @@ async function main(argv: string[]): Promise<void> {
   if ((flags.proxyUsername === undefined) !== (flags.proxyPassword === undefined)) {
     throw new UsageError('--proxy-username and --proxy-password go together');
   }
+  const authData = parseAuthData(flags.authData);
+  if (cli.given.has('authData') && flags.authPlugin === undefined) throw new UsageError('--auth-data needs --auth-plugin');
   if (flags.proxyUrl !== undefined && urlError(flags.proxyUrl)) throw new UsageError(`--proxy-url ${urlError(flags.proxyUrl)}`);
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui');
@@ -97,7 +101,7 @@ async function main(argv: string[]): Promise<void> {
   const session = new ConsoleSession({createApi: (target) => connectApi(transportOptionsOf(target))});
 
   if (cli.input.length > 0) {
-    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), warn) : undefined;
+    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, authData, process.cwd(), warn) : undefined;
     const tls = await connectionTls(flags);
     for (const url of cli.input) {
       const target: ServerTarget = {name: settings.suggestName(url), url};
@@ -133,8 +137,9 @@ async function main(argv: string[]): Promise<void> {
   } finally {
     left = true;
   }
-  exitWhenFlushed(EXIT_OK);
+  exitWhenFlushed(EXIT.ok);
 }
 
+process.title = COMMAND;
 tuneHeapForTunnels();
 main(process.argv.slice(2)).catch((error: unknown) => fail(COMMAND, error));

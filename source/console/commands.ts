@@ -4,7 +4,7 @@
  * the work and resolves with what it did, or throws: ServerRefusedError carries the server's
  * message verbatim, ServerUnreachableError says why the server could not be reached,
  * UnsupportedByServerError says that a 1.0.12-like server cannot do it. No command prints,
- * prompts or touches a screen.
+ * prompts or touches a screen. The commands on the saved servers are in saved-server-commands.ts.
  */
 import type {ClientTunnel} from '../client/client-tunnel.js';
 import type {SocketAddress} from '../engine/entrance.js';
@@ -12,7 +12,6 @@ import type {ChannelDetails, ChannelInfo, HttpProxyRecord, PeerRecord, ServerInf
 import type {EventSubscription, ServerEvent, StreamState} from './api.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from './errors.js';
 import type {ServerHandle} from './server-handle.js';
-import type {ConsoleSettings, SavedServer} from './settings.js';
 import {requireIpv4, requireJsonObject, requireName, requirePort, requireUrl} from './validate.js';
 
 // ---------------------------------------------------------------- reading
@@ -303,27 +302,6 @@ export async function watchEvents(
 ): Promise<EventSubscription> {
   await requireManagement(server, 'stream events');
   return server.api.subscribe(onEvent, onState);
-}
-
-// ---------------------------------------------------------------- saved servers
-
-export function listSavedServers(settings: ConsoleSettings): SavedServer[] {
-  return settings.listServers();
-}
-
-/** Saves a server; without a name, its host:port (made unique). */
-export function addSavedServer(settings: ConsoleSettings, server: Omit<SavedServer, 'name'> & {name?: string}): SavedServer {
-  const url = requireUrl('url', server.url);
-  const name = server.name === undefined || server.name.trim() === '' ? settings.suggestName(url) : server.name;
-  return settings.addServer({...server, name, url});
-}
-
-export function updateSavedServer(settings: ConsoleSettings, name: string, server: SavedServer): SavedServer {
-  return settings.updateServer(name, server);
-}
-
-export function removeSavedServer(settings: ConsoleSettings, name: string): SavedServer {
-  return settings.removeServer(name);
 }
 
 // ----------------------------------------------------------------

@@ -1,33 +1,35 @@
 /**
- * A live connection of the console to one server: it fills that server's view in the store.
- * - Our server: the `/events` stream (a snapshot, then changes, and counters once a second);
- *   no polling.
+ * A live connection of the console to one server, its reachability lifecycle: it finds out
+ * what the server is, watches it the right way, retries it when it cannot be reached, and
+ * fills that server's view in the store.
+ * - Our server: the `/events` stream (a snapshot, then changes, and counters once a second),
+ *   folded by reduceServerEvent (server-events.ts); no polling.
  * - A server without the management API (1.0.12, or ours with --no-extensions): peers and
  *   static tunnels are polled every 2 s, the console's own tunnels are shown from its engine,
  *   and the view says (mode `legacy`) that channels cannot be listed.
  * A server that cannot be reached is retried with backoff; its view keeps the last known data,
- * marked stale. A version probe every few seconds gives the round-trip time.
+ * marked stale. A version probe every few seconds gives the round-trip time. Rates are
+ * sampled by a RateSampler; the rows come from tunnel-rows.ts.
  */
 import {EventEmitter} from 'node:events';
 import {ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
-import type {ServerEvent, TunnelInfo} from '../protocol/management.js';
+import type {ServerEvent} from '../protocol/management.js';
 import type {EventSubscription, StreamState} from './api.js';
+import {RateSampler} from './rate-sampler.js';
+import {Reachability, type ReachabilityTiming} from './reachability.js';
+import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, type StreamedServer} from './server-events.js';
 import type {ServerHandle} from './server-handle.js';
-import type {ConsoleStore, ServerView, TunnelRow} from './store.js';
+import type {ConsoleStore, ServerView} from './store.js';
+import {countedTunnels, tunnelRows, visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
 
-export interface ConnectionTiming {
+export interface ConnectionTiming extends ReachabilityTiming {
   /** Polling of peers when the server has no event stream. */
   pollMs: number;
   /** Round-trip probe (`GET /version`). */
   probeMs: number;
   /** Rates and sparklines are sampled this often. */
   sampleMs: number;
-  /** First and longest wait before retrying a server that cannot be reached. */
-  retryMinMs: number;
-  retryMaxMs: number;
-  /** A server still unreachable this long after it was lost is shown down, not reconnecting. */
-  downAfterMs: number;
 }
 
 export const DEFAULT_TIMING: ConnectionTiming = {
@@ -39,21 +41,9 @@ export const DEFAULT_TIMING: ConnectionTiming = {
   downAfterMs: 10_000,
 };
 
-/** Samples kept per tunnel for its sparkline. */
-export const HISTORY_LENGTH = 10;
-
 export interface ServerConnectionEvents {
   /** Something the user should read in the status line (own channel lost, ...). */
   notice: [string];
-}
-
-interface Sample {
-  bytes: number;
-  at: number;
-}
-
-function tunnelKey(channelId: number, tunnelId: number): string {
-  return `${channelId}/${tunnelId}`;
 }
 
 export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
@@ -64,13 +54,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private pollTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
-  private retryDelay: number;
-  private everConnected = false;
-  private lostAt: number | undefined;
-  /** Our server's tunnels, with the counters of the latest stats frame. */
-  private readonly serverTunnels = new Map<string, TunnelInfo>();
-  private readonly samples = new Map<string, Sample>();
-  private readonly histories = new Map<string, number[]>();
+  private readonly reachability: Reachability;
+  /** What the event stream said so far (our server). */
+  private streamed: StreamedServer = EMPTY_STREAMED_SERVER;
+  private readonly sampler = new RateSampler();
   private readonly onOwnTunnels = () => this.publishTunnels();
   private readonly onOwnLost = (reason: string) => this.emit('notice', `${reason}; the console's tunnels on ${this.handle.target.name} stopped`);
   private readonly onChanged = () => {
@@ -85,7 +72,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   ) {
     super();
     this.timing = {...DEFAULT_TIMING, ...timing};
-    this.retryDelay = this.timing.retryMinMs;
+    this.reachability = new Reachability(this.timing);
   }
 
   start(): void {
@@ -131,9 +118,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   // ------------------------------------------------------------ reachability
 
   private connected(): void {
-    this.everConnected = true;
-    this.lostAt = undefined;
-    this.retryDelay = this.timing.retryMinMs;
+    this.reachability.reached();
     this.update({status: 'connected', detail: null, stale: false});
     // A server first reached after the probe gave up would show no version until the next probe.
     if (this.view()?.version === null && !this.probing) {
@@ -143,17 +128,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   private failed(error: unknown): void {
-    const detail = messageOf(error);
-    const now = Date.now();
-    if (this.lostAt === undefined) this.lostAt = now;
-    const down = !this.everConnected || now - this.lostAt >= this.timing.downAfterMs;
-    this.update({status: down ? 'down' : 'reconnecting', detail, stale: true});
-  }
-
-  private nextRetryDelay(): number {
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.timing.retryMaxMs, this.retryDelay * 2);
-    return delay;
+    this.update({status: this.reachability.lost(Date.now()), detail: messageOf(error), stale: true});
   }
 
   /** Finds out what kind of server this is, then watches it the right way. */
@@ -164,7 +139,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     } catch (error) {
       if (this.stopped) return;
       this.failed(error);
-      this.later(this.nextRetryDelay(), () => void this.discover());
+      this.later(this.reachability.nextRetryDelay(), () => void this.discover());
       return;
     }
     if (this.stopped) return;
@@ -214,93 +189,27 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       // extensions): find out again what this server is.
       this.failed(detail ?? 'The event stream was closed');
       this.subscription = undefined;
-      this.later(this.nextRetryDelay(), () => void this.discover());
+      this.later(this.reachability.nextRetryDelay(), () => void this.discover());
     }
   }
 
   private apply(event: ServerEvent): void {
     if (this.stopped) return;
-    switch (event.type) {
-      case 'snapshot': {
-        this.handle.setServerInfo(event.server);
-        this.serverTunnels.clear();
-        for (const tunnel of event.tunnels) this.serverTunnels.set(tunnelKey(tunnel.channel_id, tunnel.id), tunnel);
-        this.connected();
-        this.update({info: event.server, version: event.server.version, mode: 'management', channels: sortById(event.channels), peers: sortById(event.peers)});
-        this.publishTunnels();
-        return;
-      }
-      case 'channel.opened':
-        this.update((view) => ({channels: sortById([...view.channels.filter((channel) => channel.id !== event.channel.id), event.channel])}));
-        return;
-      case 'channel.closed':
-        for (const [key, tunnel] of this.serverTunnels) if (tunnel.channel_id === event.channel_id) this.serverTunnels.delete(key);
-        this.update((view) => ({channels: view.channels.filter((channel) => channel.id !== event.channel_id)}));
-        this.publishTunnels();
-        return;
-      case 'tunnel.created':
-        this.serverTunnels.set(tunnelKey(event.tunnel.channel_id, event.tunnel.id), event.tunnel);
-        this.bumpTunnelCount(event.tunnel.channel_id);
-        this.publishTunnels();
-        return;
-      case 'tunnel.deleted':
-        this.serverTunnels.delete(tunnelKey(event.channel_id, event.tunnel_id));
-        this.bumpTunnelCount(event.channel_id);
-        this.publishTunnels();
-        return;
-      case 'peer.added':
-      case 'peer.changed':
-        this.update((view) => ({peers: sortById([...view.peers.filter((peer) => peer.id !== event.peer.id), event.peer])}));
-        return;
-      case 'peer.removed':
-        this.update((view) => ({peers: view.peers.filter((peer) => peer.id !== event.peer_id)}));
-        return;
-      case 'static_tunnel.status':
-        this.update((view) => ({
-          peers: view.peers.map((peer) =>
-            peer.id !== event.peer_id
-              ? peer
-              : {...peer, static_tunnels: sortById([...peer.static_tunnels.filter((tunnel) => tunnel.id !== event.static_tunnel.id), event.static_tunnel])},
-          ),
-        }));
-        return;
-      case 'stats': {
-        for (const stats of event.tunnels) {
-          const key = tunnelKey(stats.channel_id, stats.id);
-          const tunnel = this.serverTunnels.get(key);
-          if (tunnel) this.serverTunnels.set(key, {...tunnel, connections: stats.connections, bytes: stats.bytes});
-        }
-        if (event.static_tunnels.length > 0) {
-          this.update((view) => ({
-            peers: view.peers.map((peer) => {
-              const moved = event.static_tunnels.filter((stats) => stats.peer_id === peer.id);
-              if (moved.length === 0) return peer;
-              return {
-                ...peer,
-                static_tunnels: peer.static_tunnels.map((tunnel) => {
-                  const stats = moved.find((candidate) => candidate.id === tunnel.id);
-                  return stats ? {...tunnel, connections: stats.connections, bytes: stats.bytes} : tunnel;
-                }),
-              };
-            }),
-          }));
-        }
-        // The counters moved: the rates are sampled now, in the same update (one redraw a second).
-        if (event.tunnels.length > 0) this.sampleNow();
-        return;
-      }
-      default:
-        // A frame type this console does not know (a newer server): ignored.
-        return;
+    this.streamed = reduceServerEvent(this.streamed, event);
+    const {info, channels, peers} = this.streamed;
+    if (event.type === 'snapshot') {
+      this.handle.setServerInfo(event.server);
+      this.connected();
+      this.update({info, version: event.server.version, mode: 'management', channels, peers});
+    } else {
+      this.update({channels, peers});
     }
-  }
-
-  private bumpTunnelCount(channelId: number): void {
-    let count = 0;
-    for (const tunnel of this.serverTunnels.values()) if (tunnel.channel_id === channelId) count += 1;
-    this.update((view) => ({
-      channels: view.channels.map((channel) => (channel.id === channelId ? {...channel, tunnel_count: count} : channel)),
-    }));
+    if (event.type === 'stats') {
+      // The counters moved: the rates are sampled now, in the same update (one redraw a second).
+      if (event.tunnels.length > 0) this.sampleNow();
+      return;
+    }
+    if (event.type === 'snapshot' || event.type.startsWith('tunnel.') || event.type === 'channel.closed') this.publishTunnels();
   }
 
   // ------------------------------------------------------------ a server without events: polling
@@ -330,7 +239,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         this.update({peersError: messageOf(error)});
       } else {
         this.failed(error);
-        delay = this.nextRetryDelay();
+        delay = this.reachability.nextRetryDelay();
       }
     } finally {
       this.polling = false;
@@ -343,70 +252,22 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   // ------------------------------------------------------------ tunnels, rates, sparklines
 
+  private own(): OwnTunnels {
+    return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels};
+  }
+
   /** The rows of the Tunnels pane: the server's tunnels (ours) or the console's own (1.0.12). */
-  private currentTunnels(): TunnelInfo[] {
-    const ownChannelId = this.handle.ownChannelId;
-    const own = new Map(this.handle.ownTunnels.map((tunnel) => [tunnel.id, tunnel]));
-    const mode = this.view()?.mode;
-    if (mode === 'management') {
-      return [...this.serverTunnels.values()].map((tunnel) => {
-        const local = tunnel.channel_id === ownChannelId ? own.get(tunnel.id) : undefined;
-        // The server may not know the entrance of a forward tunnel: the console does.
-        return local ? {...tunnel, entrance: tunnel.entrance ?? local.entrance, exit: tunnel.exit ?? local.exit} : tunnel;
-      });
-    }
-    if (ownChannelId === undefined) return [];
-    return [...own.values()].map((tunnel) => ({
-      channel_id: ownChannelId,
-      id: tunnel.id,
-      direction: tunnel.direction,
-      entrance: tunnel.entrance,
-      exit: tunnel.exit,
-      connections: {active: tunnel.traffic.activeConnections, total: tunnel.traffic.totalConnections},
-      bytes: {sent: tunnel.traffic.bytesToExit, received: tunnel.traffic.bytesToEntrance},
-      durations_ms: {p50: null, p90: null},
-      created_at: tunnel.createdAt.toISOString(),
-    }));
+  private currentTunnels() {
+    return visibleTunnels(this.view()?.mode, this.streamed.tunnels.values(), this.own());
   }
 
   private publishTunnels(): void {
     if (this.stopped) return;
-    const ownChannelId = this.handle.ownChannelId ?? null;
-    const ownIds = new Set(this.handle.ownTunnels.map((tunnel) => tunnel.id));
+    const own = this.own();
     const tunnels = this.currentTunnels();
-    const now = Date.now();
-    const live = new Set<string>();
-    const rows: TunnelRow[] = tunnels.map((tunnel) => {
-      const key = tunnelKey(tunnel.channel_id, tunnel.id);
-      live.add(key);
-      if (!this.samples.has(key)) this.samples.set(key, {bytes: tunnel.bytes.sent + tunnel.bytes.received, at: now});
-      const history = this.histories.get(key) ?? [];
-      return {
-        key,
-        channelId: tunnel.channel_id,
-        id: tunnel.id,
-        direction: tunnel.direction,
-        entrance: tunnel.entrance,
-        exit: tunnel.exit,
-        active: tunnel.connections.active,
-        total: tunnel.connections.total,
-        sent: tunnel.bytes.sent,
-        received: tunnel.bytes.received,
-        rate: history.at(-1) ?? 0,
-        history,
-        own: tunnel.channel_id === ownChannelId && ownIds.has(tunnel.id),
-        createdAt: tunnel.created_at,
-        durations: tunnel.durations_ms.p50 === null && tunnel.durations_ms.p90 === null ? null : tunnel.durations_ms,
-      };
-    });
-    rows.sort((a, b) => a.channelId - b.channelId || a.id - b.id);
-    for (const key of [...this.samples.keys()]) {
-      if (!live.has(key)) {
-        this.samples.delete(key);
-        this.histories.delete(key);
-      }
-    }
-    this.update({tunnels: rows, ownChannelId});
+    this.sampler.track(countedTunnels(tunnels), Date.now());
+    const rows = tunnelRows(tunnels, own, (key) => this.sampler.history(key));
+    this.update({tunnels: rows, ownChannelId: own.channelId ?? null});
     this.scheduleSample(rows.length > 0);
   }
 
@@ -431,28 +292,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.sample();
   }
 
-  /** Takes one rate sample per tunnel; a tunnel whose counters did not move gets 0. */
+  /** Takes one rate sample per tunnel, then shows the new rates. */
   private sample(): void {
-    const now = Date.now();
-    for (const tunnel of this.currentTunnels()) {
-      const key = tunnelKey(tunnel.channel_id, tunnel.id);
-      const bytes = tunnel.bytes.sent + tunnel.bytes.received;
-      const previous = this.samples.get(key);
-      this.samples.set(key, {bytes, at: now});
-      if (!previous) continue;
-      const seconds = Math.max(0.001, (now - previous.at) / 1000);
-      const rate = Math.max(0, (bytes - previous.bytes) / seconds);
-      const history = this.histories.get(key) ?? [];
-      // An idle tunnel whose sparkline is already flat does not change at all.
-      if (rate === 0 && history.every((value) => value === 0)) continue;
-      this.histories.set(key, [...history, rate].slice(-HISTORY_LENGTH));
-    }
+    this.sampler.sample(countedTunnels(this.currentTunnels()), Date.now());
     this.publishTunnels();
   }
-}
-
-function sortById<T extends {id: number}>(items: readonly T[]): T[] {
-  return [...items].sort((a, b) => a.id - b.id);
 }
 
 /**

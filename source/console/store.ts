@@ -4,6 +4,7 @@
  * what changed. A change that changes nothing (same values) keeps the old objects and tells
  * no one: an idle console does no work.
  */
+import {isDeepStrictEqual} from 'node:util';
 import type {ChannelInfo, PeerRecord, ServerInfo} from './api.js';
 import type {Endpoint} from '../protocol/management.js';
 
@@ -87,26 +88,6 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
   };
 }
 
-/** Deep equality of plain JSON-like values. */
-export function sameValue(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
-  if (Array.isArray(a)) {
-    if (!Array.isArray(b) || a.length !== b.length) return false;
-    for (let index = 0; index < a.length; index += 1) if (!sameValue(a[index], b[index])) return false;
-    return true;
-  }
-  if (Array.isArray(b)) return false;
-  const keysA = Object.keys(a);
-  const keysB = Object.keys(b);
-  if (keysA.length !== keysB.length) return false;
-  for (const key of keysA) {
-    if (!Object.prototype.hasOwnProperty.call(b, key)) return false;
-    if (!sameValue((a as Record<string, unknown>)[key], (b as Record<string, unknown>)[key])) return false;
-  }
-  return true;
-}
-
 /**
  * Keeps the old element objects of a list where the new ones are equal, so that a row that
  * did not change is the very same object (and the old list when nothing changed at all).
@@ -117,7 +98,7 @@ export function reconcileList<T>(previous: readonly T[], next: readonly T[], key
   let changed = previous.length !== next.length;
   const result = next.map((item, index) => {
     const old = byKey.get(keyOf(item));
-    const kept = old !== undefined && sameValue(old, item) ? old : item;
+    const kept = old !== undefined && isDeepStrictEqual(old, item) ? old : item;
     if (kept !== previous[index]) changed = true;
     return kept;
   });
@@ -179,7 +160,7 @@ export class ConsoleStore {
         const list = reconcileList(before as PeerRecord[], after as PeerRecord[], (row) => row.id);
         merged[field] = list;
         if (list !== before) changed = true;
-      } else if (sameValue(before, after)) {
+      } else if (isDeepStrictEqual(before, after)) {
         merged[field] = before;
       } else {
         merged[field] = after;

@@ -1,6 +1,6 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {runCli, startCli} from '../helpers/cli.js';
+import {processTitle, runCli, startCli} from '../helpers/cli.js';
 import {startServer, eventually} from '../helpers/netunnel.js';
 import {startFixtureProcess} from '../helpers/processes.js';
 import {within} from '../helpers/streams.js';
@@ -21,7 +21,7 @@ test('netunnel-client opens a forward tunnel, prints the 1.0.12 lines, and close
     assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
     assert.equal(server.channels.all().length, 1);
     client.child.kill('SIGINT');
-    assert.equal(await client.exited, 0);
+    assert.equal(await within(client.exited, 10_000, 'client to exit'), 0);
     assert.ok(await isPortClosed(Number(entrancePort)));
     await eventually(() => server.channels.all().length === 0, 5000, 'the channel to close on the server');
   } finally {
@@ -42,7 +42,7 @@ test('netunnel-client --reverse prints the entrance port the server chose', asyn
     const payload = randomPayload(300_000);
     assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
     client.child.kill('SIGTERM');
-    assert.equal(await client.exited, 0);
+    assert.equal(await within(client.exited, 10_000, 'client to exit'), 0);
     await eventually(() => isPortClosed(Number(entrancePort)), 5000, 'the server entrance to close');
   } finally {
     client.child.kill('SIGKILL');
@@ -62,9 +62,9 @@ test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the ser
     await second.waitForLine(/^Tunnel exit socket:/);
     const [firstChannel] = server.channels.all();
     firstChannel!.deleteTunnel(1, true, true);
-    assert.equal(await first.exited, 0);
+    assert.equal(await within(first.exited, 10_000, 'first to exit'), 0);
     await server.close();
-    assert.equal(await second.exited, 1);
+    assert.equal(await within(second.exited, 10_000, 'second to exit'), 1);
     assert.equal(second.stderr().trim().split('\n').at(-1), `netunnel-client: The connection to ${url} was lost`);
   } finally {
     first.child.kill('SIGKILL');
@@ -106,7 +106,7 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
     [['--proxy-username', 'u'], 2, 'netunnel-client: --proxy-username and --proxy-password go together\n'],
     [['--nope'], 2, 'netunnel-client: Unknown flag --nope (see --help)\n'],
     [['--heartbeat-interval', 'x'], 2, 'netunnel-client: --heartbeat-interval must be a number of seconds from 0.05 to 3600\n'],
-    [['--server', 'ftp://x'], 1, 'netunnel-client: Server URL must start with http:// or https://: ftp://x\n'],
+    [['--server', 'ftp://x'], 2, 'netunnel-client: Server URL must start with http:// or https://: ftp://x\n'],
     [
       ['--server', `http://127.0.0.1:${port}`],
       1,
@@ -118,5 +118,39 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
   for (const [index, [args, code, message]] of cases.entries()) {
     const result = results[index]!;
     assert.deepEqual([result.code, result.stderr], [code, message], args.join(' '));
+  }
+});
+
+test('netunnel-client: every command-line mistake exits 2 with one line', async () => {
+  const cases: Array<[string[], string]> = [
+    [['-s', 'notaurl'], 'netunnel-client: Invalid server URL: notaurl\n'],
+    [['--remote-port', '22', '--remote-port', '80'], 'netunnel-client: --remote-port can only be given once\n'],
+    [['-s', 'http://127.0.0.1:1', '--server', 'http://127.0.0.1:2'], 'netunnel-client: --server can only be given once\n'],
+    [['--server'], 'netunnel-client: --server needs a value\n'],
+    [['--local-port', '--reverse'], 'netunnel-client: --local-port needs a value\n'],
+    [['--auth-data', '{"secret": "s"}'], 'netunnel-client: --auth-data needs --auth-plugin\n'],
+    [['-r', '--local-port', '8080'], 'netunnel-client: --remote-port is required with --reverse (0: a free port the server picks)\n'],
+    [['--proxy-url', 'nowhere'], 'netunnel-client: --proxy-url must be a URL, like http://host:4040\n'],
+  ];
+  // In parallel: each run is a whole Node process start.
+  const results = await within(Promise.all(cases.map(([args]) => runCli('netunnel-client', args))), 60_000, 'every run to end');
+  for (const [index, [args, message]] of cases.entries()) {
+    assert.deepEqual([results[index]!.code, results[index]!.stderr], [2, message], args.join(' '));
+  }
+});
+
+test('netunnel-client shows its own name in ps', {skip: process.platform !== 'linux' && 'reads /proc'}, async () => {
+  const echo = await startEchoServer();
+  const {server, url} = await startServer();
+  const client = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port)]);
+  try {
+    await client.waitForLine(/^Tunnel exit socket:/);
+    assert.equal(processTitle(client.child.pid!), 'netunnel-client');
+    client.child.kill('SIGINT');
+    assert.equal(await within(client.exited, 10_000, 'netunnel-client to exit'), 0);
+  } finally {
+    client.child.kill('SIGKILL');
+    await server.close();
+    await echo.close();
   }
 });

@@ -5,7 +5,7 @@ import {mkdtempSync, readFileSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import WebSocket from 'ws';
-import {runCli, startCli} from '../helpers/cli.js';
+import {processTitle, runCli, startCli} from '../helpers/cli.js';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {checkConfig} from '../../source/server/state/config-schema.js';
 import {deferrer} from '../helpers/cleanup.js';
@@ -31,8 +31,8 @@ test('netunnel-server prints the 1.0.12 lines, serves clients and stops cleanly 
     assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload));
     const disconnected = new Promise<string>((resolve) => client.once('disconnected', resolve));
     server.child.kill('SIGINT');
-    assert.equal(await server.exited, 0);
-    assert.match(await disconnected, /was lost/);
+    assert.equal(await within(server.exited, 10_000, 'server to exit'), 0);
+    assert.match(await within(disconnected, 10_000, 'the client to see the server go'), /was lost/);
     await client.close();
   } finally {
     server.child.kill('SIGKILL');
@@ -181,4 +181,32 @@ test('netunnel-server on 0.0.0.0 without an auth plugin warns on stderr, in one 
   assert.equal((info.body as {exposed_without_auth: boolean}).exposed_without_auth, true);
   server.child.kill('SIGINT');
   assert.equal(await server.exited, 0);
+});
+
+test('netunnel-server: a flag given twice, a flag without its value and --auth-data without a plugin exit 2 with one line', async () => {
+  const cases: Array<[string[], string]> = [
+    [['--port', '1', '--port', '2'], 'netunnel-server: --port can only be given once\n'],
+    [['-p', '1', '--port', '2'], 'netunnel-server: --port can only be given once\n'],
+    [['--port'], 'netunnel-server: --port needs a value\n'],
+    [['--config-path', '--debug'], 'netunnel-server: --config-path needs a value\n'],
+    [['--auth-data', '{"secret": "s"}'], 'netunnel-server: --auth-data needs --auth-plugin\n'],
+    [['--no-extensions=yes'], 'netunnel-server: --no-extensions takes no value\n'],
+  ];
+  // In parallel: each run is a whole Node process start.
+  const results = await within(Promise.all(cases.map(([args]) => runCli('netunnel-server', args))), 60_000, 'every run to end');
+  for (const [index, [args, message]] of cases.entries()) {
+    assert.deepEqual([results[index]!.code, results[index]!.stderr], [2, message], args.join(' '));
+  }
+});
+
+test('netunnel-server shows its own name in ps', {skip: process.platform !== 'linux' && 'reads /proc'}, async () => {
+  const server = startCli('netunnel-server', ['--port', '0']);
+  try {
+    await server.waitForLine(/INFO Starting server on/);
+    assert.equal(processTitle(server.child.pid!), 'netunnel-server');
+    server.child.kill('SIGTERM');
+    assert.equal(await within(server.exited, 10_000, 'netunnel-server to exit'), 0);
+  } finally {
+    server.child.kill('SIGKILL');
+  }
 });

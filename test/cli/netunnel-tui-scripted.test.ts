@@ -8,7 +8,8 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {runCli, startCli} from '../helpers/cli.js';
+import {within} from '../helpers/streams.js';
+import {processTitle, runCli, startCli} from '../helpers/cli.js';
 import {eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
 
@@ -73,17 +74,18 @@ test('netunnel-tui --no-tui open runs until SIGINT and watch prints its channel 
     assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
     // The watch started at the same time: its snapshot may already hold the channel and the tunnel.
     await watch.waitForLine(/"type":"snapshot"/);
+    if (process.platform === 'linux') assert.equal(processTitle(watch.child.pid!), 'netunnel-tui', 'its own name in ps');
     const [channel] = server.channels.all();
 
     open.child.kill('SIGINT');
-    assert.equal(await open.exited, 0);
+    assert.equal(await within(open.exited, 10_000, 'open to exit'), 0);
     assert.equal(open.stderr(), '');
     assert.ok(await isPortClosed(Number(entrancePort)));
     await eventually(() => server.channels.all().length === 0, 5000, 'the channel to close on the server');
     await watch.waitForLine(/"type":"channel\.closed"/);
 
     watch.child.kill('SIGTERM');
-    assert.equal(await watch.exited, 0);
+    assert.equal(await within(watch.exited, 10_000, 'watch to exit'), 0);
     assert.equal(watch.stderr(), '');
     const events = watch
       .stdout()
@@ -108,4 +110,15 @@ test('netunnel-tui --no-tui open runs until SIGINT and watch prints its channel 
     await server.close();
     await echo.close();
   }
+});
+
+test('netunnel-tui --no-tui: an option given twice and open -r without --remote-port exit 2 with one line and the usage line', async () => {
+  const [twice, reverse] = await Promise.all([tui(['peers', '--config-dir', configDir]), tui(['-s', 'http://127.0.0.1:1', 'open', '-r', '--local-port', '8080'])]);
+  assert.deepEqual(twice, {
+    code: 2,
+    stdout: '',
+    stderr: 'netunnel-tui: --config-dir can only be given once\nUsage: netunnel-tui --no-tui COMMAND [ARGS] [options] (netunnel-tui --no-tui --help lists the commands)\n',
+  });
+  assert.equal(reverse.code, 2);
+  assert.equal(reverse.stderr.split('\n')[0], 'netunnel-tui: --remote-port is required with --reverse (0: a free port the server picks)');
 });

@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../helpers/pty-console.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startEchoServer} from '../helpers/tcp.js';
-import {runCli} from '../helpers/cli.js';
+import {processTitle, runCli} from '../helpers/cli.js';
+import {within} from '../helpers/streams.js';
 
 function assertLaidOut(console: ConsoleInPty, rows: number) {
   const lines = console.lines();
@@ -64,7 +65,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.equal(await isPortClosed(entrancePort), true);
 
       tui.write('q');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
       assert.match(tui.output(), /\u001B\[\?1049l/, 'back from the alternate screen');
     } finally {
       await tui.close();
@@ -93,7 +94,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       assert.deepEqual(colourCodes(tui.output()), []);
       assert.match(tui.output(), /\u001B\[1m/, 'bold is still drawn');
       tui.write('\u0003');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
     } finally {
       await tui.close();
     }
@@ -119,8 +120,9 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       const payload = randomPayload(1000);
       assert.deepEqual(await exchange(entrancePort, payload), payload);
       assert.equal(server.channels.all().reduce((sum, channel) => sum + channel.tunnels.size, 0), 1);
+      if (process.platform === 'linux') assert.equal(processTitle(tui.pid), 'netunnel-tui', 'its own name in ps');
       process.kill(tui.pid, 'SIGTERM');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
       assert.equal(await isPortClosed(entrancePort), true);
       await eventually(() => server.channels.all().every((channel) => channel.tunnels.size === 0), 5000, 'the server to drop the tunnel');
     } finally {
@@ -153,7 +155,7 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
       const written = Buffer.from(tui.output()).subarray(settledAt).toString();
       assert.ok(Buffer.byteLength(written) < 400, `${Buffer.byteLength(written)} bytes written in 2 s of idling: ${JSON.stringify(written)}`);
       tui.write('q');
-      assert.equal(await tui.exited, 0);
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
     } finally {
       await tui.close();
       await client.close();
@@ -175,5 +177,18 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
     assert.equal(help.code, 0);
     assert.match(help.stdout, /\$ netunnel-tui \[URL\.\.\.\] \[options\]/);
     assert.match(help.stdout, /--config-dir DIR/);
+  });
+
+  it('every command-line mistake exits 2 with one line, before it looks for a terminal', async () => {
+    const cases: Array<[string[], string]> = [
+      [['--config-dir', '/tmp/a', '--config-dir', '/tmp/b'], 'netunnel-tui: --config-dir can only be given once\n'],
+      [['--config-dir'], 'netunnel-tui: --config-dir needs a value\n'],
+      [['--auth-data', '{"secret": "s"}', 'http://127.0.0.1:4040'], 'netunnel-tui: --auth-data needs --auth-plugin\n'],
+      [['--ascii=no'], 'netunnel-tui: --ascii takes no value\n'],
+    ];
+    const results = await within(Promise.all(cases.map(([args]) => runCli('netunnel-tui', args))), 60_000, 'every run to end');
+    for (const [index, [args, message]] of cases.entries()) {
+      assert.deepEqual([results[index]!.code, results[index]!.stderr], [2, message], args.join(' '));
+    }
   });
 });

@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {mkdtempSync, readFileSync, rmSync, statSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 import {eventually} from '../helpers/netunnel.js';
 import {ROOT, readmeCommands, runShell, startShell, type RunningShell} from '../helpers/readme.js';

@@ -1,7 +1,9 @@
 /** Running our CLIs as real child processes. */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
+import {readFileSync} from 'node:fs';
 import {fileURLToPath} from 'node:url';
 import {collectOutput, waitForOutputLine} from './output-lines.js';
+import {within} from './streams.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -15,11 +17,15 @@ export interface RunningCli {
   exited: Promise<number>;
 }
 
-export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netunnel-tui', args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  const child = spawn(process.execPath, ['--import', 'tsx', `source/cli/${command}.ts`, ...args], {
-    cwd: ROOT,
-    env: {...process.env, ...env},
-  });
+export type Command = 'netunnel-server' | 'netunnel-client' | 'netunnel-tui';
+
+export function startCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
+  return startProgram(process.execPath, ['--import', 'tsx', `source/cli/${command}.ts`, ...args], {cwd: ROOT, env});
+}
+
+/** Any program (e.g. a command installed from the packed package), watched like startCli's. */
+export function startProgram(file: string, args: string[], options: {cwd: string; env?: NodeJS.ProcessEnv}): RunningCli {
+  const child = spawn(file, args, {cwd: options.cwd, env: {...process.env, ...options.env}});
   const output = collectOutput(child);
   const exited = new Promise<number>((resolve) => {
     // 'close', not 'exit': all of the output has been read by then.
@@ -35,9 +41,17 @@ export function startCli(command: 'netunnel-server' | 'netunnel-client' | 'netun
   };
 }
 
-/** Runs a CLI to completion. */
-export async function runCli(command: 'netunnel-server' | 'netunnel-client' | 'netunnel-tui', args: string[], env: NodeJS.ProcessEnv = {}) {
+/** Runs a CLI to completion; one that does not end within `timeoutMs` is killed and fails the test. */
+export async function runCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 30_000) {
   const running = startCli(command, args, env);
-  const code = await running.exited;
+  const code = await within(running.exited, timeoutMs, `${command} ${args.join(' ')} to exit`).catch((error: unknown) => {
+    running.child.kill('SIGKILL');
+    throw error;
+  });
   return {code, stdout: running.stdout(), stderr: running.stderr()};
+}
+
+/** What `ps` shows for a running process (Linux: its /proc/PID/cmdline, as `ps -o args` reads it). */
+export function processTitle(pid: number): string {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]!.trim();
 }

@@ -1,13 +1,14 @@
 /**
- * netunnel-tui in a real pseudo-terminal (node-pty), its output rendered by a headless xterm,
- * so that a test reads the screen a user would see. CI=false for the child: with CI set, Ink
- * writes only the last frame and ignores resizes.
+ * netunnel-tui in a real pseudo-terminal (@lydell/node-pty: node-pty with prebuilt binaries,
+ * so `npm ci` needs no compiler), its output rendered by a headless xterm, so that a test
+ * reads the screen a user would see. CI=false for the child: with CI set, Ink writes only
+ * the last frame and ignores resizes.
  */
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));

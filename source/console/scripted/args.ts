@@ -4,14 +4,16 @@
  * one-line messages for every mistake.
  */
 import {parseArgs, type ParseArgsConfig} from 'node:util';
-import {ScriptedUsageError} from './errors.js';
-import {COMMANDS, COMMON_OPTIONS, GROUPS, findCommand, type CommandSpec, type OptionSpec} from './spec.js';
+import {UsageError} from '../../exit-codes.js';
+import {COMMANDS, GROUPS, findCommand} from './command-table.js';
+import type {ScriptedCommand} from './context.js';
+import {COMMON_OPTIONS, usageLine, type OptionSpec} from './spec.js';
 
 export type OptionValues = Record<string, string | boolean | string[] | undefined>;
 
 export interface ParsedCommandLine {
   /** Undefined with --help or --version and no command. */
-  command: CommandSpec | undefined;
+  command: ScriptedCommand | undefined;
   /** `peer`, when `peer --help` asked for a group's help. */
   group: string | undefined;
   args: string[];
@@ -55,20 +57,21 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     }
     if (token.kind !== 'option') continue;
     const spec = OPTIONS.get(token.name) ?? SHORT.get(token.name);
-    if (!spec) throw new ScriptedUsageError(`Unknown flag ${token.rawName} (see --help)`);
+    if (!spec) throw new UsageError(`Unknown flag ${token.rawName} (see --help)`);
     if (spec.type === 'string') {
       if (token.value === undefined || (!token.inlineValue && token.value.startsWith('-') && token.value.length > 1)) {
-        throw new ScriptedUsageError(`${token.rawName} needs a value`);
+        throw new UsageError(`${token.rawName} needs a value`);
       }
     } else if (token.value !== undefined) {
-      throw new ScriptedUsageError(`${token.rawName} takes no value`);
+      throw new UsageError(`${token.rawName} takes no value`);
     }
+    if (used.has(spec.name) && !spec.multiple) throw new UsageError(`--${spec.name} can only be given once`);
     used.set(spec.name, token.rawName);
   }
   const help = values.help === true;
   const version = values.version === true;
 
-  let command: CommandSpec | undefined;
+  let command: ScriptedCommand | undefined;
   let group: string | undefined;
   let args: string[] = [];
   const [first, second] = positionals;
@@ -76,31 +79,31 @@ export function parseCommandLine(argv: string[]): ParsedCommandLine {
     if ((GROUPS as readonly string[]).includes(first)) {
       group = first;
       if (second === undefined) {
-        if (!help) throw new ScriptedUsageError(`${first} needs a subcommand: ${subcommandsOf(first).join(', ')}`);
+        if (!help) throw new UsageError(`${first} needs a subcommand: ${subcommandsOf(first).join(', ')}`);
       } else {
         command = findCommand(`${first} ${second}`);
-        if (!command) throw new ScriptedUsageError(`Unknown command "${first} ${second}" (${first} takes ${subcommandsOf(first).join(', ')})`);
+        if (!command) throw new UsageError(`Unknown command "${first} ${second}" (${first} takes ${subcommandsOf(first).join(', ')})`);
         args = positionals.slice(2);
       }
     } else {
       command = findCommand(first);
-      if (!command) throw new ScriptedUsageError(`Unknown command "${first}" (see --help)`);
+      if (!command) throw new UsageError(`Unknown command "${first}" (see --help)`);
       args = positionals.slice(1);
     }
   } else if (!help && !version) {
-    throw new ScriptedUsageError('A command is needed (see --help)');
+    throw new UsageError('A command is needed (see --help)');
   }
 
   if (command) {
     const own = new Set(command.options.map((option) => option.name));
     for (const [name, raw] of used) {
       if (!own.has(name) && !COMMON_OPTIONS.some((option) => option.name === name)) {
-        throw new ScriptedUsageError(`${raw} is not an option of ${command.name} (see ${command.name} --help)`, command);
+        throw new UsageError(`${raw} is not an option of ${command.name} (see ${command.name} --help)`, usageLine(command));
       }
     }
     if (!help) {
-      if (args.length < command.minArgs) throw new ScriptedUsageError(`${command.name} needs ${command.args}`, command);
-      if (args.length > command.maxArgs) throw new ScriptedUsageError(`Unexpected argument "${args[command.maxArgs]}"`, command);
+      if (args.length < command.minArgs) throw new UsageError(`${command.name} needs ${command.args}`, usageLine(command));
+      if (args.length > command.maxArgs) throw new UsageError(`Unexpected argument "${args[command.maxArgs]}"`, usageLine(command));
     }
   }
   return {command, group: command ? undefined : group, args, values: values as OptionValues, help, version};

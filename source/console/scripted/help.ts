@@ -1,6 +1,7 @@
 /** The scripted mode's help: the list of commands, a group's, and each command's. */
 import {subcommandsOf} from './args.js';
-import {COMMANDS, COMMON_OPTIONS, usageLine, type CommandSpec, type OptionSpec} from './spec.js';
+import {COMMANDS} from './command-table.js';
+import {COMMON_OPTIONS, usageLine, type CommandSpec, type OptionSpec} from './spec.js';
 
 function wrap(text: string, width: number, indent: string): string {
   const lines: string[] = [];
@@ -29,9 +30,10 @@ function optionLines(options: OptionSpec[]): string {
 }
 
 const EXIT_CODES = `  Exit codes
-    0  success
-    1  a server refused the request or could not be reached (its message on stderr, one line)
-    2  bad usage (the message and the usage line on stderr)`;
+    0    success
+    1    a server refused the request or could not be reached (its message on stderr, one line)
+    2    bad usage (the message and the usage line on stderr)
+    130  a short command interrupted (SIGINT/SIGTERM) before it finished`;
 
 export function generalHelp(): string {
   const width = Math.max(...COMMANDS.map((command) => `${command.name} ${command.args}`.trim().length)) + 2;

@@ -1,5 +1,6 @@
 /**
- * The forms and confirmations of the TUI, each a thin face over one console command: the
+ * The forms and confirmations of the TUI that act on a server (those on the saved servers:
+ * saved-server-actions.ts), each a thin face over one console command: the
  * fields check what is typed with the validators the commands use, and submitting runs the
  * command. What a command resolves with becomes the status line; what it throws stays in
  * the form, verbatim.
@@ -7,12 +8,11 @@
 import {formatEndpoint} from '../format.js';
 import * as commands from '../commands.js';
 import type {ServerHandle} from '../server-handle.js';
-import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {TunnelRow} from '../store.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
 import type {ConfirmSpec} from './confirm.js';
 import type {FormSpec, FormValues} from './form.js';
-import type {ChannelRow} from './panes.js';
+import type {ChannelRow} from './pane-rows.js';
 import type {PeerRecord, StaticTunnelRecord, HttpProxyRecord} from '../api.js';
 
 const optionalPort = (text: string) => portError(text, {optional: true});
@@ -225,89 +225,6 @@ export function factoryResetForm(server: ServerHandle): FormSpec {
     async submit(values) {
       await commands.factoryReset(server, {disconnectClients: values.disconnect === 'yes'});
       return {text: `${server.target.name} was reset to its defaults`, tone: 'ok'};
-    },
-  };
-}
-
-function serverFields(settings: ConsoleSettings, existing?: SavedServer): FormSpec['fields'] {
-  return [
-    {name: 'url', label: 'URL', initial: existing?.url ?? '', placeholder: 'http://host:4040', check: (text) => urlError(text)},
-    {
-      name: 'name',
-      label: 'Name',
-      initial: existing?.name ?? '',
-      placeholder: 'empty: host:port',
-      check: (text) => {
-        if (text.trim() === '') return undefined;
-        const error = nameError(text);
-        if (error) return error;
-        return text.trim() !== existing?.name && settings.listServers().some((server) => server.name === text.trim()) ? 'is taken' : undefined;
-      },
-    },
-    {name: 'authPlugin', label: 'Auth plugin', initial: existing?.authPlugin ?? '', placeholder: 'empty: none; ./plugin.js#Name'},
-    {
-      name: 'authData',
-      label: 'Auth data (JSON)',
-      initial: existing?.authData ? JSON.stringify(existing.authData) : '',
-      placeholder: '{}',
-      check: (text) => jsonObjectError(text, {optional: true}),
-    },
-    {name: 'proxyUrl', label: 'Via HTTP proxy', initial: existing?.proxy?.url ?? '', placeholder: 'empty: direct', check: (text) => urlError(text, {optional: true})},
-    {name: 'proxyUsername', label: 'Proxy username', initial: existing?.proxy?.username ?? ''},
-    {name: 'proxyPassword', label: 'Proxy password', kind: 'password', initial: existing?.proxy?.password ?? ''},
-    {name: 'sslValidate', label: 'Check TLS certificate', kind: 'choice', choices: ['yes', 'no'], initial: existing?.sslValidate === false ? 'no' : 'yes'},
-  ];
-}
-
-function savedServerOf(values: FormValues): Omit<SavedServer, 'name'> & {name?: string} {
-  const server: Omit<SavedServer, 'name'> & {name?: string} = {url: values.url!.trim()};
-  if ((values.name ?? '').trim() !== '') server.name = values.name!.trim();
-  if ((values.authPlugin ?? '').trim() !== '') server.authPlugin = values.authPlugin!.trim();
-  if ((values.authData ?? '').trim() !== '') server.authData = JSON.parse(values.authData!) as Record<string, unknown>;
-  if ((values.proxyUrl ?? '').trim() !== '') {
-    server.proxy = {url: values.proxyUrl!.trim()};
-    if (values.proxyUsername || values.proxyPassword) Object.assign(server.proxy, {username: values.proxyUsername ?? '', password: values.proxyPassword ?? ''});
-  }
-  if (values.sslValidate === 'no') server.sslValidate = false;
-  return server;
-}
-
-/** Adds a saved server and opens its tab. */
-export function addServerForm(settings: ConsoleSettings, open: (saved: SavedServer) => Promise<void>): FormSpec {
-  return {
-    title: 'Add a server',
-    intro: `Saved in ${settings.path}`,
-    fields: serverFields(settings),
-    async submit(values) {
-      const saved = commands.addSavedServer(settings, savedServerOf(values));
-      await open(saved);
-      return {text: `Server ${saved.name} saved and opened`, tone: 'ok'};
-    },
-  };
-}
-
-export function editServerForm(settings: ConsoleSettings, existing: SavedServer, reopen: (saved: SavedServer) => Promise<void>): FormSpec {
-  return {
-    title: `Edit saved server ${existing.name}`,
-    intro: `Saved in ${settings.path}`,
-    fields: serverFields(settings, existing),
-    async submit(values) {
-      const server = savedServerOf(values);
-      const saved = commands.updateSavedServer(settings, existing.name, {...server, name: server.name ?? existing.name});
-      await reopen(saved);
-      return {text: `Server ${saved.name} saved`, tone: 'ok'};
-    },
-  };
-}
-
-export function removeServerConfirm(settings: ConsoleSettings, saved: SavedServer, close: () => Promise<void>): ConfirmSpec {
-  return {
-    title: `Forget saved server ${saved.name}?`,
-    lines: [saved.url, "Its tab closes (the console's own tunnels on it close too). The server itself is not touched."],
-    async run() {
-      commands.removeSavedServer(settings, saved.name);
-      await close();
-      return {text: `Server ${saved.name} forgotten`, tone: 'ok'};
     },
   };
 }

@@ -1,11 +1,10 @@
 /** A confirmation for a destructive action: y runs it, n or Esc cancels; a refusal is shown verbatim. */
 import {Box, Text} from 'ink';
-import {useState} from 'react';
-import {ServerRefusedError} from '../../client/client-errors.js';
-import {messageOf} from '../../protocol/errors.js';
 import type {StatusMessage} from './chrome.js';
+import {modalActionFor} from './keymap.js';
 import {tone, useTheme} from './theme.js';
-import {useKeys} from './use-keys.js';
+import {KEY_PRIORITY, useKeys} from './use-keys.js';
+import {useSubmission} from './use-submission.js';
 
 export interface ConfirmSpec {
   title: string;
@@ -16,20 +15,16 @@ export interface ConfirmSpec {
 
 export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; height: number; onDone(message: StatusMessage): void; onCancel(): void}) {
   const theme = useTheme();
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
-  useKeys((input, key) => {
-    if (input === 'y' || input === 'Y') {
-      setBusy(true);
-      setRefusal(null);
-      spec.run().then(onDone, (error: unknown) => {
-        setBusy(false);
-        setRefusal(error instanceof ServerRefusedError ? `The server refused: ${messageOf(error)}` : messageOf(error));
-      });
-    } else if (input === 'n' || input === 'N' || key.escape || input === 'q') {
-      onCancel();
-    }
-  }, !busy);
+  const {busy, refusal, submit} = useSubmission(onDone);
+  useKeys(
+    (input, key) => {
+      const action = modalActionFor('confirm', input, key);
+      if (action === 'yes') submit(() => spec.run());
+      else if (action === 'no') onCancel();
+      return action !== undefined;
+    },
+    {active: !busy, priority: KEY_PRIORITY.modal},
+  );
   const lines = [
     <Text key="title" bold color={tone(theme, 'warn')} wrap="truncate-end">
       {spec.title}

@@ -2,8 +2,7 @@
 import {Box, Text} from 'ink';
 import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
-import type {PaneName} from './keymap.js';
-import type {AnyRow, ChannelRow, PeerRow} from './panes.js';
+import type {ChannelRow, PaneRow, PeerRow} from './pane-rows.js';
 import {fit} from '../format.js';
 import {tone, useTheme} from './theme.js';
 
@@ -23,38 +22,34 @@ function tunnelLines(tunnel: TunnelRow): DetailLine[] {
   ];
 }
 
-export function detailLines(view: ServerView, pane: PaneName, row: AnyRow | undefined): DetailLine[] {
-  if (!row) return [['Nothing is selected.']];
-  if (pane === 'channels') {
-    const channel = row as ChannelRow;
-    const lines: DetailLine[] = [
-      [`Channel ${channel.id}${channel.own ? " (this console's own)" : ''}`],
-      ['Client version', channel.client_version],
-      ['Client kind', channel.client_features.length > 0 ? `netunnel-ts (${channel.client_features.join(', ')})` : 'NETunnel 1.0.12 or compatible'],
-      ['Remote address', channel.remote_address ?? '?'],
-      ['State', channel.connected ? 'connected' : 'control websocket closed'],
-      ['Created', formatTime(channel.created_at)],
-      ['Connected', formatTime(channel.connected_at)],
-      ['Last seen', formatTime(channel.last_seen)],
-      ['Tunnels', String(channel.tunnel_count)],
-    ];
-    for (const tunnel of view.tunnels.filter((candidate) => candidate.channelId === channel.id)) {
-      lines.push([`  ${tunnel.id} ${tunnel.direction}`, `${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}, ${tunnel.active}/${tunnel.total} conns`]);
-    }
-    return lines;
+function channelLines(view: ServerView, channel: ChannelRow): DetailLine[] {
+  const lines: DetailLine[] = [
+    [`Channel ${channel.id}${channel.own ? " (this console's own)" : ''}`],
+    ['Client version', channel.client_version],
+    ['Client kind', channel.client_features.length > 0 ? `netunnel-ts (${channel.client_features.join(', ')})` : 'NETunnel 1.0.12 or compatible'],
+    ['Remote address', channel.remote_address ?? '?'],
+    ['State', channel.connected ? 'connected' : 'control websocket closed'],
+    ['Created', formatTime(channel.created_at)],
+    ['Connected', formatTime(channel.connected_at)],
+    ['Last seen', formatTime(channel.last_seen)],
+    ['Tunnels', String(channel.tunnel_count)],
+  ];
+  for (const tunnel of view.tunnels.filter((candidate) => candidate.channelId === channel.id)) {
+    lines.push([`  ${tunnel.id} ${tunnel.direction}`, `${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}, ${tunnel.active}/${tunnel.total} conns`]);
   }
-  if (pane === 'tunnels') return tunnelLines(row as TunnelRow);
-  const peerRow = row as PeerRow;
+  return lines;
+}
+
+function peerLines(peerRow: PeerRow): DetailLine[] {
   const peer = peerRow.peer;
   if (peerRow.kind === 'peer') {
-    const lines: DetailLine[] = [
+    return [
       [`Peer ${peer.id}: ${peer.name}`],
       ['URL', peer.target_netunnel_url],
       ['Auth data', Object.keys(peer.auth_data).length === 0 ? '{} (no auth)' : `keys: ${Object.keys(peer.auth_data).join(', ')}`],
       ['Status', peer.status ?? '- (this server does not tell)'],
       ['Static tunnels', String(peer.static_tunnels.length)],
     ];
-    return lines;
   }
   const tunnel = peerRow.tunnel;
   return [
@@ -67,6 +62,13 @@ export function detailLines(view: ServerView, pane: PaneName, row: AnyRow | unde
     ['Connections', tunnel.connections ? `${tunnel.connections.active} active, ${tunnel.connections.total} in all` : '-'],
     ['Bytes', tunnel.bytes ? `${formatBytes(tunnel.bytes.sent)} sent, ${formatBytes(tunnel.bytes.received)} received` : '-'],
   ];
+}
+
+export function detailLines(view: ServerView, selected: PaneRow | undefined): DetailLine[] {
+  if (!selected) return [['Nothing is selected.']];
+  if (selected.pane === 'channels') return channelLines(view, selected.row);
+  if (selected.pane === 'tunnels') return tunnelLines(selected.row);
+  return peerLines(selected.row);
 }
 
 export function Details({lines, height}: {lines: DetailLine[]; height: number}) {

@@ -5,13 +5,13 @@
  */
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {ServerRefusedError} from '../../client/client-errors.js';
-import {messageOf} from '../../protocol/errors.js';
 import {fit, truncate} from '../format.js';
 import type {StatusMessage} from './chrome.js';
+import {modalActionFor} from './keymap.js';
 import {LineInput} from './line-input.js';
 import {tone, useTheme} from './theme.js';
-import {useKeys} from './use-keys.js';
+import {KEY_PRIORITY, useKeys} from './use-keys.js';
+import {useSubmission} from './use-submission.js';
 
 export type FormValues = Record<string, string>;
 
@@ -74,8 +74,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
   const [values, setValues] = useState<FormValues>(() => initialValues(spec));
   const [focus, setFocus] = useState(0);
   const [attempted, setAttempted] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [refusal, setRefusal] = useState<string | null>(null);
+  const {busy, refusal, submit: run, clearRefusal} = useSubmission(onDone);
   const fields = visibleFields(spec, values);
   const focused = Math.min(focus, fields.length - 1);
   const errors = fieldErrors(spec, values);
@@ -83,7 +82,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
 
   const setValue = (name: string, value: string) => {
     setValues((previous) => (previous[name] === value ? previous : {...previous, [name]: value}));
-    setRefusal(null);
+    clearRefusal();
   };
 
   const submit = () => {
@@ -93,29 +92,26 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
       setFocus(invalid);
       return;
     }
-    setBusy(true);
-    setRefusal(null);
-    spec.submit(values).then(
-      (message) => onDone(message),
-      (error: unknown) => {
-        setBusy(false);
-        setRefusal(error instanceof ServerRefusedError ? `The server refused: ${messageOf(error)}` : messageOf(error));
-      },
-    );
+    run(() => spec.submit(values));
   };
 
-  useKeys((input, key) => {
-    if (key.escape) onCancel();
-    else if (key.return) submit();
-    else if ((key.tab && !key.shift) || key.downArrow) setFocus((focused + 1) % fields.length);
-    else if ((key.tab && key.shift) || key.upArrow) setFocus((focused - 1 + fields.length) % fields.length);
-    else if (current?.kind === 'choice' && (key.leftArrow || key.rightArrow || input === ' ')) {
-      const choices = current.choices ?? [];
-      const at = choices.indexOf(values[current.name] ?? '');
-      const next = (at + (key.leftArrow ? choices.length - 1 : 1)) % choices.length;
-      setValue(current.name, choices[next]!);
-    }
-  }, !busy);
+  useKeys(
+    (input, key) => {
+      const action = modalActionFor('form', input, key);
+      if (action === 'cancel') onCancel();
+      else if (action === 'submit') submit();
+      else if (action === 'nextField') setFocus((focused + 1) % fields.length);
+      else if (action === 'previousField') setFocus((focused - 1 + fields.length) % fields.length);
+      else if (action === 'changeChoice' && current?.kind === 'choice') {
+        const choices = current.choices ?? [];
+        const at = choices.indexOf(values[current.name] ?? '');
+        const next = (at + (key.leftArrow ? choices.length - 1 : 1)) % choices.length;
+        setValue(current.name, choices[next]!);
+      } else return false;
+      return true;
+    },
+    {active: !busy, priority: KEY_PRIORITY.modal},
+  );
 
   const labelWidth = Math.min(36, Math.max(...fields.map((field) => labelOf(field, values).length)) + 4);
   const lines = [

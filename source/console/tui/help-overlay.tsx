@@ -2,9 +2,9 @@
 import {Box, Text} from 'ink';
 import {useState} from 'react';
 import {fit} from '../format.js';
-import {helpSections} from './keymap.js';
+import {helpSections, modalActionFor} from './keymap.js';
 import {tone, useTheme} from './theme.js';
-import {useKeys} from './use-keys.js';
+import {KEY_PRIORITY, useKeys} from './use-keys.js';
 
 interface Line {
   kind: 'title' | 'row' | 'blank';
@@ -45,13 +45,18 @@ export function HelpOverlay({width, height, onClose}: {width: number; height: nu
   const longest = Math.max(...columns.map((column) => column.length));
   const body = Math.max(1, height - 1);
   const maxOffset = Math.max(0, longest - body);
-  useKeys((input, key) => {
-    if (key.escape || input === '?' || input === 'q' || key.return) onClose();
-    else if (key.downArrow || input === 'j') setOffset((value) => Math.min(maxOffset, value + 1));
-    else if (key.upArrow || input === 'k') setOffset((value) => Math.max(0, value - 1));
-    else if (key.pageDown || input === ' ') setOffset((value) => Math.min(maxOffset, value + body));
-    else if (key.pageUp) setOffset((value) => Math.max(0, value - body));
-  });
+  useKeys(
+    (input, key) => {
+      const action = modalActionFor('help', input, key);
+      if (action === 'close') onClose();
+      else if (action === 'scrollDown') setOffset((value) => Math.min(maxOffset, value + 1));
+      else if (action === 'scrollUp') setOffset((value) => Math.max(0, value - 1));
+      else if (action === 'pageDown') setOffset((value) => Math.min(maxOffset, value + body));
+      else if (action === 'pageUp') setOffset((value) => Math.max(0, value - body));
+      return action !== undefined;
+    },
+    {priority: KEY_PRIORITY.modal},
+  );
   const columnWidth = Math.floor((width - 1) / columns.length);
   const keysWidth = 10;
   const render = (line: Line | undefined, key: string) => {

@@ -1,6 +1,8 @@
 /**
- * The console's key bindings, in one place: the input handler asks `actionFor`, the key
- * bar and the `?` help overlay are generated from the same list.
+ * The console's key bindings, in one place: the browsing keys (KEYMAP: the input handler
+ * asks `bindingFor`, the key bar and the `?` help overlay are generated from it) and the keys
+ * of each modal view (MODAL_KEYMAP: forms, confirmations, the help, the details view and the
+ * filter line; their key bars come from it too).
  */
 import type {Key} from 'ink';
 
@@ -120,4 +122,81 @@ export function helpSections(): Array<{group: HelpGroup; rows: Array<{keys: stri
     }
     return {group, rows};
   });
+}
+
+// ---------------------------------------------------------------- modal views
+
+/** The views that take the keys from the panes until they close. */
+export type ModalKind = 'filter' | 'help' | 'details' | 'form' | 'confirm';
+
+export type ModalAction =
+  | 'keepFilter'
+  | 'clearFilter'
+  | 'close'
+  | 'scrollDown'
+  | 'scrollUp'
+  | 'pageDown'
+  | 'pageUp'
+  | 'back'
+  | 'previousRow'
+  | 'nextRow'
+  | 'submit'
+  | 'nextField'
+  | 'previousField'
+  | 'cancel'
+  | 'changeChoice'
+  | 'yes'
+  | 'no';
+
+export interface ModalBinding {
+  action: ModalAction;
+  /** Its entry in the modal view's key bar (absent: not shown there). */
+  bar?: {keys: string; label: string};
+  matches(input: string, key: Key): boolean;
+}
+
+export const MODAL_KEYMAP: Readonly<Record<ModalKind, readonly ModalBinding[]>> = {
+  filter: [
+    {action: 'keepFilter', bar: {keys: 'Enter', label: 'keep filter'}, matches: (_input, key) => key.return},
+    {action: 'clearFilter', bar: {keys: 'Esc', label: 'clear filter'}, matches: (_input, key) => key.escape},
+  ],
+  help: [
+    {action: 'close', bar: {keys: 'Esc', label: 'close'}, matches: (input, key) => key.escape || input === '?' || input === 'q' || key.return},
+    {action: 'scrollDown', bar: {keys: 'j/k', label: 'scroll'}, matches: (input, key) => key.downArrow || input === 'j'},
+    {action: 'scrollUp', matches: (input, key) => key.upArrow || input === 'k'},
+    {action: 'pageDown', matches: (input, key) => key.pageDown || input === ' '},
+    {action: 'pageUp', matches: (_input, key) => key.pageUp},
+  ],
+  details: [
+    {action: 'back', bar: {keys: 'Esc', label: 'back'}, matches: (input, key) => key.escape || key.return || input === 'q'},
+    {action: 'previousRow', bar: {keys: 'Up/Dn', label: 'previous / next row'}, matches: (input, key) => key.upArrow || input === 'k'},
+    {action: 'nextRow', matches: (input, key) => key.downArrow || input === 'j'},
+  ],
+  form: [
+    {action: 'submit', bar: {keys: 'Enter', label: 'submit'}, matches: (_input, key) => key.return},
+    {action: 'nextField', bar: {keys: 'Tab', label: 'next field'}, matches: (_input, key) => (key.tab && !key.shift) || key.downArrow},
+    {action: 'previousField', matches: (_input, key) => (key.tab && key.shift) || key.upArrow},
+    {action: 'cancel', bar: {keys: 'Esc', label: 'cancel'}, matches: (_input, key) => key.escape},
+    // Only on a choice field: a text field's own input takes these keys first.
+    {action: 'changeChoice', matches: (input, key) => key.leftArrow || key.rightArrow || input === ' '},
+  ],
+  confirm: [
+    {action: 'yes', bar: {keys: 'y', label: 'yes'}, matches: (input) => input === 'y' || input === 'Y'},
+    {action: 'no', bar: {keys: 'n', label: 'no'}, matches: (input, key) => input === 'n' || input === 'N' || key.escape || input === 'q'},
+  ],
+};
+
+/** What a key press means in a modal view, if anything. */
+export function modalActionFor(kind: ModalKind, input: string, key: Key): ModalAction | undefined {
+  return MODAL_KEYMAP[kind].find((binding) => binding.matches(input, key))?.action;
+}
+
+/** The key bar of a modal view. */
+export function modalKeyBar(kind: ModalKind): Array<{keys: string; label: string}> {
+  return MODAL_KEYMAP[kind].flatMap((binding) => (binding.bar ? [binding.bar] : []));
+}
+
+/** Quits from anywhere, a form included (in the panes, KEYMAP's quit has it). */
+export function isQuitKey(input: string, key: Key): boolean {
+  return key.ctrl && input === 'c';
 }

@@ -8,7 +8,7 @@
 import {Text} from 'ink';
 import {useState} from 'react';
 import {tone, useTheme} from './theme.js';
-import {useKeys} from './use-keys.js';
+import {KEY_PRIORITY, useKeys} from './use-keys.js';
 
 export interface LineInputProps {
   value: string;
@@ -29,27 +29,32 @@ export function LineInput({value, onChange, focused, placeholder = '', mask = fa
   const theme = useTheme();
   const [cursor, setCursor] = useState(value.length);
   const at = Math.min(cursor, value.length);
-  useKeys((input, key) => {
-    if (isNavigation(input, key)) return;
-    if (key.leftArrow) setCursor(Math.max(0, at - 1));
-    else if (key.rightArrow) setCursor(Math.min(value.length, at + 1));
-    else if (key.home || (key.ctrl && input === 'a')) setCursor(0);
-    else if (key.end || (key.ctrl && input === 'e')) setCursor(value.length);
-    else if (key.ctrl && input === 'u') {
-      onChange('');
-      setCursor(0);
-    } else if (key.backspace || key.delete) {
-      // Terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
-      if (at === 0) return;
-      onChange(value.slice(0, at - 1) + value.slice(at));
-      setCursor(at - 1);
-    } else if (!key.ctrl && !key.meta && input !== '') {
-      const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
-      if (text === '') return;
-      onChange(value.slice(0, at) + text + value.slice(at));
-      setCursor(at + text.length);
-    }
-  }, focused);
+  useKeys(
+    (input, key) => {
+      if (isNavigation(input, key)) return false;
+      if (key.leftArrow) setCursor(Math.max(0, at - 1));
+      else if (key.rightArrow) setCursor(Math.min(value.length, at + 1));
+      else if (key.home || (key.ctrl && input === 'a')) setCursor(0);
+      else if (key.end || (key.ctrl && input === 'e')) setCursor(value.length);
+      else if (key.ctrl && input === 'u') {
+        onChange('');
+        setCursor(0);
+      } else if (key.backspace || key.delete) {
+        // Terminals send DEL (0x7f) for the Backspace key, which Ink reports as delete.
+        if (at === 0) return true;
+        onChange(value.slice(0, at - 1) + value.slice(at));
+        setCursor(at - 1);
+      } else if (!key.ctrl && !key.meta && input !== '') {
+        const text = input.replace(/[\u0000-\u001f\u007f]/g, '');
+        if (text === '') return true;
+        onChange(value.slice(0, at) + text + value.slice(at));
+        setCursor(at + text.length);
+      }
+      // Every key but the navigation ones is the field's, even one it ignores.
+      return true;
+    },
+    {active: focused, priority: KEY_PRIORITY.input},
+  );
 
   const shown = mask ? '*'.repeat(value.length) : value;
   if (!focused) {

@@ -1,74 +1,13 @@
 /**
- * The three panes (Channels, Tunnels, Peers with their static tunnels): their rows, built
- * from a server's view, and their tables. Each row has a key that survives live updates, so
- * that the selection stays on the same thing while the data moves.
+ * The three panes (Channels, Tunnels, Peers with their static tunnels) as tables of the rows
+ * pane-rows.ts builds.
  */
 import {Box, Text} from 'ink';
-import type {ChannelInfo, PeerRecord, StaticTunnelRecord} from '../api.js';
 import {formatBytes, formatEndpoint, formatRate, formatTime, sparkline} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
-import type {PaneName} from './keymap.js';
+import type {ChannelRow, PaneRows, PeerRow} from './pane-rows.js';
 import {Table, type Column} from './table.js';
 import {glyphs, tone, useTheme, type Theme, type Tone} from './theme.js';
-
-export interface ChannelRow extends ChannelInfo {
-  key: string;
-  /** The console's own channel. */
-  own: boolean;
-}
-
-export type PeerRow =
-  | {key: string; kind: 'peer'; peer: PeerRecord}
-  | {key: string; kind: 'static'; peer: PeerRecord; tunnel: StaticTunnelRecord; last: boolean};
-
-export type AnyRow = ChannelRow | TunnelRow | PeerRow;
-
-export function channelRows(view: ServerView): ChannelRow[] {
-  return view.channels.map((channel) => ({...channel, key: `c${channel.id}`, own: channel.id === view.ownChannelId}));
-}
-
-export function peerRows(view: ServerView): PeerRow[] {
-  const rows: PeerRow[] = [];
-  for (const peer of view.peers) {
-    rows.push({key: `p${peer.id}`, kind: 'peer', peer});
-    const tunnels = [...peer.static_tunnels].sort((a, b) => a.id - b.id);
-    tunnels.forEach((tunnel, index) => rows.push({key: `p${peer.id}/s${tunnel.id}`, kind: 'static', peer, tunnel, last: index === tunnels.length - 1}));
-  }
-  return rows;
-}
-
-export function rowsOf(view: ServerView, pane: PaneName): AnyRow[] {
-  if (pane === 'channels') return channelRows(view);
-  if (pane === 'tunnels') return view.tunnels;
-  return peerRows(view);
-}
-
-/** The words a filter is matched against. */
-export function rowText(row: AnyRow, pane: PaneName): string {
-  if (pane === 'channels') {
-    const channel = row as ChannelRow;
-    return `${channel.id} ${channel.client_version} ${channel.remote_address ?? ''} ${channel.own ? 'console own' : ''}`;
-  }
-  if (pane === 'tunnels') {
-    const tunnel = row as TunnelRow;
-    return `${tunnel.channelId}/${tunnel.id} ${tunnel.direction} ${formatEndpoint(tunnel.entrance)} ${formatEndpoint(tunnel.exit)} ${tunnel.own ? 'own console' : ''}`;
-  }
-  const peerRow = row as PeerRow;
-  if (peerRow.kind === 'peer') return `${peerRow.peer.name} ${peerRow.peer.target_netunnel_url} ${peerRow.peer.status ?? ''}`;
-  const tunnel = peerRow.tunnel;
-  return `${peerRow.peer.name} ${tunnel.tunnel_local_address}:${tunnel.tunnel_local_port} ${tunnel.tunnel_remote_address}:${tunnel.tunnel_remote_port} ${tunnel.status ?? ''}`;
-}
-
-/** Rows that match the filter (case-insensitive); a peer stays when one of its static tunnels matches. */
-export function filterRows(rows: AnyRow[], pane: PaneName, filter: string): AnyRow[] {
-  const wanted = filter.trim().toLowerCase();
-  if (wanted === '') return rows;
-  const matching = rows.filter((row) => rowText(row, pane).toLowerCase().includes(wanted));
-  if (pane !== 'peers') return matching;
-  const keep = new Set(matching.map((row) => row.key));
-  for (const row of matching as PeerRow[]) if (row.kind === 'static') keep.add(`p${row.peer.id}`);
-  return rows.filter((row) => keep.has(row.key));
-}
 
 export function statusTone(status: string | undefined): Tone | undefined {
   if (status === 'online') return 'ok';
@@ -147,9 +86,9 @@ function peerColumns(theme: Theme): Column<PeerRow>[] {
   ];
 }
 
-export interface PaneProps {
+export interface PaneProps<Row> {
   view: ServerView;
-  rows: AnyRow[];
+  rows: Row[];
   selectedKey: string | undefined;
   width: number;
   height: number;
@@ -157,7 +96,7 @@ export interface PaneProps {
 }
 
 /** What every pane's table takes from the pane: row keys, selection, size, stale data dimmed. */
-function paneFrame(props: PaneProps) {
+function paneFrame(props: PaneProps<unknown>) {
   return {
     keyOf: (row: {key: string}) => row.key,
     selectedKey: props.selectedKey,
@@ -176,7 +115,7 @@ function emptyText(what: string, filter: string): string {
   return filter.trim() === '' ? what : `No row matches "${filter}" (Esc clears the filter)`;
 }
 
-export function ChannelsPane(props: PaneProps) {
+export function ChannelsPane(props: PaneProps<ChannelRow>) {
   const theme = useTheme();
   if (props.view.mode === 'legacy') {
     const lines = [
@@ -198,7 +137,7 @@ export function ChannelsPane(props: PaneProps) {
   return (
     <Table<ChannelRow>
       columns={CHANNEL_COLUMNS}
-      rows={props.rows as ChannelRow[]}
+      rows={props.rows}
       {...paneFrame(props)}
       {...ownMark(theme)}
       empty={emptyText(props.view.mode === 'unknown' ? 'Waiting for the server...' : 'No channel: no client is connected.', props.filter)}
@@ -206,13 +145,13 @@ export function ChannelsPane(props: PaneProps) {
   );
 }
 
-export function TunnelsPane(props: PaneProps) {
+export function TunnelsPane(props: PaneProps<TunnelRow>) {
   const theme = useTheme();
   const legacy = props.view.mode === 'legacy';
   return (
     <Table<TunnelRow>
       columns={tunnelColumns(theme)}
-      rows={props.rows as TunnelRow[]}
+      rows={props.rows}
       {...paneFrame(props)}
       {...ownMark(theme)}
       empty={emptyText(
@@ -223,20 +162,21 @@ export function TunnelsPane(props: PaneProps) {
   );
 }
 
-export function PeersPane(props: PaneProps) {
+export function PeersPane(props: PaneProps<PeerRow>) {
   const theme = useTheme();
   return (
     <Table<PeerRow>
       columns={peerColumns(theme)}
-      rows={props.rows as PeerRow[]}
+      rows={props.rows}
       {...paneFrame(props)}
       empty={emptyText(props.view.peersError ? `Cannot list peers: ${props.view.peersError}` : 'No peer. p adds one (a remote NETunnel server).', props.filter)}
     />
   );
 }
 
-export function Pane(props: PaneProps & {pane: PaneName}) {
-  if (props.pane === 'channels') return <ChannelsPane {...props} />;
-  if (props.pane === 'tunnels') return <TunnelsPane {...props} />;
-  return <PeersPane {...props} />;
+/** The pane its rows belong to. */
+export function Pane({rows, ...props}: Omit<PaneProps<never>, 'rows'> & {rows: PaneRows}) {
+  if (rows.pane === 'channels') return <ChannelsPane {...props} rows={rows.rows} />;
+  if (rows.pane === 'tunnels') return <TunnelsPane {...props} rows={rows.rows} />;
+  return <PeersPane {...props} rows={rows.rows} />;
 }

@@ -8,7 +8,10 @@
  * So the console has one input subscription for its whole life (KeysProvider), and each
  * useKeys registers its handler in a layout effect, which runs in the same task as the
  * commit that draws it: a key can only arrive once every handler on screen is listening.
- * Every active handler gets every key, as with Ink's own hooks.
+ *
+ * Keys are routed by priority: a focused text field first, then the open modal view (form,
+ * confirmation, help, details, filter), then the panes; a handler that returns true has
+ * taken the key and those below do not see it (Ctrl-C, global, comes before all).
  *
  * Without raw mode (stdin is not a terminal) nothing subscribes: Ink's useInput would throw.
  * Outside a KeysProvider (a component rendered on its own in a test), useKeys falls back to
@@ -17,41 +20,61 @@
 import {useInput, useStdin, type Key} from 'ink';
 import {createContext, createElement, useCallback, useContext, useLayoutEffect, useRef, type ReactNode} from 'react';
 
-type Handler = (input: string, key: Key) => void;
+/** Returns true when it took the key (handlers of lower priority then do not see it). */
+export type KeyHandler = (input: string, key: Key) => boolean | void;
+
+export const KEY_PRIORITY = {panes: 0, modal: 1, input: 2, global: 3} as const;
+
+export type KeyPriority = (typeof KEY_PRIORITY)[keyof typeof KEY_PRIORITY];
+
+interface Registered {
+  handler: {current: KeyHandler};
+  priority: KeyPriority;
+}
 
 interface Router {
-  add(handler: {current: Handler}): () => void;
+  add(registered: Registered): () => void;
 }
 
 const RouterContext = createContext<Router | null>(null);
 
 export function KeysProvider({children}: {children: ReactNode}) {
   const {isRawModeSupported} = useStdin();
-  const handlers = useRef<Array<{current: Handler}>>([]);
+  const handlers = useRef<Registered[]>([]);
   const router = useRef<Router>({
-    add(handler) {
-      handlers.current = [...handlers.current, handler];
+    add(registered) {
+      // Highest priority first; among equals, in the order they came (a stable sort).
+      handlers.current = [...handlers.current, registered].sort((a, b) => b.priority - a.priority);
       return () => {
-        handlers.current = handlers.current.filter((candidate) => candidate !== handler);
+        handlers.current = handlers.current.filter((candidate) => candidate !== registered);
       };
     },
   });
   const dispatch = useCallback((input: string, key: Key) => {
-    for (const handler of handlers.current) handler.current(input, key);
+    for (const {handler} of handlers.current) if (handler.current(input, key) === true) return;
   }, []);
   useInput(dispatch, {isActive: isRawModeSupported === true});
   return createElement(RouterContext.Provider, {value: router.current}, children);
 }
 
-export function useKeys(handler: Handler, active = true): void {
+export interface KeysOptions {
+  /** Listens only while true (default true). */
+  active?: boolean;
+  /** Default: the panes' (lowest). */
+  priority?: KeyPriority;
+}
+
+export function useKeys(handler: KeyHandler, {active = true, priority = KEY_PRIORITY.panes}: KeysOptions = {}): void {
   const router = useContext(RouterContext);
   const {isRawModeSupported} = useStdin();
   const latest = useRef(handler);
   latest.current = handler;
   useLayoutEffect(() => {
     if (!router || !active) return;
-    return router.add(latest);
-  }, [router, active]);
-  const steady = useCallback((input: string, key: Key) => latest.current(input, key), []);
+    return router.add({handler: latest, priority});
+  }, [router, active, priority]);
+  const steady = useCallback((input: string, key: Key) => {
+    latest.current(input, key);
+  }, []);
   useInput(steady, {isActive: router === null && active && isRawModeSupported === true});
 }

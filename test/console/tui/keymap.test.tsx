@@ -3,7 +3,7 @@ import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import type {Key} from 'ink';
 import {HelpOverlay, helpLines} from '../../../source/console/tui/help-overlay.js';
-import {KEYMAP, PANES, bindingFor, helpSections, keyBarEntries} from '../../../source/console/tui/keymap.js';
+import {KEYMAP, MODAL_KEYMAP, PANES, bindingFor, helpSections, isQuitKey, keyBarEntries, modalActionFor, modalKeyBar, type ModalKind} from '../../../source/console/tui/keymap.js';
 import {plain, renderThemed, waitForFrame, widthOf} from '../../helpers/ink.js';
 
 const NO_KEY: Key = {
@@ -59,6 +59,38 @@ describe('keymap', () => {
     for (const row of rows) assert.ok(row.keys !== '' && row.help !== '');
     assert.deepEqual(keyBarEntries('channels').map((entry) => entry.keys), ['n', 'x', '?', 'q', 'Tab', 'Enter', '/']);
     assert.deepEqual(keyBarEntries('peers').map((entry) => entry.keys), ['n', 'd', 'p', 'r', 's', '?', 'q', 'Tab', 'Enter', '/']);
+  });
+});
+
+describe('modal keymap', () => {
+  const KINDS = Object.keys(MODAL_KEYMAP) as ModalKind[];
+  const probes: Array<[string, Partial<Key>]> = [...PROBES, [' ', {}], ['', {leftArrow: true}], ['', {rightArrow: true}]];
+
+  it('gives every key at most one meaning in each modal view', () => {
+    for (const kind of KINDS) {
+      for (const [input, key] of probes) {
+        const matching = MODAL_KEYMAP[kind].filter((binding) => binding.matches(input, {...NO_KEY, ...key}));
+        assert.ok(matching.length <= 1, `${JSON.stringify([input, key])} in ${kind}: ${matching.map((binding) => binding.action).join(', ')}`);
+      }
+    }
+  });
+
+  it("drives each modal view's key bar and its keys", () => {
+    assert.deepEqual(Object.fromEntries(KINDS.map((kind) => [kind, modalKeyBar(kind).map(({keys, label}) => `${keys} ${label}`)])), {
+      filter: ['Enter keep filter', 'Esc clear filter'],
+      help: ['Esc close', 'j/k scroll'],
+      details: ['Esc back', 'Up/Dn previous / next row'],
+      form: ['Enter submit', 'Tab next field', 'Esc cancel'],
+      confirm: ['y yes', 'n no'],
+    });
+    const press = (kind: ModalKind, input: string, key: Partial<Key> = {}) => modalActionFor(kind, input, {...NO_KEY, ...key});
+    assert.deepEqual(
+      [press('form', '', {tab: true, shift: true}), press('form', '', {downArrow: true}), press('form', ' '), press('form', 'x')],
+      ['previousField', 'nextField', 'changeChoice', undefined],
+    );
+    assert.deepEqual([press('confirm', 'Y'), press('confirm', 'q'), press('confirm', '', {escape: true}), press('confirm', 'x')], ['yes', 'no', 'no', undefined]);
+    assert.deepEqual([press('help', '?'), press('help', ' '), press('details', 'k'), press('filter', '', {return: true})], ['close', 'pageDown', 'previousRow', 'keepFilter']);
+    assert.deepEqual([isQuitKey('c', {...NO_KEY, ctrl: true}), isQuitKey('c', NO_KEY)], [true, false]);
   });
 });
 

@@ -2,7 +2,8 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {emptyServerView, type ServerView, type TunnelRow} from '../../../source/console/store.js';
-import {Pane, filterRows, rowsOf} from '../../../source/console/tui/panes.js';
+import {Pane} from '../../../source/console/tui/panes.js';
+import {filterRows, rowsOf} from '../../../source/console/tui/pane-rows.js';
 import type {PaneName} from '../../../source/console/tui/keymap.js';
 import {layoutColumns} from '../../../source/console/tui/table.js';
 import {SERVER_INFO, channel, peer, staticTunnel} from '../../helpers/fake-console-api.js';
@@ -34,13 +35,12 @@ function view(overrides: Partial<ServerView> = {}): ServerView {
 }
 
 function show(pane: PaneName, serverView: ServerView, options: {width?: number; height?: number; selectedKey?: string; ascii?: boolean; filter?: string} = {}) {
-  const rows = filterRows(rowsOf(serverView, pane), pane, options.filter ?? '');
+  const rows = filterRows(rowsOf(serverView, pane), options.filter ?? '');
   const instance = renderThemed(
     <Pane
-      pane={pane}
       view={serverView}
       rows={rows}
-      selectedKey={options.selectedKey ?? rows[0]?.key}
+      selectedKey={options.selectedKey ?? rows.rows[0]?.key}
       width={options.width ?? 80}
       height={options.height ?? 10}
       filter={options.filter ?? ''}

@@ -1,0 +1,75 @@
+/** Scripted `watch` against a real server: events as JSON lines until interrupted. */
+import {describe, it, before, after} from 'node:test';
+import assert from 'node:assert/strict';
+import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
+import {connectClient, eventually, startServer} from '../../../helpers/netunnel.js';
+import {exchange, randomPayload, startEchoServer, type TcpService} from '../../../helpers/tcp.js';
+import {scriptedMode} from '../../../helpers/scripted.js';
+import {within} from '../../../helpers/streams.js';
+
+const {scripted, startScripted} = scriptedMode();
+
+describe('scripted mode: watch', () => {
+  let server: NetunnelServer;
+  let url: string;
+  let echo: TcpService;
+
+  before(async () => {
+    ({server, url} = await startServer());
+    echo = await startEchoServer();
+  });
+  after(async () => {
+    await server.close();
+    await echo.close();
+  });
+
+  it('watch: the events of a scripted sequence, one JSON object per line, until interrupted', async () => {
+    const {server: peerServer, url: peerUrl} = await startServer();
+    const watch = startScripted(['-s', url, 'watch', '--no-stats']);
+    try {
+      const [first] = await watch.waitForLines(1);
+      const snapshot = JSON.parse(first!) as Record<string, unknown>;
+      assert.deepEqual(snapshot, {server_url: url, type: 'snapshot', server: server.serverInfo(), channels: [], tunnels: [], peers: []});
+
+      const client = await connectClient(url);
+      const tunnel = await client.openTunnelToServer({exitPort: echo.port});
+      await exchange(tunnel.entrance.port, Buffer.from('ping'));
+      await client.closeTunnel(tunnel.id);
+      await client.close();
+      assert.equal((await scripted(['-s', url, 'peer', 'add', 'watched', peerUrl])).code, 0);
+      assert.equal((await scripted(['-s', url, 'peer', 'rm', 'watched'])).code, 0);
+      const lines = await watch.waitForLines(7);
+      const events = lines.map((line) => JSON.parse(line) as Record<string, unknown> & {type: string});
+      assert.ok(events.every((event) => event.server_url === url));
+      assert.deepEqual(
+        events.map((event) => event.type),
+        ['snapshot', 'channel.opened', 'tunnel.created', 'tunnel.deleted', 'channel.closed', 'peer.added', 'peer.removed'],
+      );
+      assert.equal((events[1]!.channel as {id: number}).id, client.channelId);
+      assert.deepEqual(events[3], {server_url: url, type: 'tunnel.deleted', channel_id: client.channelId, tunnel_id: tunnel.id});
+      assert.equal((events[5]!.peer as {name: string}).name, 'watched');
+      watch.stop();
+      const result = await within(watch.done, 10_000, 'watch to end');
+      assert.equal(result.code, 0);
+      assert.equal(result.stderr, '');
+    } finally {
+      watch.stop();
+      await peerServer.close();
+    }
+  });
+
+  it('watch without --no-stats prints the counters as they move', async () => {
+    const client = await connectClient(url);
+    const watch = startScripted(['-s', url, 'watch']);
+    try {
+      await watch.waitForLines(1);
+      const tunnel = await client.openTunnelToServer({exitPort: echo.port});
+      await exchange(tunnel.entrance.port, randomPayload(1000));
+      await eventually(() => watch.lines().some((line) => line.includes('"type":"stats"') && line.includes('"sent":1000')), 10_000, 'a stats line');
+    } finally {
+      watch.stop();
+      await within(watch.done, 10_000, 'watch to end');
+      await client.close();
+    }
+  });
+});
