@@ -3,6 +3,7 @@
  * by the pipe that carries the connection (no events on the byte path). It also feeds the
  * tunnel's counters, so a byte is counted once for the connection and once for the tunnel.
  */
+import type {Socket} from 'node:net';
 import type {Endpoint} from '../protocol/management.js';
 import type {PipeObserver} from './pipe.js';
 import type {TunnelTraffic} from './traffic.js';
@@ -94,4 +95,10 @@ export class ConnectionRecord implements PipeObserver {
     this.state = 'half-closed';
     this.endedDirection = direction;
   }
+}
+
+/** The far address of a connected socket (an entrance's application), if it has one. */
+export function socketPeer(socket: Socket): Endpoint | undefined {
+  const {remoteAddress, remotePort} = socket;
+  return remoteAddress === undefined || remotePort === undefined ? undefined : {address: remoteAddress, port: remotePort};
 }

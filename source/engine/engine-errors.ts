@@ -7,3 +7,10 @@ export class SupplyStoppedError extends NetunnelError {
     super('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped');
   }
 }
+
+/** A websocket pool configured with impossible sizes. */
+export class InvalidPoolOptionsError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_INVALID_POOL_OPTIONS', message);
+  }
+}

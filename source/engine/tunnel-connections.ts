@@ -8,7 +8,7 @@ import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import type WebSocket from 'ws';
 import type {Endpoint} from '../protocol/management.js';
-import {ConnectionRecord, type TunnelEnd} from './connection-record.js';
+import {ConnectionRecord, socketPeer, type TunnelEnd} from './connection-record.js';
 import {pipeSocketToWebsocket} from './pipe.js';
 import {pipeStream, type StreamPipeOptions} from './stream-pipe.js';
 import {TunnelTraffic} from './traffic.js';
@@ -40,7 +40,7 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
 
   /** A classic connection (PROTOCOL.md 3.3): one websocket for it alone, closed at its end. */
   pipe(socket: Socket, websocket: WebSocket, pending?: Buffer[]): ConnectionRecord {
-    const record = this.opened(this.end === 'entrance' ? peerOf(socket) : undefined);
+    const record = this.opened(this.end === 'entrance' ? socketPeer(socket) : undefined);
     this.track(record, pipeSocketToWebsocket(socket, websocket, record, pending));
     return record;
   }
@@ -75,9 +75,4 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
       this.emit('closed', record);
     });
   }
-}
-
-function peerOf(socket: Socket): Endpoint | undefined {
-  const {remoteAddress, remotePort} = socket;
-  return remoteAddress === undefined || remotePort === undefined ? undefined : {address: remoteAddress, port: remotePort};
 }
