@@ -150,6 +150,13 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
     websocket.off('close', onWebsocketClose);
   };
 
+  if (options.start) {
+    // Bytes that came while the connection waited for its websocket ride with the start. Read
+    // before the 'data' listener exists: read() hands its chunk to 'data' listeners too.
+    const first = socket.read() as Buffer | null;
+    if (first) observer.socketToWebsocket(first.length);
+    websocket.send(encodeStartFrame(options.start, first), BINARY);
+  }
   socket.on('data', (chunk: Buffer) => {
     if (websocket.readyState === WebSocket.OPEN && !aborted) sendData(chunk);
   });
@@ -185,12 +192,6 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
   websocket.on('message', onMessage);
   websocket.on('close', onWebsocketClose);
 
-  if (options.start) {
-    // Bytes that came while the connection waited for its websocket ride with the start.
-    const first = socket.read() as Buffer | null;
-    if (first) observer.socketToWebsocket(first.length);
-    websocket.send(encodeStartFrame(options.start, first), BINARY);
-  }
   if (options.firstData && options.firstData.length > 0) writeToSocket(options.firstData);
   // Websockets may come paused (see ServerTransport.openWebsocket) until a reader is attached.
   if (!websocketPausedForSocket) websocket.resume();
