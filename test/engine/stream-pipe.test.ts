@@ -19,6 +19,7 @@ import {freePort, randomPayload} from '../helpers/tcp.js';
 import {readExactly, settledValue, sha256, within, writeWithBackpressure} from '../helpers/streams.js';
 import {receiveBinary, websocketPair} from '../helpers/websockets.js';
 import {eventually} from '../helpers/netunnel.js';
+import {readToEnd} from '../helpers/half-open.js';
 
 /** A TCP pair where both ends allow half-open connections (the application may send after EOF). */
 async function halfOpenPair(t: TestContext): Promise<{app: Socket; socket: Socket}> {
@@ -71,16 +72,6 @@ function textFrame(websocket: WebSocket, text: string): Promise<void> {
 
 function closeOf(websocket: WebSocket): Promise<[number, string]> {
   return once(websocket, 'close').then(([code, reason]) => [code as number, (reason as Buffer).toString()]);
-}
-
-/** Reads the application's side; resolves with what it got up to EOF, or the error code of a reset. */
-function readToEnd(app: Socket): Promise<{data: Buffer; error?: string}> {
-  const chunks: Buffer[] = [];
-  app.on('data', (chunk: Buffer) => chunks.push(chunk));
-  return new Promise((resolve) => {
-    app.once('end', () => resolve({data: Buffer.concat(chunks)}));
-    app.once('error', (error: NodeJS.ErrnoException) => resolve({data: Buffer.concat(chunks), error: error.code ?? error.message}));
-  });
 }
 
 test("the application's EOF crosses as `end` after its bytes; the other way flows on until the peer's end; then the websocket is released, open", async (t) => {
