@@ -47,7 +47,10 @@ export class ExitPoint {
       ? {
           target,
           connections: this.connections,
-          carrying: (websocket) => this.waiting.delete(websocket),
+          carrying: (websocket) => {
+            this.waiting.delete(websocket);
+            return !this.stopped;
+          },
           awaiting: (websocket) => {
             if (this.stopped || websocket.readyState !== WebSocket.OPEN) return false;
             this.waiting.add(websocket);

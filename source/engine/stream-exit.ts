@@ -15,8 +15,8 @@ import type {TunnelConnections} from './tunnel-connections.js';
 export interface StreamExitContext {
   target: SocketAddress;
   connections: TunnelConnections;
-  /** The websocket carries a connection. */
-  carrying(websocket: WebSocket): void;
+  /** The websocket is to carry a connection; false: the exit is stopping, refuse it. */
+  carrying(websocket: WebSocket): boolean;
   /** The websocket waits for a start frame (again); false: the exit is stopping, let it go. */
   awaiting(websocket: WebSocket): boolean;
 }
@@ -34,7 +34,11 @@ function startConnection(websocket: WebSocket, frame: Buffer, context: StreamExi
     websocket.close(CloseCode.violation, closeReason(messageOf(error)));
     return;
   }
-  context.carrying(websocket);
+  // A start that crossed the close of a stopping exit: its connection is cut, not made.
+  if (!context.carrying(websocket)) {
+    websocket.close(CloseCode.aborted, 'the tunnel is stopping');
+    return;
+  }
   const {target} = context;
   // Piped at once: what arrives while it connects waits in the socket's own buffer, under its
   // backpressure, and a target that refuses aborts the connection with 1011 (stream-pipe.ts).

@@ -191,3 +191,16 @@ test('stop(): idle websockets closed with 1000; after a graceful stop a finishin
   exit.accept(late.server);
   assert.equal((await within(lateClosed, 5000, 'the refusal'))[0], 1000);
 });
+
+test('a start frame that crosses the close of a stopping exit connects nothing', async (t) => {
+  const {service, exit, entrance} = await setup(t);
+  await carryOne(entrance, service.nextSocket(), 'one', 'two');
+  await eventually(() => exit.connections.size === 0, 5000, 'the connection to close');
+  const closed = closeOf(entrance);
+  // The stop closes the idle websocket while a start frame is already on its way.
+  entrance.send(encodeStartFrame({}, Buffer.from('too late')));
+  await exit.stop(false);
+  assert.ok([1000, 4000].includes((await within(closed, 5000, 'the close'))[0]));
+  assert.equal(service.accepted.length, 1, 'no connection to the target after the stop');
+  assert.equal(exit.connections.traffic.totalConnections, 1);
+});
