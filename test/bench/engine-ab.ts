@@ -1,19 +1,21 @@
 /**
- * A/B micro-bench of the socket <-> websocket pipe in one process, so that a busy machine
- * weighs on both variants alike: the pipe of this checkout against the one under
- * BENCH_SOURCE_ROOT (another checkout), interleaved, CPU time of this process per trial.
+ * A/B micro-bench of the engine's classic path in one process, so that a busy machine weighs on
+ * both variants alike: this checkout against the one under BENCH_SOURCE_ROOT (another
+ * checkout), interleaved, CPU time of this process per trial.
  *
- *   BENCH_SOURCE_ROOT=/path/to/other/checkout npx tsx test/bench/pipe-ab.ts [--trials N] [--mib N] [--cycles N]
+ *   BENCH_SOURCE_ROOT=/path/to/other/checkout npx tsx test/bench/engine-ab.ts [--trials N] [--mib N] [--cycles N]
  *
  * - push: N MiB from the application through the pipe to the far websocket and N MiB back;
  * - chatty: 5000 round trips of 100 bytes (per-chunk work weighs most), with the number of
  *   scavenges it caused (minor GCs: a proxy for what was allocated);
  * - cycle: N connections, each a fresh socket pair and websocket pair, 32 bytes each way,
- *   then the application hangs up (the pipe's own per-connection work is a small part of it).
+ *   then the application hangs up (the pipe's own per-connection work is a small part of it);
+ * - tunnel: N connections through a classic Entrance (with its WebsocketSupply) and ExitPoint
+ *   to an echo, all in this process: CPU per connection of the whole engine, both halves.
  * Prints the median and the minimum CPU of each variant and the ratios this/other (on a shared
  * machine the minimum is the least disturbed trial).
  */
-import {createServer, connect, type Socket} from 'node:net';
+import {createServer, connect, type Server, type Socket} from 'node:net';
 import {once} from 'node:events';
 import {parseArgs} from 'node:util';
 import {PerformanceObserver, constants} from 'node:perf_hooks';
@@ -26,10 +28,25 @@ const {values: flags} = parseArgs({options: {trials: {type: 'string', default: '
 const other = process.env.BENCH_SOURCE_ROOT;
 if (!other) throw new Error('BENCH_SOURCE_ROOT: the other checkout');
 
-type PipeModule = typeof import('../../source/engine/pipe.js');
-const variants: Array<[string, PipeModule]> = [
-  ['this', (await import('../../source/engine/pipe.js')) as PipeModule],
-  ['other', (await import(pathToFileURL(join(other, 'source/engine/pipe.js')).href)) as PipeModule],
+interface Engine {
+  pipe: typeof import('../../source/engine/pipe.js');
+  entrance: typeof import('../../source/engine/entrance.js');
+  exit: typeof import('../../source/engine/exit.js');
+  supply: typeof import('../../source/engine/websocket-supply.js');
+}
+async function load(root: string | undefined): Promise<Engine> {
+  const module = (path: string) => (root ? pathToFileURL(join(root, 'source/engine', path)).href : `../../source/engine/${path}`);
+  return {
+    pipe: await import(module('pipe.js')),
+    entrance: await import(module('entrance.js')),
+    exit: await import(module('exit.js')),
+    supply: await import(module('websocket-supply.js')),
+  };
+}
+type PipeModule = Engine['pipe'];
+const engines: Array<[string, Engine]> = [
+  ['this', await load(undefined)],
+  ['other', await load(other)],
 ];
 const counters = {socketToWebsocket() {}, websocketToSocket() {}};
 
@@ -141,13 +158,62 @@ async function cycles(pipe: PipeModule, count: number): Promise<number> {
 }
 
 const trials = Number(flags.trials);
-const results: Record<string, {push: number[]; chatty: number[]; scavenges: number[]; cycle: number[]}> = {
-  this: {push: [], chatty: [], scavenges: [], cycle: []},
-  other: {push: [], chatty: [], scavenges: [], cycle: []},
+async function listen(server: Server): Promise<number> {
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return (server.address() as {port: number}).port;
+}
+
+async function tunnel(engine: Engine, count: number): Promise<number> {
+  const echo = createServer((socket) => {
+    socket.on('error', () => {});
+    socket.pipe(socket);
+  });
+  const echoPort = await listen(echo);
+  const wss = new WebSocketServer({host: '127.0.0.1', port: 0, perMessageDeflate: false});
+  await once(wss, 'listening');
+  const exit = new engine.exit.ExitPoint({address: '127.0.0.1', port: echoPort});
+  wss.on('connection', (websocket) => exit.accept(websocket));
+  const url = `ws://127.0.0.1:${(wss.address() as {port: number}).port}/`;
+  const supply = new engine.supply.WebsocketSupply(async () => {
+    const websocket = new WebSocket(url, {perMessageDeflate: false});
+    await once(websocket, 'open');
+    websocket.pause();
+    return websocket;
+  });
+  const entrance = new engine.entrance.Entrance(supply);
+  const {port} = await entrance.listen('127.0.0.1', 0);
+  supply.start();
+  await supply.whenReady();
+  const cycle = async () => {
+    const app = connect({port, host: '127.0.0.1'});
+    await once(app, 'connect');
+    const answer = once(app, 'data');
+    app.write(Buffer.alloc(32, 0x64));
+    await answer;
+    app.end();
+    await once(app, 'close');
+  };
+  for (let index = 0; index < 20; index += 1) await cycle();
+  const cpu = process.cpuUsage();
+  for (let index = 0; index < count; index += 1) await cycle();
+  const usage = process.cpuUsage(cpu);
+  await entrance.stop(true);
+  await exit.stop(true);
+  for (const client of wss.clients) client.terminate();
+  await Promise.all([new Promise((resolve) => wss.close(resolve)), new Promise((resolve) => echo.close(resolve))]);
+  return (usage.user + usage.system) / count;
+}
+
+const results: Record<string, {push: number[]; chatty: number[]; scavenges: number[]; cycle: number[]; tunnel: number[]}> = {
+  this: {push: [], chatty: [], scavenges: [], cycle: [], tunnel: []},
+  other: {push: [], chatty: [], scavenges: [], cycle: [], tunnel: []},
 };
 for (let trial = 0; trial < trials; trial += 1) {
-  const order = trial % 2 === 0 ? variants : [...variants].reverse();
-  for (const [name, pipe] of order) {
+  const order = trial % 2 === 0 ? engines : [...engines].reverse();
+  for (const [name, engine] of order) {
+    const pipe = engine.pipe;
+    results[name]!.tunnel.push(await tunnel(engine, Number(flags.cycles)));
     results[name]!.push.push(await push(pipe, Number(flags.mib) * 1024 * 1024));
     const [chattyMs, collected] = await chatty(pipe, 5000);
     results[name]!.chatty.push(chattyMs);
@@ -157,7 +223,7 @@ for (let trial = 0; trial < trials; trial += 1) {
 }
 const ratio = (a: number, b: number) => Math.round((a / b) * 1000) / 1000;
 const report: Record<string, number> = {};
-for (const kind of ['push', 'chatty', 'scavenges', 'cycle'] as const) {
+for (const kind of ['push', 'chatty', 'scavenges', 'cycle', 'tunnel'] as const) {
   const [mine, theirs] = [results.this![kind], results.other![kind]];
   report[`${kind}MedianThis`] = Math.round(median(mine));
   report[`${kind}MedianOther`] = Math.round(median(theirs));
