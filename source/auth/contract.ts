@@ -19,7 +19,10 @@ export interface AuthRequest {
 /** The answer to `POST /authenticate`. */
 export interface AuthResponse {
   status: number;
+  /** Sent as JSON. */
   body: unknown;
+  /** Sent as plain text instead of `body` (1.0.12's refusals are aiohttp's texts, e.g. `403: Forbidden`). */
+  text?: string;
 }
 
 export interface ServerAuth {
@@ -29,6 +32,15 @@ export interface ServerAuth {
   authenticate(request: AuthRequest, body: unknown): AuthResponse | Promise<AuthResponse>;
   /** Builds the client half this server uses toward a peer, from the peer's `auth_data`. */
   getClientForPeer(authData: Record<string, unknown>): ClientAuth | Promise<ClientAuth>;
+  /**
+   * Optional: who the client of an authenticated request is (a user name, a key id), for
+   * plugins that can tell clients apart. The server then takes the websockets of a channel
+   * (control and tunnels) only from the client that created it: same identity, as well as
+   * same remote address. undefined: this request's client cannot be told (the address check
+   * alone applies). Without the method every client counts as the same one. If it throws,
+   * the request is refused (403).
+   */
+  clientIdentity?(request: AuthRequest): string | undefined | Promise<string | undefined>;
 }
 
 /** The transport a client half may use to talk to its server (e.g. `POST /authenticate`). */

@@ -1,16 +1,38 @@
 /**
  * Loads an auth plugin named on the command line.
  *
- * Form: `<module>#<ExportName>`, where <module> is a file path (absolute, or relative to the
+ * `secret` is the built-in plugin (secret-auth.ts). Otherwise the form is
+ * `<module>#<ExportName>`, where <module> is a file path (absolute, or relative to the
  * working directory: it must then start with `./` or `../`) or a package name, and
- * <ExportName> the exported class (the default export when `#...` is left out). The class
- * is constructed with the parsed `--auth-data` object.
+ * <ExportName> the exported class (the default export when `#...` is left out; a package
+ * called like a built-in is `name#default`). The class is constructed with the parsed
+ * `--auth-data` object.
  */
 import {pathToFileURL} from 'node:url';
 import {createRequire} from 'node:module';
 import {isAbsolute, resolve} from 'node:path';
 import {NetunnelError, messageOf} from '../protocol/errors.js';
 import type {ClientAuth, ServerAuth} from './contract.js';
+import type {SecretSourceOptions} from './secret-source.js';
+
+/** What a plugin constructor takes besides its auth data (built-in plugins only). */
+type PluginClass = new (data: Record<string, unknown>, options?: SecretSourceOptions) => unknown;
+
+/** Where a plugin is told about something the user should fix (e.g. a secret file others can read). */
+export type AuthWarning = (message: string) => void;
+
+/** The built-in plugins, by the name `--auth-plugin` takes; loaded only when named. */
+const BUILT_IN: Record<string, () => Promise<{server: PluginClass; client: PluginClass}>> = {
+  secret: async () => {
+    const {SecretServerAuth, SecretClientAuth} = await import('./secret-auth.js');
+    return {server: SecretServerAuth, client: SecretClientAuth};
+  },
+};
+
+/** True when `where` names a built-in plugin (saved as is, never as a path). */
+export function isBuiltInPlugin(where: string): boolean {
+  return Object.hasOwn(BUILT_IN, where);
+}
 
 export class AuthPluginError extends NetunnelError {
   constructor(message: string) {
@@ -46,7 +68,8 @@ export function parseAuthData(text: string): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
-async function loadClass(where: string, cwd: string): Promise<new (data: Record<string, unknown>) => unknown> {
+async function loadClass(where: string, cwd: string, half: 'server' | 'client'): Promise<PluginClass> {
+  if (isBuiltInPlugin(where)) return (await BUILT_IN[where]!())[half];
   const hash = where.lastIndexOf('#');
   const specifier = hash === -1 ? where : where.slice(0, hash);
   const exportName = hash === -1 ? 'default' : where.slice(hash + 1);
@@ -63,12 +86,17 @@ async function loadClass(where: string, cwd: string): Promise<new (data: Record<
   if (typeof exported !== 'function') {
     throw new AuthPluginError(`Auth plugin module "${specifier}" has no exported class "${exportName}"`);
   }
-  return exported as new (data: Record<string, unknown>) => unknown;
+  return exported as PluginClass;
 }
 
-function construct<T>(PluginClass: new (data: Record<string, unknown>) => unknown, data: Record<string, unknown>, where: string): T {
+/** A built-in plugin also learns the working directory and where to warn; others get their auth data only (contract.ts). */
+function builtInOptions(where: string, cwd: string, warn: AuthWarning | undefined): SecretSourceOptions | undefined {
+  return isBuiltInPlugin(where) ? {cwd, warn} : undefined;
+}
+
+function construct<T>(Plugin: PluginClass, data: Record<string, unknown>, where: string, options: SecretSourceOptions | undefined): T {
   try {
-    return new PluginClass(data) as T;
+    return (options === undefined ? new Plugin(data) : new Plugin(data, options)) as T;
   } catch (error) {
     throw new AuthPluginError(`Auth plugin "${where}" refused its --auth-data: ${(error as Error).message}`);
   }
@@ -82,14 +110,14 @@ function requireMethods(plugin: object, methods: string[], where: string): void 
   }
 }
 
-export async function loadServerAuth(where: string, authData: Record<string, unknown>, cwd = process.cwd()): Promise<ServerAuth> {
-  const plugin = construct<ServerAuth>(await loadClass(where, cwd), authData, where);
+export async function loadServerAuth(where: string, authData: Record<string, unknown>, cwd = process.cwd(), warn?: AuthWarning): Promise<ServerAuth> {
+  const plugin = construct<ServerAuth>(await loadClass(where, cwd, 'server'), authData, where, builtInOptions(where, cwd, warn));
   requireMethods(plugin, ['isAuthenticated', 'authenticate', 'getClientForPeer'], where);
   return plugin;
 }
 
-export async function loadClientAuth(where: string, authData: Record<string, unknown>, cwd = process.cwd()): Promise<ClientAuth> {
-  const plugin = construct<ClientAuth>(await loadClass(where, cwd), authData, where);
+export async function loadClientAuth(where: string, authData: Record<string, unknown>, cwd = process.cwd(), warn?: AuthWarning): Promise<ClientAuth> {
+  const plugin = construct<ClientAuth>(await loadClass(where, cwd, 'client'), authData, where, builtInOptions(where, cwd, warn));
   requireMethods(plugin, ['authenticate', 'isAuthenticated', 'getAuthorizedHeaders', 'dumpObject'], where);
   return plugin;
 }

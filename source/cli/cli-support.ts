@@ -3,6 +3,8 @@
  * format, and a clean shutdown on Ctrl-C / SIGTERM. The only place that exits the process.
  */
 import meow, {type AnyFlags} from 'meow';
+import type {ClientTlsOptions} from '../client/server-transport.js';
+import {readClientTlsFiles} from '../client/tls-files.js';
 import type {Logger} from '../engine/logger.js';
 import {NetunnelError, messageOf} from '../protocol/errors.js';
 
@@ -31,6 +33,7 @@ const USAGE_CODES = new Set([
   'NETUNNEL_ERR_CONFIG',
   'NETUNNEL_ERR_SECRET_KEY',
   'NETUNNEL_ERR_FERNET',
+  'NETUNNEL_ERR_TLS_MATERIAL',
 ]);
 
 export function exitCodeOf(error: unknown): number {
@@ -97,15 +100,31 @@ export function onShutdownSignal(shutdown: () => Promise<number>): void {
   });
 }
 
-/** The flags of every command that talks to a server: auth plugin, TLS check, HTTP proxy. */
+/** Runs `reload` on each SIGHUP (one at a time: a SIGHUP during a reload runs it again after). */
+export function onReloadSignal(reload: () => Promise<void>): void {
+  let running: Promise<void> = Promise.resolve();
+  process.on('SIGHUP', () => {
+    running = running.then(reload, reload);
+  });
+}
+
+/** The flags of every command that talks to a server: auth plugin, TLS, HTTP proxy. */
 export const CONNECTION_FLAGS = {
   authPlugin: {type: 'string'},
   authData: {type: 'string', default: '{}'},
   sslValidate: {type: 'boolean', default: true},
+  caFile: {type: 'string'},
+  tlsCert: {type: 'string'},
+  tlsKey: {type: 'string'},
   proxyUrl: {type: 'string'},
   proxyUsername: {type: 'string'},
   proxyPassword: {type: 'string'},
 } as const;
+
+/** `--ca-file`, `--tls-cert` and `--tls-key` read (a file that cannot be used is a usage error). */
+export function connectionTls(flags: {caFile?: string | undefined; tlsCert?: string | undefined; tlsKey?: string | undefined}): Promise<ClientTlsOptions | undefined> {
+  return readClientTlsFiles({caFile: flags.caFile, certFile: flags.tlsCert, keyFile: flags.tlsKey});
+}
 
 /** A TCP port flag: an integer in [min, 65535]. */
 export function checkPort(value: number | undefined, flag: string, min = 1): number | undefined {
@@ -114,6 +133,18 @@ export function checkPort(value: number | undefined, flag: string, min = 1): num
     throw new UsageError(`--${flag} must be an integer from ${min} to 65535`);
   }
   return value;
+}
+
+/**
+ * `--heartbeat-interval SECONDS` (decimals allowed, e.g. 0.5): the ping interval in ms, or
+ * undefined when not given (the library's default, 20 s, then applies).
+ */
+export function checkHeartbeatInterval(seconds: number | undefined): number | undefined {
+  if (seconds === undefined) return undefined;
+  if (!Number.isFinite(seconds) || seconds < 0.05 || seconds > 3600) {
+    throw new UsageError('--heartbeat-interval must be a number of seconds from 0.05 to 3600');
+  }
+  return Math.round(seconds * 1000);
 }
 
 /** Exits 0 once stdout is flushed (process.exit could cut a pending write to a slow pipe). */

@@ -2,7 +2,20 @@
 /** `netunnel-client`: one tunnel, every flag of 1.0.12's client, the same printed lines. */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
-import {CONNECTION_FLAGS, EXIT_FAILURE, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
+import {
+  CONNECTION_FLAGS,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  checkHeartbeatInterval,
+  checkPort,
+  connectionTls,
+  createCliLogger,
+  fail,
+  onShutdownSignal,
+  parseCommandLine,
+} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-client';
@@ -23,12 +36,21 @@ const HELP = `
         --remote-address IP   Remote address to connect to / listen on (default 127.0.0.1)
         --remote-port PORT    Remote port (default 22)
     -r, --reverse             The server is the entrance, this client the exit
-        --auth-plugin WHERE   Auth plugin: <module path or package>#<ExportName>
+        --auth-plugin WHERE   Auth plugin: secret (built in), or <module path or
+                              package>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
-        --no-ssl-validate     Do not check the server's TLS certificate
+        --ca-file PATH        Trust this CA (PEM) for the server's certificate, besides
+                              the usual ones (a private CA)
+        --tls-cert PATH       Client certificate (PEM; with --tls-key), for a server that
+                              requires one
+        --tls-key PATH        The client certificate's private key (PEM)
+        --no-ssl-validate     Do not check the server's TLS certificate (warns)
         --proxy-url URL       Reach the server through this HTTP proxy (CONNECT)
         --proxy-username USER Proxy Basic auth user (with --proxy-password)
         --proxy-password PASS Proxy Basic auth password (with --proxy-username)
+        --heartbeat-interval SECONDS
+                              Ping the server this often (default 20); a server that
+                              misses one by half of it counts as lost (exit 1)
     -d, --debug               Log debug messages
         --help                Show this help
         --version             Show the version
@@ -45,6 +67,7 @@ async function main(argv: string[]): Promise<void> {
       remoteAddress: {type: 'string', default: '127.0.0.1'},
       remotePort: {type: 'number', default: 22},
       reverse: {type: 'boolean', shortFlag: 'r', default: false},
+      heartbeatInterval: {type: 'number'},
       ...CONNECTION_FLAGS,
     },
     argv,
@@ -52,6 +75,7 @@ async function main(argv: string[]): Promise<void> {
   );
   if (cli.input.length > 0) throw new UsageError(`Unexpected argument "${cli.input[0]}" (see --help)`);
   const {flags} = cli;
+  const heartbeatMs = checkHeartbeatInterval(flags.heartbeatInterval);
   const localPort = checkPort(flags.localPort, 'local-port', flags.reverse ? 1 : 0);
   const remotePort = checkPort(flags.remotePort, 'remote-port', flags.reverse ? 0 : 1)!;
   if (flags.reverse && localPort === undefined) throw new UsageError('--local-port is required with --reverse');
@@ -62,12 +86,16 @@ async function main(argv: string[]): Promise<void> {
     throw new UsageError('--proxy-username needs --proxy-url');
   }
   const logger = createCliLogger(flags.debug);
-  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+  const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), logger.warn) : undefined;
+  const tls = await connectionTls(flags);
+  if (!flags.sslValidate) logger.warn(NO_SSL_VALIDATE_WARNING);
   const client = new NetunnelClient({
     serverUrl: flags.server,
     auth,
     logger,
     sslValidate: flags.sslValidate,
+    heartbeatMs,
+    tls,
     proxy: flags.proxyUrl === undefined ? undefined : {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword},
   });
 

@@ -1,13 +1,32 @@
 #!/usr/bin/env node
 /** `netunnel-server`: every flag of 1.0.12's server, the same printed lines, and `keys`. */
-import {readFile} from 'node:fs/promises';
 import {loadServerAuth, parseAuthData} from '../auth/load-plugin.js';
+import {readClientTlsFiles} from '../client/tls-files.js';
 import {NetunnelServer} from '../server/netunnel-server.js';
+import {readServerTlsFiles, type ServerTlsFiles} from '../server/tls/server-tls.js';
 import {runKeysCommand} from './keys-command.js';
-import {CommandError, EXIT_OK, UsageError, checkPort, createCliLogger, fail, onShutdownSignal, parseCommandLine} from './cli-support.js';
+import {
+  CommandError,
+  EXIT_FAILURE,
+  EXIT_OK,
+  UsageError,
+  checkHeartbeatInterval,
+  checkPort,
+  createCliLogger,
+  fail,
+  onReloadSignal,
+  onShutdownSignal,
+  parseCommandLine,
+} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-server';
+
+/** Long enough for clients to answer a close frame, short enough for a service manager's stop timeout. */
+const DEFAULT_SHUTDOWN_GRACE_SECONDS = 5;
+
+/** A shutdown still running this long after the grace period is given up on (e.g. a config write hanging on a dead disk). */
+const SHUTDOWN_BACKSTOP_MS = 3_000;
 
 const HELP = `
   Usage
@@ -20,13 +39,27 @@ const HELP = `
     -p, --port PORT          Port to listen on (default 4040; 0: a free port)
         --hostname ADDRESS   Address to listen on (default 127.0.0.1)
     -s, --secret-key KEY     Fernet key encrypting stored secrets (kept in memory only)
-        --auth-plugin WHERE  Auth plugin: <module path or package>#<ExportName>, e.g.
-                             ./my-plugin.js#SecretServerAuth (default export without #)
+        --auth-plugin WHERE  Auth plugin: secret (built in: --auth-data '{"secret": "..."}'
+                             or '{"secret_file": "PATH"}'), or <module path or
+                             package>#<ExportName>, e.g. ./my-plugin.js#MyServerAuth
         --auth-data JSON     The plugin's constructor argument (default {})
-        --tls-cert PATH      Serve https/wss with this certificate (PEM; with --tls-key)
+        --tls-cert PATH      Serve https/wss with this certificate (PEM; with --tls-key);
+                             SIGHUP reads it (and the key, the client CA) again
         --tls-key PATH       The certificate's private key (PEM)
+        --tls-client-ca PATH Require client certificates signed by this CA (PEM)
+        --peer-ca-file PATH  Trust this CA (PEM) for https peers, besides the usual ones
+        --peer-tls-cert PATH Client certificate toward peers that require one (PEM; with
+                             --peer-tls-key)
+        --peer-tls-key PATH  Its private key (PEM)
+        --shutdown-grace S   On SIGINT/SIGTERM, give open websockets S seconds to close
+                             normally before cutting them (default ${DEFAULT_SHUTDOWN_GRACE_SECONDS})
         --no-extensions      Answer exactly like 1.0.12: no management API (/server-info,
                              /channels listing, /tunnels, /events, /metrics), no extra keys
+        --heartbeat-interval SECONDS
+                             Ping every client this often (default 20); a client silent
+                             for two intervals is dropped with its tunnels and ports
+        --no-address-check   Take a channel's websockets from any address (behind a proxy
+                             or load balancer that connects from several addresses)
     -d, --debug              Log debug messages
         --help               Show this help
         --version            Show the version
@@ -37,18 +70,19 @@ const HELP = `
     NETUNNEL_SECRET_KEY      The secret key, when --secret-key is not given
 `;
 
-/** `--tls-cert` and `--tls-key` go together; unreadable files are the user's to fix (exit 2). */
-async function readTls(certPath: string | undefined, keyPath: string | undefined) {
-  if (certPath === undefined && keyPath === undefined) return undefined;
-  if (certPath === undefined || keyPath === undefined) throw new UsageError('--tls-cert and --tls-key go together');
-  const read = async (path: string, flag: string) => {
-    try {
-      return await readFile(path);
-    } catch (error) {
-      throw new UsageError(`Cannot read ${flag} ${path}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
-    }
-  };
-  return {cert: await read(certPath, '--tls-cert'), key: await read(keyPath, '--tls-key')};
+/** `--tls-cert` and `--tls-key` go together; `--tls-client-ca` needs them. */
+function tlsFiles(certFile: string | undefined, keyFile: string | undefined, clientCaFile: string | undefined): ServerTlsFiles | undefined {
+  if (certFile === undefined && keyFile === undefined) {
+    if (clientCaFile !== undefined) throw new UsageError('--tls-client-ca needs --tls-cert and --tls-key');
+    return undefined;
+  }
+  if (certFile === undefined || keyFile === undefined) throw new UsageError('--tls-cert and --tls-key go together');
+  return {certFile, keyFile, clientCaFile};
+}
+
+function shutdownGraceMs(seconds: number): number {
+  if (!Number.isFinite(seconds) || seconds < 0 || seconds > 3600) throw new UsageError('--shutdown-grace must be a number of seconds from 0 to 3600');
+  return Math.round(seconds * 1000);
 }
 
 async function main(argv: string[]): Promise<void> {
@@ -73,6 +107,13 @@ async function main(argv: string[]): Promise<void> {
       extensions: {type: 'boolean', default: true},
       tlsCert: {type: 'string'},
       tlsKey: {type: 'string'},
+      heartbeatInterval: {type: 'number'},
+      addressCheck: {type: 'boolean', default: true},
+      tlsClientCa: {type: 'string'},
+      peerCaFile: {type: 'string'},
+      peerTlsCert: {type: 'string'},
+      peerTlsKey: {type: 'string'},
+      shutdownGrace: {type: 'number', default: DEFAULT_SHUTDOWN_GRACE_SECONDS},
     },
     argv,
     import.meta,
@@ -80,28 +121,32 @@ async function main(argv: string[]): Promise<void> {
   if (cli.input.length > 0) throw new UsageError(`Unexpected argument "${cli.input[0]}" (see --help)`);
   const {flags} = cli;
   const port = checkPort(flags.port, 'port', 0)!;
+  const heartbeatMs = checkHeartbeatInterval(flags.heartbeatInterval);
+  const graceMs = shutdownGraceMs(flags.shutdownGrace);
   const logger = createCliLogger(flags.debug);
   const authData = parseAuthData(flags.authData);
-  const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData) : undefined;
+  const auth = flags.authPlugin ? await loadServerAuth(flags.authPlugin, authData, process.cwd(), logger.warn) : undefined;
 
-  const tls = await readTls(flags.tlsCert, flags.tlsKey);
-  let server: NetunnelServer;
-  try {
-    server = new NetunnelServer({
-      host: flags.hostname,
-      port,
-      auth,
-      logger,
-      extensions: flags.extensions,
-      configPath: flags.configPath,
-      secretKey: flags.secretKey,
-      env: process.env,
-      tls,
-    });
-  } catch (error) {
-    // The only input the constructor can refuse is the certificate or key.
-    throw new UsageError(`Invalid --tls-cert/--tls-key: ${(error as Error).message}`);
-  }
+  const files = tlsFiles(flags.tlsCert, flags.tlsKey, flags.tlsClientCa);
+  const tls = files && (await readServerTlsFiles(files));
+  const peerTls = await readClientTlsFiles(
+    {caFile: flags.peerCaFile, certFile: flags.peerTlsCert, keyFile: flags.peerTlsKey},
+    {caFile: '--peer-ca-file', certFile: '--peer-tls-cert', keyFile: '--peer-tls-key'},
+  );
+  const server = new NetunnelServer({
+    host: flags.hostname,
+    port,
+    auth,
+    logger,
+    extensions: flags.extensions,
+    configPath: flags.configPath,
+    secretKey: flags.secretKey,
+    env: process.env,
+    tls,
+    peerTls,
+    heartbeatMs,
+    ownerAddressCheck: flags.addressCheck,
+  });
   if (server.stateless) {
     process.stdout.write('The server is running in stateless mode. Use --config-path to generate a config file\n');
   }
@@ -111,9 +156,25 @@ async function main(argv: string[]): Promise<void> {
   onShutdownSignal(async () => {
     await starting.catch(() => {});
     logger.info('Stopping server');
-    await server.close();
+    const backstop = setTimeout(() => {
+      logger.error(`The shutdown did not finish within ${(graceMs + SHUTDOWN_BACKSTOP_MS) / 1000} s: exiting anyway`);
+      process.exit(EXIT_FAILURE);
+    }, graceMs + SHUTDOWN_BACKSTOP_MS);
+    await server.close({graceMs});
+    clearTimeout(backstop);
     return EXIT_OK;
   });
+  // A renewed certificate is taken without a restart: open channels keep going.
+  if (files) {
+    onReloadSignal(async () => {
+      try {
+        server.reloadTls(await readServerTlsFiles(files));
+        logger.info(`Reloaded the TLS certificate from ${files.certFile}`);
+      } catch (error) {
+        logger.error(`TLS reload failed, still serving the previous certificate: ${(error as Error).message}`);
+      }
+    });
+  }
   try {
     await starting;
   } catch (error) {

@@ -4,13 +4,14 @@
  * else an embedded server started in this process on 127.0.0.1 (a free port).
  */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
+import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
 import {connectApi} from '../console/connect-api.js';
 import {startEmbeddedServer} from '../console/embedded.js';
-import type {ServerTarget} from '../console/server-handle.js';
+import {transportOptionsOf, type ServerTarget} from '../console/server-handle.js';
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
-import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
+import {CONNECTION_FLAGS, EXIT_OK, onInterruptSignals, UsageError, connectionTls, exitWhenFlushed, fail, parseCommandLine} from './cli-support.js';
 import {tuneHeapForTunnels} from './heap-tuning.js';
 
 const COMMAND = 'netunnel-tui';
@@ -27,9 +28,15 @@ const HELP = `
   Options
         --config-dir DIR      Where the console keeps its settings (saved servers)
                               (default: the user's config dir, e.g. ~/.config/netunnel)
-        --auth-plugin WHERE   Auth plugin for the URLs given: <module>#<ExportName>
+        --auth-plugin WHERE   Auth plugin for the URLs given: secret (built in), or
+                              <module>#<ExportName>
         --auth-data JSON      The plugin's constructor argument (default {})
-        --no-ssl-validate     Do not check the servers' TLS certificates
+        --ca-file PATH        Trust this CA (PEM) for the servers' certificates, besides
+                              the usual ones (a private CA)
+        --tls-cert PATH       Client certificate (PEM; with --tls-key), for servers that
+                              require one
+        --tls-key PATH        The client certificate's private key (PEM)
+        --no-ssl-validate     Do not check the servers' TLS certificates (warns)
         --proxy-url URL       Reach the servers through this HTTP proxy (CONNECT)
         --proxy-username USER Proxy Basic auth user (with --proxy-password)
         --proxy-password PASS Proxy Basic auth password (with --proxy-username)
@@ -83,20 +90,25 @@ async function main(argv: string[]): Promise<void> {
     delete process.env.NO_COLOR;
   }
 
+  // Before the screen is taken: the lines stay on the terminal once the console has quit.
+  const warn = (message: string) => process.stderr.write(`${COMMAND}: warning: ${message}\n`);
+  if (!flags.sslValidate) warn(NO_SSL_VALIDATE_WARNING);
   const settings = new ConsoleSettings(flags.configDir === undefined ? {} : {configDir: flags.configDir});
-  const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate})});
+  const session = new ConsoleSession({createApi: (target) => connectApi(transportOptionsOf(target))});
 
   if (cli.input.length > 0) {
-    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData)) : undefined;
+    const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, parseAuthData(flags.authData), process.cwd(), warn) : undefined;
+    const tls = await connectionTls(flags);
     for (const url of cli.input) {
       const target: ServerTarget = {name: settings.suggestName(url), url};
       if (auth) target.auth = auth;
       if (flags.proxyUrl) target.proxy = {url: flags.proxyUrl, username: flags.proxyUsername, password: flags.proxyPassword};
       if (!flags.sslValidate) target.sslValidate = false;
+      if (tls) target.tls = tls;
       session.addServer(target, 'argument');
     }
   } else if (settings.listServers().length > 0) {
-    for (const saved of settings.listServers()) session.addServer(await targetFromSaved(saved), 'saved');
+    for (const saved of settings.listServers()) session.addServer(await targetFromSaved(saved, process.cwd(), warn), 'saved');
   } else {
     const embedded = await startEmbeddedServer();
     session.addServer({name: 'embedded', url: embedded.url}, 'embedded');

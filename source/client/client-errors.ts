@@ -24,3 +24,10 @@ export class NotConnectedError extends NetunnelError {
     super('NETUNNEL_ERR_NOT_CONNECTED', message);
   }
 }
+
+/** A CA, certificate or key (or the file holding it) that cannot be read or used: the user's to fix. */
+export class TlsMaterialError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_TLS_MATERIAL', message);
+  }
+}

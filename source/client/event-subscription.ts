@@ -4,6 +4,7 @@
  * every stream with a snapshot, a consumer that applies the snapshot never misses state.
  */
 import type WebSocket from 'ws';
+import {formatSilence, heartbeatSilenceMs} from '../engine/heartbeat.js';
 import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent} from '../protocol/management.js';
 import {paths} from '../protocol/routes.js';
@@ -79,7 +80,8 @@ export class EventSubscription {
     websocket.on('error', () => {});
     websocket.once('close', () => {
       this.websocket = undefined;
-      if (!this.closed) this.retry('The event stream was interrupted');
+      const silence = heartbeatSilenceMs(websocket);
+      if (!this.closed) this.retry(silence === undefined ? 'The event stream was interrupted' : `No answer to pings for ${formatSilence(silence)}`);
     });
     websocket.resume();
     this.onState('open');

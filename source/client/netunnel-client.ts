@@ -3,6 +3,7 @@
  * (PROTOCOL.md 3). Works against our server and against NETunnel 1.0.12.
  */
 import {EventEmitter} from 'node:events';
+import {formatSilence, heartbeatSilenceMs} from '../engine/heartbeat.js';
 import {RequestChannel} from '../engine/request-channel.js';
 import type {SocketAddress} from '../engine/entrance.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
@@ -11,6 +12,7 @@ import {NetunnelError, messageOf} from '../protocol/errors.js';
 import {paths} from '../protocol/routes.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
+import {ChannelCredentials} from './channel-credentials.js';
 import {NotConnectedError, ServerRefusedError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
 import {ServerApi} from './server-api.js';
@@ -18,6 +20,11 @@ import {ServerTransport, type TransportOptions} from './server-transport.js';
 
 export interface NetunnelClientOptions extends TransportOptions {
   logger?: Logger;
+  /**
+   * What this client announces in `POST /channels` (default: every feature of FEATURES). An
+   * extension is only used when both sides announce it; [] speaks exactly like a 1.0.12 client.
+   */
+  features?: readonly Feature[];
 }
 
 export interface ForwardTunnelOptions {
@@ -39,7 +46,10 @@ export interface ReverseTunnelOptions {
 }
 
 export interface NetunnelClientEvents {
-  /** The channel ended without close() being called: the server went away or dropped us. */
+  /**
+   * The channel ended without close() being called: the server went away, dropped us, or
+   * stopped answering the heartbeat's pings (within 1.5 heartbeat intervals: 30 s by default).
+   */
   disconnected: [string];
 }
 
@@ -59,6 +69,9 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   private remoteVersion: string | undefined;
   /** What the server announced ([] for 1.0.12): extensions are only used when announced. */
   private remoteFeatures: string[] = [];
+  private readonly ownFeatures: readonly Feature[];
+  /** The channel's websocket-tokens secret (none against 1.0.12). */
+  private credentials = ChannelCredentials.NONE;
   private readonly openTunnels = new Map<number, ClientTunnel>();
   /** Reverse tunnels being created: the server may ask for websockets before its POST answers. */
   private reverseUnderConstruction: Promise<unknown> = Promise.resolve();
@@ -69,6 +82,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.transport = new ServerTransport(options);
     this.api = new ServerApi(this.transport);
     this.logger = options.logger ?? silentLogger;
+    this.ownFeatures = options.features ?? FEATURES;
   }
 
   get serverUrl(): string {
@@ -98,6 +112,11 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     return this.remoteFeatures.includes(feature);
   }
 
+  /** An extension is used only when both sides announced it. */
+  private uses(feature: Feature): boolean {
+    return this.ownFeatures.includes(feature) && this.serverHas(feature);
+  }
+
   get tunnels(): ClientTunnel[] {
     return [...this.openTunnels.values()];
   }
@@ -107,16 +126,20 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     if (this.closing) throw new NotConnectedError('The client is closed');
     if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
     // `features` is our extension: 1.0.12 servers ignore it; ours answer with their own.
-    const answer = (await this.transport.request('POST', paths.channels(), {version: PROTOCOL_VERSION, features: [...FEATURES]})) as {
+    const body: Record<string, unknown> = {version: PROTOCOL_VERSION};
+    if (this.ownFeatures.length > 0) body.features = [...this.ownFeatures];
+    const answer = (await this.transport.request('POST', paths.channels(), body)) as {
       channel_id?: unknown;
       version?: unknown;
       features?: unknown;
+      channel_secret?: unknown;
     };
     this.remoteFeatures = Array.isArray(answer?.features) ? answer.features.filter((item): item is string => typeof item === 'string') : [];
     if (typeof answer?.channel_id !== 'number') throw new ServerRefusedError(200, 'The server answered no channel_id');
     this.channel = answer.channel_id;
     this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
-    const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel));
+    this.credentials = ChannelCredentials.fromAnswer(answer.channel_secret, this.uses('websocket-tokens'));
+    const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel), this.credentials.headers());
     if (this.closing) {
       // close() was called while connecting: the channel must not outlive it. (The websocket is
       // paused, so a closing handshake could not complete: cut it.)
@@ -146,12 +169,12 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
         exit,
         async (entrance) => {
           const body: Record<string, unknown> = {exit_address: exit.address, exit_port: exit.port, reverse: false};
-          if (this.serverHas('endpoint-report')) body.entrance = entrance;
+          if (this.uses('endpoint-report')) body.entrance = entrance;
           const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {tunnel_id: number};
           registered = answer.tunnel_id;
           return registered;
         },
-        (tunnelId) => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)),
+        (tunnelId) => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId), this.credentials.headers()),
       );
     } catch (error) {
       // The server's half may exist already: take it down again so nothing is left behind.
@@ -174,7 +197,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     const entranceAddress = options.entranceAddress ?? '127.0.0.1';
     const creation = (async () => {
       const body: Record<string, unknown> = {entrance_address: entranceAddress, entrance_port: options.entrancePort ?? null, reverse: true};
-      if (this.serverHas('endpoint-report')) body.exit = exit;
+      if (this.uses('endpoint-report')) body.exit = exit;
       const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {
         tunnel_id: number;
         entrance_port?: number | null;
@@ -239,7 +262,8 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
       await this.reverseUnderConstruction;
       const tunnel = this.openTunnels.get(tunnelId);
       if (!(tunnel instanceof ReverseClientTunnel)) throw new Error(`tunnel_id \`${tunnelId}\` is not registered on this client`);
-      this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId)).then(
+      // The request's token (websocket-tokens) goes back with the websocket that answers it.
+      this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId), this.credentials.headers(data)).then(
         (websocket) => tunnel.acceptWebsocket(websocket),
         (error: unknown) => this.logger.warn(`Tunnel ${tunnelId}: cannot open a websocket: ${messageOf(error)}`),
       );
@@ -260,8 +284,14 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   private async onChannelClosed(): Promise<void> {
     // Told before the tunnels stop, so that whoever waits on a tunnel knows why it stopped.
     if (!this.closing) {
-      this.logger.warn(`Channel ${this.channel} to ${this.serverUrl} closed`);
-      this.emit('disconnected', `The connection to ${this.serverUrl} was lost`);
+      const silence = this.control && heartbeatSilenceMs(this.control.websocket);
+      const reason =
+        silence === undefined
+          ? `The connection to ${this.serverUrl} was lost`
+          : `Lost the server ${this.serverUrl}: no answer to pings for ${formatSilence(silence)}`;
+      // The reason goes with the event: whoever listens says it (the CLI in its one line).
+      this.logger.debug(`Channel ${this.channel} to ${this.serverUrl} closed: ${reason}`);
+      this.emit('disconnected', reason);
     }
     const tunnels = [...this.openTunnels.values()];
     this.openTunnels.clear();

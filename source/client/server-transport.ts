@@ -5,18 +5,28 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import WebSocket from 'ws';
 import {HttpsProxyAgent} from 'https-proxy-agent';
 import type {AuthTransport, ClientAuth} from '../auth/contract.js';
 import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
-import {ServerRefusedError, ServerUnreachableError} from './client-errors.js';
+import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
 
 export interface ProxySettings {
   url: string;
   username?: string | undefined;
   password?: string | undefined;
+}
+
+/** TLS material toward an https server (PEM). */
+export interface ClientTlsOptions {
+  /** The CA(s) that signed the server's certificate (a private CA), trusted besides Node's own list. */
+  ca?: string | Buffer | Array<string | Buffer>;
+  /** A client certificate and its key, for a server that requires one (mutual TLS). */
+  cert?: string | Buffer;
+  key?: string | Buffer;
 }
 
 export interface TransportOptions {
@@ -25,10 +35,15 @@ export interface TransportOptions {
   proxy?: ProxySettings | undefined;
   /** Check the server's TLS certificate (default true). */
   sslValidate?: boolean | undefined;
+  tls?: ClientTlsOptions | undefined;
   /** Heartbeat of every websocket, in ms (PROTOCOL.md: 20 s). */
   heartbeatMs?: number | undefined;
   requestTimeoutMs?: number | undefined;
 }
+
+/** What the commands warn with when told not to check certificates (one line on stderr). */
+export const NO_SSL_VALIDATE_WARNING =
+  "--no-ssl-validate: the server's TLS certificate is not checked, so anyone on the network path can pose as the server; trust its CA with --ca-file instead";
 
 /** The proxy URL with its Basic credentials in it, as https-proxy-agent takes them. */
 export function proxyUrlWithCredentials(proxy: ProxySettings): URL {
@@ -46,6 +61,20 @@ interface ProxyConnectAnswer {
   statusText: string;
 }
 
+/**
+ * One secure context for every connection: built per connection from the options, Node's
+ * ~140 root certificates (which a private CA joins) would be parsed again each time.
+ */
+function secureContextOf(tls: ClientTlsOptions | undefined): {secureContext?: SecureContext} {
+  if (tls === undefined || (tls.ca === undefined && tls.cert === undefined)) return {};
+  const extra = tls.ca === undefined ? [] : Array.isArray(tls.ca) ? tls.ca : [tls.ca];
+  try {
+    return {secureContext: createSecureContext({ca: [...rootCertificates, ...extra], cert: tls.cert, key: tls.key})};
+  } catch (error) {
+    throw new TlsMaterialError(`Invalid TLS options: ${messageOf(error)}`);
+  }
+}
+
 export class ServerTransport implements AuthTransport {
   readonly serverUrl: string;
   private readonly base: URL;
@@ -60,7 +89,9 @@ export class ServerTransport implements AuthTransport {
    * as if it were the server's, so without this a 407 would read as the server refusing us.
    */
   private readonly proxyRefusals = new WeakMap<http.ClientRequest, ProxyConnectAnswer>();
-  private readonly rejectUnauthorized: boolean;
+  /** What every TLS connection to the server is made with. */
+  private readonly tlsOptions: {rejectUnauthorized: boolean; secureContext?: SecureContext};
+  private readonly hasClientCertificate: boolean;
 
   constructor(private readonly options: TransportOptions) {
     let base: URL;
@@ -75,7 +106,8 @@ export class ServerTransport implements AuthTransport {
     this.base = base;
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
     this.auth = options.auth ?? new NoAuthClient();
-    this.rejectUnauthorized = options.sslValidate ?? true;
+    this.tlsOptions = {rejectUnauthorized: options.sslValidate ?? true, ...secureContextOf(options.tls)};
+    this.hasClientCertificate = options.tls?.cert !== undefined;
     this.usesProxy = options.proxy !== undefined;
     const proxyUrl = options.proxy ? proxyUrlWithCredentials(options.proxy) : undefined;
     this.proxyOrigin = proxyUrl?.origin;
@@ -87,7 +119,7 @@ export class ServerTransport implements AuthTransport {
       });
       this.agent = agent;
     } else if (base.protocol === 'https:') {
-      this.agent = new https.Agent({keepAlive: true, rejectUnauthorized: this.rejectUnauthorized});
+      this.agent = new https.Agent({keepAlive: true, ...this.tlsOptions});
     } else {
       this.agent = new http.Agent({keepAlive: true});
     }
@@ -116,15 +148,16 @@ export class ServerTransport implements AuthTransport {
   /**
    * Opens a websocket (with heartbeat) and resolves once it is open, **paused**: frames may
    * follow the handshake in the same packet, so the consumer attaches its listeners first
-   * and then calls resume().
+   * and then calls resume(). `extraHeaders` go along with the auth plugin's (e.g. a channel's
+   * websocket-tokens credentials).
    */
-  async openWebsocket(path: string): Promise<WebSocket> {
-    const headers = await this.authHeaders();
+  async openWebsocket(path: string, extraHeaders: Record<string, string> = {}): Promise<WebSocket> {
+    const headers = {...(await this.authHeaders()), ...extraHeaders};
     const url = this.url(path).replace(/^http/, 'ws');
     const websocket = new WebSocket(url, {
       headers,
       perMessageDeflate: false,
-      rejectUnauthorized: this.rejectUnauthorized,
+      ...this.tlsOptions,
       handshakeTimeout: this.options.requestTimeoutMs ?? 30_000,
       ...(this.usesProxy ? {agent: this.agent} : {}),
     });
@@ -199,7 +232,20 @@ export class ServerTransport implements AuthTransport {
 
   private unreachable(error: unknown): ServerUnreachableError {
     const through = this.proxyOrigin === undefined ? '' : ` through the proxy ${this.proxyOrigin}`;
-    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}${through}: ${messageOf(error)}`, {cause: error});
+    return new ServerUnreachableError(`Cannot reach ${this.serverUrl}${through}: ${this.reasonOf(error)}`, {cause: error});
+  }
+
+  /**
+   * OpenSSL's words for a refused client certificate say little: a server that wants one
+   * sends an alert; one that does not trust ours (Node checks after the handshake) hangs up.
+   */
+  private reasonOf(error: unknown): string {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (this.base.protocol === 'https:') {
+      if (code === 'ERR_SSL_TLSV13_ALERT_CERTIFICATE_REQUIRED') return 'the server requires a client certificate';
+      if (code === 'ECONNRESET' && this.hasClientCertificate) return `${messageOf(error)} (the server may not accept the client certificate)`;
+    }
+    return messageOf(error).split('\n')[0]!;
   }
 
   /** The error for a request whose CONNECT the proxy refused (undefined if it did not). */
@@ -232,7 +278,8 @@ export class ServerTransport implements AuthTransport {
     return new Promise((resolve, reject) => {
       const request = send(
         target,
-        {method, headers: requestHeaders, agent: this.agent, rejectUnauthorized: this.rejectUnauthorized, timeout: this.options.requestTimeoutMs ?? 30_000},
+        // The TLS options go with each request too: through a proxy, the agent's CONNECT tunnel takes them from there.
+        {method, headers: requestHeaders, agent: this.agent, ...this.tlsOptions, timeout: this.options.requestTimeoutMs ?? 30_000},
         (response) => {
           const proxyRefusal = this.proxyRefusal(request);
           if (proxyRefusal) {

@@ -8,7 +8,7 @@ import {EventEmitter} from 'node:events';
 import type {ClientAuth} from '../auth/contract.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {ProxySettings} from '../client/server-transport.js';
+import type {ClientTlsOptions, ProxySettings, TransportOptions} from '../client/server-transport.js';
 import type {Logger} from '../engine/logger.js';
 import type {ConsoleApi, ServerInfo} from './api.js';
 
@@ -21,6 +21,13 @@ export interface ServerTarget {
   proxy?: ProxySettings;
   /** False: do not check the server's TLS certificate. */
   sslValidate?: boolean;
+  /** A private CA to trust, a client certificate (read from the files named by flags or saved settings). */
+  tls?: ClientTlsOptions;
+}
+
+/** How the client library reaches a target (its REST API, events, and the console's own channel). */
+export function transportOptionsOf(target: ServerTarget): TransportOptions {
+  return {serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate, tls: target.tls};
 }
 
 export interface ServerHandleEvents {
@@ -56,14 +63,7 @@ export class ServerHandle extends EventEmitter<ServerHandleEvents> {
     this.api = options.api;
     this.createClient =
       options.createClient ??
-      ((server) =>
-        new NetunnelClient({
-          serverUrl: server.url,
-          auth: server.auth,
-          proxy: server.proxy,
-          sslValidate: server.sslValidate,
-          logger: options.logger,
-        }));
+      ((server) => new NetunnelClient({...transportOptionsOf(server), logger: options.logger}));
   }
 
   /**

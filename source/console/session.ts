@@ -4,7 +4,8 @@
  * are closed on every server before anything else stops.
  */
 import {EventEmitter} from 'node:events';
-import {loadClientAuth} from '../auth/load-plugin.js';
+import {loadClientAuth, type AuthWarning} from '../auth/load-plugin.js';
+import {readClientTlsFiles} from '../client/tls-files.js';
 import type {Logger} from '../engine/logger.js';
 import type {ConsoleApi} from './api.js';
 import {ServerConnection, type ConnectionTiming} from './connection.js';
@@ -33,12 +34,14 @@ export interface ConsoleSessionEvents {
   notice: [string];
 }
 
-/** The target of a saved server, with its auth plugin loaded. */
-export async function targetFromSaved(saved: SavedServer, cwd = process.cwd()): Promise<ServerTarget> {
+/** The target of a saved server, with its auth plugin loaded and its TLS files read. */
+export async function targetFromSaved(saved: SavedServer, cwd = process.cwd(), warn?: AuthWarning): Promise<ServerTarget> {
   const target: ServerTarget = {name: saved.name, url: saved.url};
-  if (saved.authPlugin) target.auth = await loadClientAuth(saved.authPlugin, saved.authData ?? {}, cwd);
+  if (saved.authPlugin) target.auth = await loadClientAuth(saved.authPlugin, saved.authData ?? {}, cwd, warn);
   if (saved.proxy) target.proxy = saved.proxy;
   if (saved.sslValidate === false) target.sslValidate = false;
+  const tls = await readClientTlsFiles({caFile: saved.caFile, certFile: saved.tlsCert, keyFile: saved.tlsKey});
+  if (tls) target.tls = tls;
   return target;
 }
 

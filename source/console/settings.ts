@@ -19,6 +19,11 @@ export interface SavedServer {
   proxy?: ProxySettings;
   /** False: do not check the server's TLS certificate (--no-ssl-validate). */
   sslValidate?: boolean;
+  /** A private CA to trust for this server (--ca-file; an absolute path, read at each connection). */
+  caFile?: string;
+  /** A client certificate and its key (--tls-cert, --tls-key; absolute paths). */
+  tlsCert?: string;
+  tlsKey?: string;
 }
 
 interface SettingsShape {
@@ -37,6 +42,12 @@ function checkServer(server: SavedServer): SavedServer {
     checked.proxy = server.proxy;
   }
   if (server.sslValidate === false) checked.sslValidate = false;
+  if ((server.tlsCert === undefined) !== (server.tlsKey === undefined)) throw new InvalidInputError('tls', 'a client certificate and its key go together');
+  if (server.caFile !== undefined) checked.caFile = server.caFile;
+  if (server.tlsCert !== undefined && server.tlsKey !== undefined) {
+    checked.tlsCert = server.tlsCert;
+    checked.tlsKey = server.tlsKey;
+  }
   return checked;
 }
 

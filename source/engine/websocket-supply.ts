@@ -19,14 +19,17 @@ export {SupplyStoppedError};
 /** Produces one new open websocket to the exit side (a connect, or a request to the client). */
 export type WebsocketRequester = () => Promise<WebSocket>;
 
+/** Called when a websocket becomes idle (e.g. to start a heartbeat); what it returns, when it is taken. */
+export type IdleWatcher = (websocket: WebSocket) => () => void;
+
 interface Waiter {
   resolve(websocket: WebSocket): void;
   reject(error: Error): void;
 }
 
 export class WebsocketSupply {
-  /** Idle websockets, each with the close listener that removes it from here. */
-  private readonly idle = new Map<WebSocket, () => void>();
+  /** Idle websockets, each with the close listener that removes it from here and its watcher's stop. */
+  private readonly idle = new Map<WebSocket, {onIdleClose: () => void; unwatch: () => void}>();
   private readonly waiters: Waiter[] = [];
   private inFlight = 0;
   private started = false;
@@ -41,6 +44,7 @@ export class WebsocketSupply {
   constructor(
     private readonly requestWebsocket: WebsocketRequester,
     private readonly spare = 1,
+    private readonly watchIdle: IdleWatcher = () => () => {},
   ) {}
 
   /** Starts asking for websockets; until then, take() waits. */
@@ -65,9 +69,10 @@ export class WebsocketSupply {
   /** An open websocket dedicated to the caller. */
   take(): Promise<WebSocket> {
     if (this.stopped) return Promise.reject(new SupplyStoppedError());
-    for (const [websocket, onIdleClose] of this.idle) {
+    for (const [websocket, {onIdleClose, unwatch}] of this.idle) {
       this.idle.delete(websocket);
       websocket.off('close', onIdleClose);
+      unwatch();
       if (websocket.readyState !== WebSocket.OPEN) continue;
       this.fillSoon();
       return Promise.resolve(websocket);
@@ -153,7 +158,7 @@ export class WebsocketSupply {
       this.idle.delete(websocket);
       this.fill();
     };
-    this.idle.set(websocket, onIdleClose);
+    this.idle.set(websocket, {onIdleClose, unwatch: this.watchIdle(websocket)});
     // Errors of idle websockets are swallowed: their close event does the cleanup.
     websocket.on('error', () => {});
     websocket.once('close', onIdleClose);

@@ -5,8 +5,11 @@
  * `POST /channels` answer.
  */
 
-/** What our implementation understands, announced by both our client and our server. */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report'] as const;
+/**
+ * What our implementation understands, announced by both our client and our server.
+ * `websocket-tokens`: see websocket-tokens.ts.
+ */
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface ServerInfo {
@@ -17,6 +20,8 @@ export interface ServerInfo {
   /** ISO 8601 */
   started_at: string;
   hostname: string;
+  /** Listening beyond loopback without an auth plugin: anyone who reaches it may use it (absent from older servers). */
+  exposed_without_auth?: boolean;
 }
 
 export interface Endpoint {

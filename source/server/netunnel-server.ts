@@ -6,7 +6,7 @@
  * without taking the process down.
  */
 import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
-import {createServer as createHttpsServer} from 'node:https';
+import {Server as HttpsServer, createServer as createHttpsServer} from 'node:https';
 import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
 import {hostname} from 'node:os';
@@ -14,6 +14,7 @@ import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
+import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
@@ -21,9 +22,12 @@ import {matchRoute} from '../protocol/routes.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
 import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
 import {EventHub, type EventHubOptions} from './management/event-hub.js';
+import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
+import {WebsocketDrain} from './lifecycle/websocket-drain.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
-import {ChannelRegistry} from './channels/channel-registry.js';
+import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
+import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
 import {HttpError, badRequest} from './http/http-errors.js';
@@ -36,6 +40,8 @@ import {mergeRouteTables, type HttpMethod, type RouteContext, type RouteTable} f
 import {ServerState} from './state/server-state.js';
 import {DEFAULT_STATIC_TUNNEL_TIMING, type StaticTunnelTiming} from './peers/static-tunnel.js';
 import type {ConfigStore} from './state/config-store.js';
+import {httpsServerOptions, secureContextOptions, type ServerTlsOptions} from './tls/server-tls.js';
+import type {ClientTlsOptions} from '../client/server-transport.js';
 
 export interface NetunnelServerOptions {
   host?: string;
@@ -52,8 +58,10 @@ export interface NetunnelServerOptions {
    * 1.0.12, for strict deployments. Default true.
    */
   extensions?: boolean;
-  /** Serve https (and wss) with this certificate chain and key (PEM). */
-  tls?: {cert: string | Buffer; key: string | Buffer};
+  /** Serve https (and wss) with this certificate chain and key (PEM), optionally requiring client certificates. */
+  tls?: ServerTlsOptions;
+  /** Toward https peers: a private CA to trust (besides Node's), and a client certificate for peers that require one. */
+  peerTls?: ClientTlsOptions;
   events?: EventHubOptions;
   /** The config file (`-c/--config-path`), created when missing. Without one the server is stateless. */
   configPath?: string;
@@ -68,6 +76,18 @@ export interface NetunnelServerOptions {
   staticTunnelTiming?: Partial<StaticTunnelTiming>;
   /** Where static tunnels' local ports are chosen (default [20000, 21000), as 1.0.12). */
   staticTunnelPorts?: PortRange;
+  /**
+   * The server's heartbeat (ms, default 20 000 as the client's): it pings every control
+   * websocket and every idle tunnel websocket; one that shows no sign of life for two
+   * intervals is dropped (a channel with its tunnels and entrance ports).
+   */
+  heartbeatMs?: number;
+  /**
+   * Take a channel's websockets only from the address its `POST /channels` came from (default
+   * true). false behind a proxy or load balancer that reaches the server from several
+   * addresses; the identity and websocket-tokens checks still apply.
+   */
+  ownerAddressCheck?: boolean;
 }
 
 export class NetunnelServer {
@@ -84,12 +104,15 @@ export class NetunnelServer {
   private readonly peerSource = new RegistryPeerSource();
   private opened: ServerState | undefined;
   private readonly timing: StaticTunnelTiming;
+  /** Listening beyond loopback without an auth plugin (known once started). */
+  private exposed = false;
+  private readonly drain: WebsocketDrain;
 
   constructor(private readonly options: NetunnelServerOptions = {}) {
     this.logger = options.logger ?? silentLogger;
     this.auth = options.auth ?? new NoAuthServer();
     this.timing = {...DEFAULT_STATIC_TUNNEL_TIMING, ...options.staticTunnelTiming};
-    this.channels = new ChannelRegistry(this.logger);
+    this.channels = new ChannelRegistry(this.logger, UNCONNECTED_CHANNEL_TIMEOUT_MS, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.extensions = options.extensions ?? true;
     const serverInfo = () => this.serverInfo();
     const peerSource = this.peerSource;
@@ -100,16 +123,19 @@ export class NetunnelServer {
         extensions: this.extensions,
         allowedTunnelDestinations: () => this.allowedDestinations(),
         allowedTunnelEntrances: () => this.allowedEntrances(),
+        clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
+        ownerAddressCheck: options.ownerAddressCheck ?? true,
       }),
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
       factoryResetRoutes(state, this.channels, this.logger),
     ];
     if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
-    this.routes = mergeRouteTables(...tables);
+    this.drain = new WebsocketDrain(this.websockets.clients, this.logger);
+    this.routes = this.drain.track(mergeRouteTables(...tables));
     const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
     // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
-    this.http = options.tls ? createHttpsServer({cert: options.tls.cert, key: options.tls.key}, onRequest) : createServer(onRequest);
+    this.http = options.tls ? createHttpsServer(httpsServerOptions(options.tls), onRequest) : createServer(onRequest);
     this.http.on('tlsClientError', () => {});
     this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
     this.http.on('clientError', (_error, socket) => {
@@ -131,6 +157,7 @@ export class NetunnelServer {
       auth: this.auth,
       logger: this.logger,
       timing: this.timing,
+      peerTls: this.options.peerTls,
       portRange: this.options.staticTunnelPorts ?? DEFAULT_STATIC_TUNNEL_PORTS,
       allowedEntrances: () => this.allowedEntrances(),
     });
@@ -141,6 +168,8 @@ export class NetunnelServer {
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
     this.logger.info(`Starting server on ${host}:${address.port}`);
+    this.exposed = this.auth instanceof NoAuthServer && !isLoopbackAddress(address.address);
+    if (this.exposed) this.logger.warn(exposureWarning(address.address, address.port));
     this.opened = state;
     this.peerSource.bind(state.peers);
     state.start();
@@ -151,6 +180,17 @@ export class NetunnelServer {
     return this.bound;
   }
 
+  /**
+   * Serves new connections with another certificate (and client CA), e.g. a renewed one;
+   * open connections and channels keep theirs. Throws TlsMaterialError, changing nothing,
+   * when the new material is unusable. Whether client certificates are required is fixed at
+   * construction.
+   */
+  reloadTls(tls: ServerTlsOptions): void {
+    if (!(this.http instanceof HttpsServer)) throw new Error('The server does not serve https');
+    this.http.setSecureContext(secureContextOptions(tls));
+  }
+
   serverInfo(): ServerInfo {
     return {
       implementation: IMPLEMENTATION,
@@ -159,6 +199,7 @@ export class NetunnelServer {
       features: [...FEATURES],
       started_at: this.startedAt.toISOString(),
       hostname: hostname(),
+      exposed_without_auth: this.exposed,
     };
   }
 
@@ -199,17 +240,25 @@ export class NetunnelServer {
     return this.options.allowedTunnelEntrances ?? this.opened?.store.get().allowed_tunnel_entrances ?? DEFAULT_ALLOWED_ENTRANCES;
   }
 
-  /** Stops everything: static tunnels, channels (and their tunnels), websockets, the listening port. */
-  async close(): Promise<void> {
+  /**
+   * Stops everything. The listening port closes first (nothing new is accepted); then, with
+   * `graceMs`, every websocket is closed normally (1000) after what it still has to send:
+   * tunnel connections first, so that their bytes are through before their channel ends,
+   * then control channels; whatever has not finished its closing handshake after `graceMs`
+   * in all is cut. Static tunnels stop meanwhile; the config is flushed last. Without
+   * `graceMs` (0) websockets are cut at once.
+   */
+  async close(options: {graceMs?: number} = {}): Promise<void> {
+    const graceMs = options.graceMs ?? 0;
+    const stoppedListening = new Promise<void>((resolve) => (this.http.listening ? this.http.close(() => resolve()) : resolve()));
+    this.http.closeIdleConnections();
     this.events.close();
-    await this.opened?.close();
+    await Promise.all([this.opened?.close(), this.drain.closeWithin(graceMs)]);
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();
-    await new Promise<void>((resolve) => {
-      if (!this.http.listening) resolve();
-      else this.http.close(() => resolve());
-      this.http.closeAllConnections();
-    });
+    await this.opened?.store.flush();
+    this.http.closeAllConnections();
+    await stoppedListening;
   }
 
   /** The route of a path; extension routes do not exist without extensions. */
@@ -248,7 +297,8 @@ export class NetunnelServer {
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
         const answer = await this.auth.authenticate(context.auth, await context.readBody());
-        sendJson(response, answer.status, answer.body);
+        if (answer.text !== undefined) sendText(response, answer.status, answer.text);
+        else sendJson(response, answer.status, answer.body);
         return;
       }
       if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');

@@ -2,6 +2,8 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {runCli, startCli} from '../helpers/cli.js';
 import {startServer, eventually} from '../helpers/netunnel.js';
+import {startFixtureProcess} from '../helpers/processes.js';
+import {within} from '../helpers/streams.js';
 import {startEchoServer, exchange, freePort, isPortClosed, randomPayload} from '../helpers/tcp.js';
 
 test('netunnel-client opens a forward tunnel, prints the 1.0.12 lines, and closes it on Ctrl-C', async () => {
@@ -71,6 +73,31 @@ test('netunnel-client exits 0 when the server deletes its tunnel, 1 when the ser
   }
 });
 
+test('netunnel-client exits 1 with one line within 1.5 heartbeat intervals when its server stops answering (kill -STOP)', async (t) => {
+  const echo = await startEchoServer();
+  const serverProcess = await startFixtureProcess<{port: number}>('server-process.ts');
+  const url = `http://127.0.0.1:${serverProcess.ready.port}`;
+  const client = startCli('netunnel-client', ['-s', url, '--remote-port', String(echo.port), '--heartbeat-interval', '0.2']);
+  try {
+    const [, entrancePort] = await client.waitForLine(/^Tunnel entrance socket: 127\.0\.0\.1:(\d+)$/);
+    const payload = randomPayload(64 * 1024);
+    assert.ok((await exchange(Number(entrancePort), payload)).equals(payload));
+    const stoppedAt = Date.now();
+    serverProcess.child.kill('SIGSTOP');
+    assert.equal(await within(client.exited, 10_000, 'the client to give up'), 1);
+    const noticedMs = Date.now() - stoppedAt;
+    t.diagnostic(`stopped server noticed by netunnel-client after ${noticedMs} ms (heartbeat 200 ms)`);
+    // 1.5 intervals (300 ms) and a process exit, on a loaded machine; the default would take 20-30 s.
+    assert.ok(noticedMs < 5000, `noticed after ${noticedMs} ms`);
+    assert.match(client.stderr(), new RegExp(`^netunnel-client: Lost the server ${url}: no answer to pings for 0\\.\\d s\n$`), 'one line');
+    assert.ok(await isPortClosed(Number(entrancePort)), 'its entrance is closed');
+  } finally {
+    client.child.kill('SIGKILL');
+    await serverProcess.kill();
+    await echo.close();
+  }
+});
+
 test('netunnel-client: user errors exit 2, an unreachable server exits 1, each with one line', async () => {
   const port = await freePort();
   const cases: Array<[string[], number, string]> = [
@@ -78,6 +105,7 @@ test('netunnel-client: user errors exit 2, an unreachable server exits 1, each w
     [['--remote-port', '0'], 2, 'netunnel-client: --remote-port must be an integer from 1 to 65535\n'],
     [['--proxy-username', 'u'], 2, 'netunnel-client: --proxy-username and --proxy-password go together\n'],
     [['--nope'], 2, 'netunnel-client: Unknown flag --nope (see --help)\n'],
+    [['--heartbeat-interval', 'x'], 2, 'netunnel-client: --heartbeat-interval must be a number of seconds from 0.05 to 3600\n'],
     [['--server', 'ftp://x'], 1, 'netunnel-client: Server URL must start with http:// or https://: ftp://x\n'],
     [
       ['--server', `http://127.0.0.1:${port}`],

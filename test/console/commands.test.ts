@@ -278,6 +278,11 @@ describe('saved servers', () => {
       assert.deepEqual(commands.removeSavedServer(again, '10.0.0.1:4040'), first);
       assert.throws(() => commands.removeSavedServer(again, 'nope'), {message: 'No saved server is called "nope"', code: 'NETUNNEL_ERR_NOT_FOUND'});
       assert.deepEqual(commands.listSavedServers(again).map((server) => server.name), ['prod']);
+      const tls = {caFile: '/etc/ca.pem', tlsCert: '/etc/client.pem', tlsKey: '/etc/client.key'};
+      assert.deepEqual(commands.addSavedServer(again, {name: 'mutual', url: 'https://10.0.0.2:4443', ...tls}), {name: 'mutual', url: 'https://10.0.0.2:4443', ...tls});
+      assert.throws(() => commands.addSavedServer(again, {name: 'half', url: 'https://10.0.0.3:4443', tlsCert: '/etc/client.pem'}), {
+        message: 'a client certificate and its key go together',
+      });
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }

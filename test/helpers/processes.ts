@@ -5,10 +5,10 @@ import {createInterface} from 'node:readline';
 import {connect, type Socket} from 'node:net';
 import {fileURLToPath} from 'node:url';
 
-/** Runs a TypeScript fixture under tsx and resolves with its first stdout line, parsed as JSON. */
-export async function startFixtureProcess<T>(fixture: string): Promise<{child: ChildProcess; ready: T; kill(): Promise<void>}> {
+/** Runs a TypeScript fixture under tsx (with `args`) and resolves with its first stdout line, parsed as JSON. */
+export async function startFixtureProcess<T>(fixture: string, args: string[] = []): Promise<{child: ChildProcess; ready: T; kill(): Promise<void>}> {
   const path = fileURLToPath(new URL(`../fixtures/${fixture}`, import.meta.url));
-  const child = spawn(process.execPath, ['--import', 'tsx', path], {stdio: ['ignore', 'pipe', 'inherit']});
+  const child = spawn(process.execPath, ['--import', 'tsx', path, ...args], {stdio: ['ignore', 'pipe', 'inherit']});
   const exited = once(child, 'exit');
   const lines = createInterface({input: child.stdout!});
   const first = await Promise.race([

@@ -78,8 +78,9 @@ export function commandHelp(command: CommandSpec): string {
 ${wrap(command.details, 86, '  ')}
 ${own}
   Options of every command: --server URL|NAME (repeatable), --json, --auth-plugin,
-  --auth-data, --no-ssl-validate, --proxy-url, --proxy-username, --proxy-password,
-  --config-dir (netunnel-tui --no-tui --help explains them).
+  --auth-data, --no-ssl-validate, --ca-file, --tls-cert, --tls-key, --proxy-url,
+  --proxy-username, --proxy-password, --config-dir (netunnel-tui --no-tui --help explains
+  them).
 
 ${EXIT_CODES}
 `;

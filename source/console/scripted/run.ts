@@ -6,7 +6,9 @@
  * It never exits the process itself, nor reads process.argv: the CLI hands everything in.
  */
 import {isAbsolute, resolve} from 'node:path';
-import {loadClientAuth, parseAuthData} from '../../auth/load-plugin.js';
+import {loadClientAuth, parseAuthData, type AuthWarning} from '../../auth/load-plugin.js';
+import {NO_SSL_VALIDATE_WARNING} from '../../client/server-transport.js';
+import {readClientTlsFiles} from '../../client/tls-files.js';
 import type {Logger} from '../../engine/logger.js';
 import {NetunnelError, messageOf} from '../../protocol/errors.js';
 import type {ServerEvent} from '../../protocol/management.js';
@@ -15,7 +17,7 @@ import type {ConsoleApi, EventSubscription} from '../api.js';
 import * as commands from '../commands.js';
 import {connectApi} from '../connect-api.js';
 import {InvalidInputError} from '../errors.js';
-import {ServerHandle, type ServerTarget} from '../server-handle.js';
+import {ServerHandle, transportOptionsOf, type ServerTarget} from '../server-handle.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
 import {booleanOption, listOption, parseCommandLine, stringOption, type OptionValues, type ParsedCommandLine} from './args.js';
@@ -45,7 +47,7 @@ export interface ScriptedIo {
 const PROGRAM = 'netunnel-tui';
 
 /** Error codes that mean the user's command line is wrong: exit 2 with the usage line. */
-const USAGE_CODES = new Set(['NETUNNEL_ERR_USAGE', 'NETUNNEL_ERR_INVALID_INPUT', 'NETUNNEL_ERR_AUTH_PLUGIN']);
+const USAGE_CODES = new Set(['NETUNNEL_ERR_USAGE', 'NETUNNEL_ERR_INVALID_INPUT', 'NETUNNEL_ERR_AUTH_PLUGIN', 'NETUNNEL_ERR_TLS_MATERIAL']);
 
 interface Context {
   command: CommandSpec;
@@ -56,6 +58,8 @@ interface Context {
   cwd: string;
   signal: AbortSignal;
   settings(): Promise<ConsoleSettings>;
+  /** A line on stderr the user should read, without failing the command. */
+  warn: AuthWarning;
 }
 
 export async function runScripted(argv: string[], io: ScriptedIo): Promise<number> {
@@ -73,6 +77,8 @@ export async function runScripted(argv: string[], io: ScriptedIo): Promise<numbe
       return EXIT.ok;
     }
     const values = parsed.values;
+    const warn = (message: string) => io.stderr.write(`${PROGRAM}: warning: ${message}\n`);
+    if (booleanOption(values, 'no-ssl-validate')) warn(NO_SSL_VALIDATE_WARNING);
     const mode = booleanOption(values, 'json') ? 'json' : io.stdout.isTTY ? 'table' : 'plain';
     const configDir = stringOption(values, 'config-dir');
     let settings: Promise<ConsoleSettings> | undefined;
@@ -84,6 +90,7 @@ export async function runScripted(argv: string[], io: ScriptedIo): Promise<numbe
       io,
       cwd: io.cwd ?? process.cwd(),
       signal,
+      warn,
       settings: () =>
         (settings ??= import('../settings.js').then(({ConsoleSettings}) => new ConsoleSettings(configDir === undefined ? {} : {configDir}))),
     };
@@ -135,7 +142,7 @@ function hostName(url: string): string {
   }
 }
 
-/** The connection flags (--auth-plugin, --proxy-*, --no-ssl-validate), checked. */
+/** The connection flags (--auth-plugin, --proxy-*, --no-ssl-validate, --ca-file, --tls-*), checked. */
 function connectionFlags(context: Context) {
   const {values} = context;
   const authPlugin = stringOption(values, 'auth-plugin');
@@ -149,21 +156,30 @@ function connectionFlags(context: Context) {
   if (proxyUsername !== undefined && proxyUrl === undefined) throw usage(context, '--proxy-username needs --proxy-url');
   if (proxyUrl !== undefined && urlError(proxyUrl)) throw usage(context, `--proxy-url ${urlError(proxyUrl)}`);
   const proxy = proxyUrl === undefined ? undefined : {url: proxyUrl, ...(proxyUsername === undefined ? {} : {username: proxyUsername, password: proxyPassword})};
-  return {authPlugin, authData, proxy, noSslValidate: booleanOption(values, 'no-ssl-validate')};
+  const tlsFiles = {caFile: stringOption(values, 'ca-file'), certFile: stringOption(values, 'tls-cert'), keyFile: stringOption(values, 'tls-key')};
+  if ((tlsFiles.certFile === undefined) !== (tlsFiles.keyFile === undefined)) throw usage(context, '--tls-cert and --tls-key go together');
+  return {authPlugin, authData, proxy, noSslValidate: booleanOption(values, 'no-ssl-validate'), tlsFiles};
 }
 
 /** Applies the connection flags to a target (they override a saved server's own). */
 async function withConnectionFlags(context: Context, target: ServerTarget): Promise<ServerTarget> {
   const flags = connectionFlags(context);
-  if (flags.authPlugin !== undefined) target.auth = await loadClientAuth(flags.authPlugin, flags.authData ?? {}, context.cwd);
+  if (flags.authPlugin !== undefined) target.auth = await loadClientAuth(flags.authPlugin, flags.authData ?? {}, context.cwd, context.warn);
   if (flags.proxy) target.proxy = flags.proxy;
   if (flags.noSslValidate) target.sslValidate = false;
+  const tls = await readClientTlsFiles(absoluteFiles(context, flags.tlsFiles));
+  if (tls) target.tls = {...target.tls, ...tls};
   return target;
+}
+
+/** The TLS files given, relative ones taken from the working directory (and saved so). */
+function absoluteFiles<T extends Record<string, string | undefined>>(context: Context, files: T): T {
+  return Object.fromEntries(Object.entries(files).map(([key, path]) => [key, path === undefined ? undefined : resolve(context.cwd, path)])) as T;
 }
 
 async function savedTarget(context: Context, saved: SavedServer): Promise<ServerTarget> {
   const {targetFromSaved} = await import('../session.js');
-  return withConnectionFlags(context, await targetFromSaved(saved, context.cwd));
+  return withConnectionFlags(context, await targetFromSaved(saved, context.cwd, context.warn));
 }
 
 /** The servers picked by --server (URLs or saved names), else the saved ones, else the default URL. */
@@ -190,9 +206,7 @@ async function selectTargets(context: Context): Promise<ServerTarget[]> {
 }
 
 function openHandle(context: Context, target: ServerTarget, logger?: Logger): ServerHandle {
-  const api =
-    context.io.createApi?.(target) ??
-    connectApi({serverUrl: target.url, auth: target.auth, proxy: target.proxy, sslValidate: target.sslValidate});
+  const api = context.io.createApi?.(target) ?? connectApi(transportOptionsOf(target));
   return new ServerHandle(target, {api, ...(logger ? {logger} : {})});
 }
 
@@ -582,19 +596,26 @@ const HANDLERS: Record<string, Handler> = {
     if (serverName !== undefined) name(context, '--name', serverName);
     const flags = connectionFlags(context);
     let authPlugin = flags.authPlugin;
+    let authData = flags.authData;
     if (authPlugin !== undefined) {
-      // Checked now, and saved with an absolute path so that it loads from any directory.
-      await loadClientAuth(authPlugin, flags.authData ?? {}, context.cwd);
+      // Checked now, and saved with an absolute path so that it loads from any directory; the
+      // auth data saved is what rebuilds the plugin (a secret_file made absolute, say).
+      authData = (await loadClientAuth(authPlugin, flags.authData ?? {}, context.cwd, context.warn)).dumpObject();
       if (authPlugin.startsWith('./') || authPlugin.startsWith('../')) authPlugin = resolve(context.cwd, authPlugin);
       else if (isAbsolute(authPlugin)) authPlugin = resolve(authPlugin);
     }
+    // Read now so that a wrong path is told at once; saved as paths, read at each connection.
+    const tlsFiles = absoluteFiles(context, flags.tlsFiles);
+    await readClientTlsFiles(tlsFiles);
     const saved = commands.addSavedServer(await context.settings(), {
       url: serverUrl,
       ...(serverName === undefined ? {} : {name: serverName}),
       ...(authPlugin === undefined ? {} : {authPlugin}),
-      ...(flags.authData === undefined ? {} : {authData: flags.authData}),
+      ...(authData === undefined ? {} : {authData}),
       ...(flags.proxy === undefined ? {} : {proxy: flags.proxy}),
       ...(flags.noSslValidate ? {sslValidate: false} : {}),
+      ...(tlsFiles.caFile === undefined ? {} : {caFile: tlsFiles.caFile}),
+      ...(tlsFiles.certFile === undefined || tlsFiles.keyFile === undefined ? {} : {tlsCert: tlsFiles.certFile, tlsKey: tlsFiles.keyFile}),
     });
     return done(context, `Saved server ${quoted(saved.name)} (${saved.url})`, views.savedServerJson(saved));
   },

@@ -48,9 +48,12 @@ export interface CommandSpec {
 export const COMMON_OPTIONS: OptionSpec[] = [
   {name: 'server', short: 's', type: 'string', multiple: true, value: 'URL|NAME', help: 'A server URL, or the name of a saved server; repeatable (default: the saved servers, else http://127.0.0.1:4040)'},
   {name: 'json', type: 'boolean', help: 'Print JSON (one document; watch: one object per line)'},
-  {name: 'auth-plugin', type: 'string', value: 'WHERE', help: "Auth plugin, <module>#<ExportName> (overrides a saved server's)"},
+  {name: 'auth-plugin', type: 'string', value: 'WHERE', help: "Auth plugin: secret (built in), or <module>#<ExportName> (overrides a saved server's)"},
   {name: 'auth-data', type: 'string', value: 'JSON', help: "The plugin's constructor argument (default {})"},
-  {name: 'no-ssl-validate', type: 'boolean', help: "Do not check the servers' TLS certificates"},
+  {name: 'no-ssl-validate', type: 'boolean', help: "Do not check the servers' TLS certificates (warns)"},
+  {name: 'ca-file', type: 'string', value: 'PATH', help: "Trust this CA (PEM) for the servers' certificates, besides the usual ones"},
+  {name: 'tls-cert', type: 'string', value: 'PATH', help: 'Client certificate (PEM; with --tls-key), for servers that require one'},
+  {name: 'tls-key', type: 'string', value: 'PATH', help: "The client certificate's private key (PEM)"},
   {name: 'proxy-url', type: 'string', value: 'URL', help: 'Reach the servers through this HTTP proxy (CONNECT)'},
   {name: 'proxy-username', type: 'string', value: 'USER', help: 'Proxy Basic auth user (with --proxy-password)'},
   {name: 'proxy-password', type: 'string', value: 'PASS', help: 'Proxy Basic auth password (with --proxy-username)'},
@@ -297,7 +300,7 @@ export const COMMANDS: CommandSpec[] = [
     kind: 'local',
     summary: 'Saves a server, with the connection options given',
     details:
-      'Saves the server at URL under --name (default: its host:port), with --auth-plugin, --auth-data, --no-ssl-validate and --proxy-* if given. The console then connects to it when started without URLs, and --server NAME picks it.',
+      'Saves the server at URL under --name (default: its host:port), with --auth-plugin, --auth-data, --no-ssl-validate, --ca-file, --tls-cert/--tls-key (their paths) and --proxy-* if given. The console then connects to it when started without URLs, and --server NAME picks it.',
     options: [{name: 'name', type: 'string', value: 'NAME', help: 'The name to save it under (default: host:port)'}],
   },
   {

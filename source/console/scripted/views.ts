@@ -164,6 +164,9 @@ export function savedServerJson(server: SavedServer) {
       ? {url: server.proxy.url, username: server.proxy.username ?? null, password: server.proxy.password === undefined ? null : '******'}
       : null,
     ssl_validate: server.sslValidate !== false,
+    ca_file: server.caFile ?? null,
+    tls_cert: server.tlsCert ?? null,
+    tls_key: server.tlsKey ?? null,
   };
 }
 

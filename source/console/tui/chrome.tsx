@@ -20,12 +20,23 @@ export function statusLabel(view: ServerView): {mark: string; text: string; tone
   }
 }
 
-/** One tab: `1 local ● 1.0.12 2ms`, or `2 prod ○ down`. */
+/** True when the server said it listens beyond loopback without an auth plugin. */
+export function isExposed(view: ServerView): boolean {
+  return view.info?.exposed_without_auth === true;
+}
+
+/** The tab's colour: its status's, or the warning colour for an exposed server. */
+export function tabTone(view: ServerView): Tone {
+  return isExposed(view) ? 'warn' : statusLabel(view).tone;
+}
+
+/** One tab: `1 local ● 1.0.12 2ms`, `2 prod ○ down`, or `3 lab ● ⚠ no auth 1.0.12 3ms` for an exposed server. */
 export function tabText(view: ServerView, index: number, ascii: boolean): string {
   const marks = glyphs({color: false, ascii});
   const label = statusLabel(view);
   const mark = marks[label.mark as 'connected' | 'reconnecting' | 'down' | 'connecting'];
   const parts = [`${index + 1}`, view.name, mark];
+  if (isExposed(view)) parts.push(`${marks.exposed} no auth`);
   if (view.status === 'connected') {
     if (view.version) parts.push(view.mode === 'legacy' ? `${view.version} (no mgmt)` : view.version);
     if (view.rttMs !== null) parts.push(`${view.rttMs}ms`);
@@ -47,7 +58,7 @@ export function ServerTabs({servers, selected, width}: {servers: readonly Server
     used += [...shown].length + 1;
     items.push(
       <Text key={view.key}>
-        <Text inverse={index === selected} bold={index === selected} color={tone(theme, statusLabel(view).tone)}>
+        <Text inverse={index === selected} bold={index === selected} color={tone(theme, tabTone(view))}>
           {shown}
         </Text>
         {used < width ? ' ' : ''}

@@ -44,6 +44,8 @@ export interface Glyphs {
   down: string;
   connecting: string;
   own: string;
+  /** Next to a server that anyone on its network may use (no auth plugin, not on loopback). */
+  exposed: string;
   arrow: string;
   up: string;
   down_: string;
@@ -60,6 +62,7 @@ const UNICODE: Glyphs = {
   down: '○',
   connecting: '◌',
   own: '★',
+  exposed: '⚠',
   arrow: '→',
   up: '↑',
   down_: '↓',
@@ -76,6 +79,7 @@ const ASCII: Glyphs = {
   down: 'x',
   connecting: '.',
   own: '@',
+  exposed: '!',
   arrow: '->',
   up: '^',
   down_: 'v',

@@ -3,6 +3,7 @@
  * never arrives is dropped after a while (1.0.12 keeps it forever).
  */
 import {EventEmitter} from 'node:events';
+import {DEFAULT_HEARTBEAT_MS} from '../../engine/heartbeat.js';
 import type {Logger} from '../../engine/logger.js';
 import {notFound} from '../http/http-errors.js';
 import {ServerChannel, type ServerChannelInfo} from './server-channel.js';
@@ -21,12 +22,14 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   constructor(
     private readonly logger: Logger,
     private readonly unconnectedTimeoutMs = UNCONNECTED_CHANNEL_TIMEOUT_MS,
+    /** The server's heartbeat interval (ms): see ServerChannel. */
+    private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     super();
   }
 
   create(info: Omit<ServerChannelInfo, 'id'>): ServerChannel {
-    const channel = new ServerChannel({...info, id: this.nextId++}, this.logger);
+    const channel = new ServerChannel({...info, id: this.nextId++}, this.logger, this.heartbeatMs);
     this.channels.set(channel.id, channel);
     const expiry = setTimeout(() => {
       if (!channel.connectedAt) void channel.close();

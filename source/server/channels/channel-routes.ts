@@ -1,33 +1,56 @@
-/** The channel and tunnel routes of PROTOCOL.md 2 and 3. */
+/**
+ * The channel and tunnel routes of PROTOCOL.md 2 and 3. The websockets of a channel are only
+ * taken from the client that created it (channel-owner.ts), and a reverse tunnel's only in
+ * answer to its requests (websocket-requests.ts): both refused before the upgrade.
+ */
+import type {AuthRequest} from '../../auth/contract.js';
 import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../protocol/bodies.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
-import {FEATURES} from '../../protocol/management.js';
+import {FEATURES, type Feature} from '../../protocol/management.js';
+import {CHANNEL_SECRET_KEY, REQUEST_TOKEN_HEADER} from '../../protocol/websocket-tokens.js';
+import {ChannelOwner, newToken, singleHeader} from './channel-owner.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
 import {conflict} from '../http/http-errors.js';
-import type {RouteTable} from '../http/route-table.js';
+import type {RouteContext, RouteTable} from '../http/route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
+import type {ServerChannel} from './server-channel.js';
 
 export interface ChannelRoutesSettings {
   /** False: answer exactly like 1.0.12 (no `features`, no `entrance_port`). */
   extensions: boolean;
   allowedTunnelDestinations(): Readonly<Record<string, string>>;
   allowedTunnelEntrances(): readonly string[];
+  /** False: a channel's websockets may come from any address (see NetunnelServerOptions.ownerAddressCheck). */
+  ownerAddressCheck: boolean;
+  /** The auth plugin's ServerAuth.clientIdentity (undefined without one); throws to refuse. */
+  clientIdentity(request: AuthRequest): Promise<string | undefined>;
 }
 
+const TOKENS: Feature = 'websocket-tokens';
+
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
+  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext) => {
+    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers});
+  };
   return {
     rest: {
       version: {GET: () => ({text: PROTOCOL_VERSION})},
       channels: {
         POST: async ({readBody, auth}) => {
           const body = parseBody(createChannelBody, await readBody());
+          const clientFeatures = body.features ?? [];
+          // Only a client that announced it gets a secret (and must then show it); never a 1.0.12 one.
+          const secret = settings.extensions && clientFeatures.includes(TOKENS) ? newToken() : undefined;
           const channel = channels.create({
             clientVersion: body.version,
-            clientFeatures: body.features ?? [],
+            clientFeatures,
             remoteAddress: auth.remoteAddress,
+            owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
           });
           if (!settings.extensions) return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
-          return {json: {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]}};
+          const answer: Record<string, unknown> = {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]};
+          if (secret !== undefined) answer[CHANNEL_SECRET_KEY] = secret;
+          return {json: answer};
         },
       },
       tunnels: {
@@ -56,14 +79,17 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       },
     },
     upgrade: {
-      channelConnect: ({params}) => {
-        const channel = channels.get(params.channelId!);
+      channelConnect: async (context) => {
+        const channel = channels.get(context.params.channelId!);
+        await checkOwner(channel, context);
         if (channel.connected || channel.connectedAt) throw conflict(`Channel \`${channel.id}\` is already connected`);
         return (websocket) => channel.attach(websocket);
       },
-      tunnelConnect: ({params}) => {
-        const tunnel = channels.get(params.channelId!).getTunnel(params.tunnelId!);
-        return (websocket) => tunnel.acceptWebsocket(websocket);
+      tunnelConnect: async (context) => {
+        const channel = channels.get(context.params.channelId!);
+        await checkOwner(channel, context);
+        const tunnel = channel.getTunnel(context.params.tunnelId!);
+        return tunnel.admitWebsocket(singleHeader(context.request.headers, REQUEST_TOKEN_HEADER));
       },
     },
   };

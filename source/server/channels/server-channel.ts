@@ -1,14 +1,18 @@
 /**
- * One client's channel on the server: its control websocket and its tunnels
- * (PROTOCOL.md 3.1, 3.2). Closing the control websocket stops every tunnel of the channel.
+ * One client's channel on the server: its owner, its control websocket and its tunnels
+ * (PROTOCOL.md 3.1, 3.2). Closing the control websocket stops every tunnel of the channel,
+ * and so does a client that stops answering the server's pings (a stopped process, a silent
+ * network partition): its entrance ports and memory are not held forever.
  */
 import {EventEmitter} from 'node:events';
 import type WebSocket from 'ws';
+import {DEFAULT_HEARTBEAT_MS, formatSilence, watchLiveness} from '../../engine/heartbeat.js';
 import {RequestChannel} from '../../engine/request-channel.js';
 import type {Logger} from '../../engine/logger.js';
 import type {ForwardTunnelBody, ReverseTunnelBody} from '../../protocol/bodies.js';
 import {messageOf} from '../../protocol/errors.js';
 import {conflict, notFound} from '../http/http-errors.js';
+import {ChannelOwner} from './channel-owner.js';
 import {ForwardServerTunnel, ReverseServerTunnel, type ServerTunnel} from './server-tunnel.js';
 
 export interface ServerChannelInfo {
@@ -16,6 +20,8 @@ export interface ServerChannelInfo {
   clientVersion: string;
   clientFeatures: string[];
   remoteAddress: string | undefined;
+  /** Who may open this channel's websockets (default: whoever comes from remoteAddress). */
+  owner?: ChannelOwner;
 }
 
 export interface ServerChannelEvents {
@@ -30,6 +36,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   readonly clientVersion: string;
   readonly clientFeatures: string[];
   readonly remoteAddress: string | undefined;
+  readonly owner: ChannelOwner;
   readonly createdAt = new Date();
   connectedAt: Date | undefined;
   lastSeenAt = new Date();
@@ -41,12 +48,15 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   constructor(
     info: ServerChannelInfo,
     private readonly logger: Logger,
+    /** The server's heartbeat on the control websocket and idle tunnel websockets (ms). */
+    private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     super();
     this.id = info.id;
     this.clientVersion = info.clientVersion;
     this.clientFeatures = info.clientFeatures;
     this.remoteAddress = info.remoteAddress;
+    this.owner = info.owner ?? new ChannelOwner(info.remoteAddress, undefined, undefined);
   }
 
   get connected(): boolean {
@@ -64,6 +74,10 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
     this.lastSeenAt = this.connectedAt;
     websocket.on('message', () => (this.lastSeenAt = new Date()));
     websocket.on('ping', () => (this.lastSeenAt = new Date()));
+    websocket.on('pong', () => (this.lastSeenAt = new Date()));
+    watchLiveness(websocket, this.heartbeatMs, (silentMs) =>
+      this.logger.warn(`Channel ${this.id} (${this.remoteAddress ?? 'unknown address'}): no answer to pings for ${formatSilence(silentMs)}; closing it`),
+    );
     // Clients of 1.0.12 send no requests; anything they might send is answered with an error.
     this.control = new RequestChannel(websocket, (messageName) => {
       throw new Error(`Unknown message_type ${messageName}`);
@@ -83,14 +97,20 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
 
   createForwardTunnel(body: ForwardTunnelBody): ServerTunnel {
     this.requireControl();
-    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, {address: body.exit_address, port: body.exit_port}, body.entrance ?? null);
+    const exit = {address: body.exit_address, port: body.exit_port};
+    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, exit, body.entrance ?? null, this.heartbeatMs);
     this.register(tunnel);
     return tunnel;
   }
 
   async createReverseTunnel(body: ReverseTunnelBody): Promise<ReverseServerTunnel> {
     const control = this.requireControl();
-    const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control, body.exit ?? null);
+    const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control, body.exit ?? null, {
+      channelId: this.id,
+      // Our client answers each request with its token; a 1.0.12 client knows nothing of them.
+      withTokens: this.owner.secret !== undefined,
+      heartbeatMs: this.heartbeatMs,
+    });
     try {
       await tunnel.listen(body.entrance_address, body.entrance_port);
     } catch (error) {

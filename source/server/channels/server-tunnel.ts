@@ -3,20 +3,24 @@
  * - forward (client-to-server): the server is the exit; each tunnel websocket from the client
  *   waits for its marker, then the server connects to the exit address.
  * - reverse (server-to-client): the server is the entrance; it asks the client for each
- *   websocket with TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION and keeps one ready.
+ *   websocket with TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION, keeps one ready, and takes a tunnel
+ *   websocket only in answer to one of its requests (websocket-requests.ts).
+ * Idle websockets (forward: waiting for their marker; reverse: ready in the supply) are pinged,
+ * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
  */
 import type WebSocket from 'ws';
 import {Entrance, type SocketAddress} from '../../engine/entrance.js';
 import {ExitPoint} from '../../engine/exit.js';
+import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
 import type {TunnelTraffic} from '../../engine/traffic.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
+import type {FrameData} from '../../protocol/channel-frames.js';
 import {NetunnelError} from '../../protocol/errors.js';
+import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
+import {WebsocketRequests} from './websocket-requests.js';
 
 export type TunnelDirection = 'forward' | 'reverse';
-
-/** 1.0.12 asks again when no websocket arrives within 10 s of a request. */
-const WEBSOCKET_ARRIVAL_TIMEOUT_MS = 10_000;
 
 export interface ServerTunnel {
   readonly id: number;
@@ -27,8 +31,12 @@ export interface ServerTunnel {
   /** Where the tunnel leads, when this side knows it. */
   readonly exit: SocketAddress | null;
   readonly traffic: TunnelTraffic;
-  /** A tunnel websocket opened by the client for this tunnel. */
-  acceptWebsocket(websocket: WebSocket): void;
+  /**
+   * Before the upgrade of a tunnel websocket from the channel's owner: refuses it (an HttpError)
+   * unless this tunnel takes it now, and returns what to do with it once open. `token`: the
+   * request token it brought (websocket-tokens), if any.
+   */
+  admitWebsocket(token: string | undefined): (websocket: WebSocket) => void;
   stop(force: boolean): Promise<void>;
 }
 
@@ -42,6 +50,7 @@ export class ForwardServerTunnel implements ServerTunnel {
     readonly exit: SocketAddress,
     /** As reported by our client; unknown for a 1.0.12 client. */
     readonly entrance: SocketAddress | null = null,
+    private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
     this.exitPoint = new ExitPoint(exit);
   }
@@ -50,8 +59,14 @@ export class ForwardServerTunnel implements ServerTunnel {
     return this.exitPoint.connections.traffic;
   }
 
-  acceptWebsocket(websocket: WebSocket): void {
-    this.exitPoint.accept(websocket);
+  /** The client opens these on its own initiative: the owner checks made by the route suffice. */
+  admitWebsocket(): (websocket: WebSocket) => void {
+    return (websocket) => {
+      // Idle until its first frame (the marker); from then on a slow reader may rightly stop answering.
+      const unwatch = watchLiveness(websocket, this.heartbeatMs);
+      websocket.once('message', unwatch);
+      this.exitPoint.accept(websocket);
+    };
   }
 
   stop(force: boolean): Promise<void> {
@@ -59,49 +74,32 @@ export class ForwardServerTunnel implements ServerTunnel {
   }
 }
 
-class WebsocketArrivalTimeout extends NetunnelError {
-  constructor(tunnelId: number) {
-    super('NETUNNEL_ERR_NO_WEBSOCKET', `The client sent no websocket for tunnel ${tunnelId} within ${WEBSOCKET_ARRIVAL_TIMEOUT_MS} ms`);
-  }
-}
-
-interface Arrival {
-  resolve(websocket: WebSocket): void;
-  reject(error: Error): void;
-  timer: NodeJS.Timeout;
-}
-
 export class ReverseServerTunnel implements ServerTunnel {
   readonly direction = 'reverse';
   readonly createdAt = new Date();
   private readonly supply: WebsocketSupply;
   private readonly entrancePoint: Entrance;
-  private readonly arrivals: Arrival[] = [];
+  private readonly requests: WebsocketRequests;
 
   constructor(
     readonly id: number,
     control: RequestChannel,
     /** As reported by our client; unknown for a 1.0.12 client. */
     readonly exit: SocketAddress | null = null,
+    options: {channelId: number; withTokens: boolean; heartbeatMs?: number},
   ) {
+    this.requests = new WebsocketRequests(options.channelId, id, options.withTokens);
+    const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
     this.supply = new WebsocketSupply(
-      () =>
-        new Promise<WebSocket>((resolve, reject) => {
-          const arrival: Arrival = {
-            resolve,
-            reject,
-            timer: setTimeout(() => {
-              this.forget(arrival);
-              reject(new WebsocketArrivalTimeout(id));
-            }, WEBSOCKET_ARRIVAL_TIMEOUT_MS),
-          };
-          arrival.timer.unref();
-          this.arrivals.push(arrival);
-          control.request('TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', {tunnel_id: id}).catch((error: Error) => {
-            this.forget(arrival);
-            reject(error);
-          });
-        }),
+      () => {
+        const request = this.requests.open();
+        const data: FrameData = {tunnel_id: id};
+        if (request.token !== undefined) data[REQUEST_TOKEN_KEY] = request.token;
+        control.request('TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', data).catch((error: Error) => request.fail(error));
+        return request.websocket;
+      },
+      1,
+      (websocket) => watchLiveness(websocket, heartbeatMs),
     );
     this.entrancePoint = new Entrance(this.supply);
   }
@@ -121,27 +119,18 @@ export class ReverseServerTunnel implements ServerTunnel {
     return this.entrancePoint.connections.traffic;
   }
 
-  acceptWebsocket(websocket: WebSocket): void {
-    const arrival = this.arrivals.shift();
-    if (!arrival) {
-      this.supply.offer(websocket);
-      return;
-    }
-    clearTimeout(arrival.timer);
-    arrival.resolve(websocket);
+  /** Requests for a websocket the client has not answered with one yet. */
+  get outstandingRequests(): number {
+    return this.requests.outstandingCount;
+  }
+
+  /** Only in answer to an outstanding request: one request, one websocket. */
+  admitWebsocket(token: string | undefined): (websocket: WebSocket) => void {
+    return this.requests.claim(token);
   }
 
   async stop(force: boolean): Promise<void> {
-    for (const arrival of this.arrivals.splice(0)) {
-      clearTimeout(arrival.timer);
-      arrival.reject(new NetunnelError('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped'));
-    }
+    this.requests.rejectAll(new NetunnelError('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped'));
     await this.entrancePoint.stop(force);
-  }
-
-  private forget(arrival: Arrival): void {
-    const index = this.arrivals.indexOf(arrival);
-    if (index !== -1) this.arrivals.splice(index, 1);
-    clearTimeout(arrival.timer);
   }
 }

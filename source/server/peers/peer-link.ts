@@ -1,13 +1,13 @@
 /**
  * How this server reaches one peer (PROTOCOL.md 4.1): its URL, the client auth its plugin
- * built from the peer's `auth_data`, the global HTTP proxy and the TLS setting
- * (`allow_unverified_ssl_peers`). Also the connectivity check made before a peer is
+ * built from the peer's `auth_data`, the global HTTP proxy and the TLS settings
+ * (`allow_unverified_ssl_peers`, the server's CA and client certificate toward peers). Also the connectivity check made before a peer is
  * registered or changed: a channel plus `GET /version`, then closed.
  */
 import type {ClientAuth} from '../../auth/contract.js';
 import {NetunnelClient, type NetunnelClientOptions} from '../../client/netunnel-client.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
 import {HttpError, badGateway} from '../http/http-errors.js';
@@ -18,6 +18,8 @@ export interface PeerLink {
   proxy: ProxySettings | undefined;
   /** False when `allow_unverified_ssl_peers` is set. */
   sslValidate: boolean;
+  /** The server's TLS material toward https peers (`--peer-ca-file`, ...). */
+  tls: ClientTlsOptions | undefined;
 }
 
 export interface PeerClientTiming {
@@ -33,6 +35,7 @@ export function peerClientOptions(link: PeerLink, timing: PeerClientTiming, logg
     auth: link.auth,
     proxy: link.proxy,
     sslValidate: link.sslValidate,
+    tls: link.tls,
     heartbeatMs: timing.heartbeatMs,
     requestTimeoutMs: timing.requestTimeoutMs,
     logger,

@@ -13,7 +13,7 @@ import {EventEmitter} from 'node:events';
 import {createServer} from 'node:net';
 import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
 import type {
@@ -46,6 +46,8 @@ export interface PeerRegistryOptions {
   auth: ServerAuth;
   logger: Logger;
   timing: StaticTunnelTiming;
+  /** Toward https peers (a private CA, a client certificate). */
+  peerTls: ClientTlsOptions | undefined;
   /** The global HTTP proxy, credentials decrypted (throws an HttpError when they cannot be). */
   proxy(): ProxySettings | undefined;
   /** Where static tunnels may listen. */
@@ -341,6 +343,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       auth,
       proxy: this.options.proxy(),
       sslValidate: !this.options.store.get().allow_unverified_ssl_peers,
+      tls: this.options.peerTls,
     };
   }
 

@@ -16,7 +16,7 @@ import {AsyncLocalStorage} from 'node:async_hooks';
 import {readFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
 import {NetunnelError, messageOf} from '../../protocol/errors.js';
-import {writeFileAtomic} from './atomic-file.js';
+import {removeStaleTemporaryFiles, writeFileAtomic} from './atomic-file.js';
 import {DEFAULT_KEYS, checkConfig, defaultConfig, type NetunnelConfig} from './config-schema.js';
 import {pythonJsonDumps} from './python-json.js';
 
@@ -43,6 +43,8 @@ export interface ConfigStoreOptions {
   path?: string;
   /** Where NETUNNEL_<KEY> variables are read (default: process.env). */
   env?: NodeJS.ProcessEnv;
+  /** Told about stale temporary files of interrupted writes, removed at open. */
+  onStaleFilesRemoved?: (paths: string[]) => void;
 }
 
 const ENV_PREFIX = 'NETUNNEL_';
@@ -79,6 +81,8 @@ export class ConfigStore {
     if (options.path === undefined) return new ConfigStore(undefined, initial, structuredClone(initial));
 
     const path = resolve(options.path);
+    const removed = await removeStaleTemporaryFiles(path);
+    if (removed.length > 0) options.onStaleFilesRemoved?.(removed);
     const text = await readConfigFile(path);
     if (text === undefined) {
       await writeConfigFile(path, initial);
@@ -135,6 +139,11 @@ export class ConfigStore {
       await this.commit(draft);
       return result;
     });
+  }
+
+  /** Resolves once every update asked for so far is saved (or has failed). */
+  async flush(): Promise<void> {
+    await this.queue;
   }
 
   /** Replaces the whole config (a factory reset: `store.replace(store.defaults())`). */

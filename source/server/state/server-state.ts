@@ -4,7 +4,7 @@
  * (memory only) without a config path.
  */
 import type {ServerAuth} from '../../auth/contract.js';
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
 import type {Logger} from '../../engine/logger.js';
 import {ConfigStore} from './config-store.js';
 import {proxyToUse} from './global-proxy.js';
@@ -21,6 +21,8 @@ export interface ServerStateOptions {
   auth: ServerAuth;
   logger: Logger;
   timing: StaticTunnelTiming;
+  /** Toward https peers (a private CA, a client certificate). */
+  peerTls: ClientTlsOptions | undefined;
   portRange: PortRange;
   /** Where static tunnels may listen (an override, or the config's allowed_tunnel_entrances). */
   allowedEntrances(): readonly string[];
@@ -41,6 +43,7 @@ export class ServerState {
       auth: options.auth,
       logger: options.logger,
       timing: options.timing,
+      peerTls: options.peerTls,
       portRange: options.portRange,
       proxy: () => this.proxy(),
       allowedEntrances: options.allowedEntrances,
@@ -49,7 +52,11 @@ export class ServerState {
 
   /** Reads (or creates) the config and chooses the secret key; throws ConfigError / SecretKeyError. */
   static async open(options: ServerStateOptions): Promise<ServerState> {
-    const store = await ConfigStore.open({path: options.configPath, env: options.env});
+    const store = await ConfigStore.open({
+      path: options.configPath,
+      env: options.env,
+      onStaleFilesRemoved: (paths) => options.logger.info(`Removed ${paths.length} temporary file(s) of interrupted config writes: ${paths.join(', ')}`),
+    });
     const key = await chooseKey(store, options);
     return new ServerState(store, key, options);
   }

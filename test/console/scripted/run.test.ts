@@ -6,10 +6,12 @@
  */
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {mkdtempSync, rmSync} from 'node:fs';
+import {copyFileSync, mkdtempSync, rmSync, writeFileSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {runScripted, type ScriptedIo} from '../../../source/console/scripted/run.js';
+import {NO_SSL_VALIDATE_WARNING} from '../../../source/client/server-transport.js';
+import {SecretServerAuth} from '../../../source/auth/secret-auth.js';
 import {connectApi} from '../../../source/console/connect-api.js';
 import {formatTime} from '../../../source/console/format.js';
 import type {NetunnelClient} from '../../../source/client/netunnel-client.js';
@@ -17,6 +19,7 @@ import type {NetunnelServer} from '../../../source/server/netunnel-server.js';
 import {FAST_STATIC_TUNNELS, connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, type TcpService} from '../../helpers/tcp.js';
 import {startProxy, startWebServer} from '../../helpers/proxy.js';
+import {readTlsFixture, tlsFixturePath} from '../../helpers/tls.js';
 
 interface Result {
   code: number;
@@ -609,6 +612,9 @@ describe('scripted mode: saved servers and picking servers', () => {
         auth_data: null,
         proxy: {url: 'http://proxy:3128', username: null, password: null},
         ssl_validate: false,
+        ca_file: null,
+        tls_cert: null,
+        tls_key: null,
       });
       const urlWidth = Math.max(url.length, 'https://10.1.2.3:4443'.length);
       assert.deepEqual(await scripted(['servers', 'list']), {
@@ -637,7 +643,7 @@ describe('scripted mode: saved servers and picking servers', () => {
       assert.deepEqual(await scripted(['servers', 'rm', 'lab', '--json']), {
         code: 0,
         stderr: '',
-        stdout: `${JSON.stringify({name: 'lab', url, auth_plugin: null, auth_data: null, proxy: null, ssl_validate: true}, null, 2)}\n`,
+        stdout: `${JSON.stringify({name: 'lab', url, auth_plugin: null, auth_data: null, proxy: null, ssl_validate: true, ca_file: null, tls_cert: null, tls_key: null}, null, 2)}\n`,
       });
     } finally {
       await server.close();
@@ -666,10 +672,9 @@ describe('scripted mode: saved servers and picking servers', () => {
     }
   });
 
-  it('an auth plugin given on the command line is used; a broken one is a usage error', async () => {
-    const {SecretServerAuth} = await import('../../../examples/secret-auth-plugin/secret-auth-plugin.js');
+  it('an auth plugin given on the command line is used (the built-in secret one); a broken one is a usage error', async () => {
     const {server, url} = await startServer({auth: new SecretServerAuth({secret: 's3cret'})});
-    const plugin = './examples/secret-auth-plugin/secret-auth-plugin.ts#SecretClientAuth';
+    const plugin = 'secret';
     try {
       const [without, wrong, missing, right] = await Promise.all([
         scripted(['-s', url, 'peers']),
@@ -684,6 +689,53 @@ describe('scripted mode: saved servers and picking servers', () => {
       assert.deepEqual(right, {code: 0, stderr: '', stdout: '[]\n'});
     } finally {
       await server.close();
+    }
+  });
+});
+
+describe('scripted mode: TLS and the built-in secret plugin', () => {
+  it('--ca-file and --tls-cert/--tls-key reach a server that wants both; servers add keeps their absolute paths (and a secret_file) and uses them', async () => {
+    const ownDir = mkdtempSync(join(tmpdir(), 'netunnel-scripted-tls-'));
+    const tls = {cert: readTlsFixture('server.crt'), key: readTlsFixture('server.key'), clientCa: readTlsFixture('ca.crt')};
+    const {server} = await startServer({tls, auth: new SecretServerAuth({secret: 's3cret'})});
+    const url = `https://127.0.0.1:${server.address!.port}`;
+    for (const name of ['ca.crt', 'client.crt', 'client.key'] as const) copyFileSync(tlsFixturePath(name), join(ownDir, name));
+    writeFileSync(join(ownDir, 'secret'), 's3cret\n', {mode: 0o600});
+    const run = async (argv: string[]) => {
+      let stdout = '';
+      let stderr = '';
+      const io: ScriptedIo = {stdout: {write: (text: string) => ((stdout += text), true), isTTY: false}, stderr: {write: (text: string) => ((stderr += text), true)}, cwd: ownDir};
+      const code = await runScripted(['--config-dir', ownDir, ...argv], io);
+      return {code, stdout, stderr};
+    };
+    const auth = ['--auth-plugin', 'secret', '--auth-data', '{"secret_file": "secret"}'];
+    const files = ['--ca-file', 'ca.crt', '--tls-cert', 'client.crt', '--tls-key', 'client.key'];
+    try {
+      assert.deepEqual(await run(['-s', url, 'peers', '--json', ...auth, ...files]), {code: 0, stderr: '', stdout: '[]\n'});
+      const anonymous = await run(['-s', url, 'peers', ...auth, '--ca-file', 'ca.crt']);
+      assert.deepEqual(anonymous, {code: 1, stdout: '', stderr: `netunnel-tui: Cannot reach ${url}: the server requires a client certificate\n`});
+      const unchecked = await run(['-s', url, 'peers', ...auth, '--no-ssl-validate']);
+      assert.equal(unchecked.stderr.split('\n')[0], `netunnel-tui: warning: ${NO_SSL_VALIDATE_WARNING}`);
+      const missing = await run(['-s', url, 'peers', '--ca-file', 'nope.crt']);
+      assert.deepEqual([missing.code, missing.stderr.split('\n')[0]], [2, `netunnel-tui: Cannot read --ca-file ${join(ownDir, 'nope.crt')}: ENOENT`]);
+
+      const saved = await run(['servers', 'add', url, '--name', 'mutual', '--json', ...auth, ...files]);
+      assert.equal(saved.code, 0, saved.stderr);
+      assert.deepEqual(JSON.parse(saved.stdout), {
+        name: 'mutual',
+        url,
+        auth_plugin: 'secret',
+        auth_data: {secret_file: join(ownDir, 'secret')},
+        proxy: null,
+        ssl_validate: true,
+        ca_file: join(ownDir, 'ca.crt'),
+        tls_cert: join(ownDir, 'client.crt'),
+        tls_key: join(ownDir, 'client.key'),
+      });
+      assert.deepEqual(await run(['--server', 'mutual', 'peers', '--json']), {code: 0, stderr: '', stdout: '[]\n'});
+    } finally {
+      await server.close();
+      rmSync(ownDir, {recursive: true, force: true});
     }
   });
 });

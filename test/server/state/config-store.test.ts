@@ -214,6 +214,35 @@ describe('updating', () => {
     assert.deepEqual(await readdir(dir), ['netunnel.conf'], 'no temporary file is left');
   });
 
+  test('flush() resolves once every update asked for so far is saved, a failed one included', async () => {
+    const store = await ConfigStore.open({path, env: {}});
+    for (let index = 1; index <= 5; index += 1) {
+      void store.update(async (config) => {
+        await nextTurn();
+        config.peers.push(peer(index, `peer-${index}`));
+      });
+    }
+    void store.update(() => {
+      throw new Error('refused');
+    }).catch(() => {});
+    await store.flush();
+    const saved = JSON.parse(await readFile(path, 'utf8')) as NetunnelConfig;
+    assert.deepEqual(
+      saved.peers.map((p) => p.id),
+      [1, 2, 3, 4, 5],
+    );
+  });
+
+  test('stale temporary files of interrupted writes are removed when the store opens, and reported', async () => {
+    await writeFile(path, '{}');
+    const stale = join(dir, `.netunnel.conf.${process.pid}.0123456789ab.tmp`);
+    await writeFile(stale, '{"peers": [');
+    const reported: string[][] = [];
+    await ConfigStore.open({path, env: {}, onStaleFilesRemoved: (paths) => reported.push(paths)});
+    assert.deepEqual(reported, [[stale]]);
+    assert.deepEqual(await readdir(dir), ['netunnel.conf']);
+  });
+
   test('a failing or invalid update changes nothing, and later updates still run', async () => {
     const store = await ConfigStore.open({path, env: {}});
     const before = await readFile(path, 'utf8');
