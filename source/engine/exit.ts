@@ -12,10 +12,16 @@ import {toBuffer} from './pipe.js';
 import {serveStreamExit, type StreamExitContext} from './stream-exit.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import type {SocketAddress} from './entrance.js';
+import type {IdleWatcher} from './websocket-supply.js';
 
 export interface ExitOptions {
   /** Accept the stream extension's start frames: only where both sides announced it. */
   streams?: boolean | undefined;
+  /**
+   * Watches a stream websocket each time it waits for its next start frame after carrying a
+   * connection (the first wait, before any frame, is the acceptor's, as for classic websockets).
+   */
+  watchIdle?: IdleWatcher | undefined;
 }
 
 function isStartMarker(data: WebSocket.RawData, isBinary: boolean): boolean {
@@ -56,6 +62,7 @@ export class ExitPoint {
             this.waiting.add(websocket);
             return true;
           },
+          watchIdle: options.watchIdle,
         }
       : undefined;
   }

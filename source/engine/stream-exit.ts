@@ -11,6 +11,7 @@ import {CloseCode, closeReason, decodeStartFrame, type StartFrame} from '../prot
 import {toBuffer} from './pipe.js';
 import type {SocketAddress} from './entrance.js';
 import type {TunnelConnections} from './tunnel-connections.js';
+import type {IdleWatcher} from './websocket-supply.js';
 
 export interface StreamExitContext {
   target: SocketAddress;
@@ -19,6 +20,8 @@ export interface StreamExitContext {
   carrying(websocket: WebSocket): boolean;
   /** The websocket waits for a start frame (again); false: the exit is stopping, let it go. */
   awaiting(websocket: WebSocket): boolean;
+  /** Watches a websocket while it waits for its next start frame (e.g. a server's heartbeat). */
+  watchIdle?: IdleWatcher | undefined;
 }
 
 /** Serves a websocket whose first frame `frame` came (binary: it must be a start frame). */
@@ -55,8 +58,10 @@ function awaitStart(websocket: WebSocket, context: StreamExitContext): void {
     websocket.close(CloseCode.idle);
     return;
   }
+  const unwatch = context.watchIdle?.(websocket);
   const onMessage = (data: WebSocket.RawData, isBinary: boolean) => {
     websocket.off('message', onMessage);
+    unwatch?.();
     if (isBinary) startConnection(websocket, toBuffer(data), context);
     else websocket.close(CloseCode.violation, 'expected a start frame');
   };

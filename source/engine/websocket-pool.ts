@@ -20,7 +20,7 @@ import {CloseCode} from '../protocol/stream-frames.js';
 import {messageOf} from '../protocol/errors.js';
 import {InvalidPoolOptionsError, SupplyStoppedError} from './engine-errors.js';
 import {RetryBackoff} from './retry-backoff.js';
-import type {WebsocketRequester} from './websocket-supply.js';
+import type {IdleWatcher, WebsocketRequester} from './websocket-supply.js';
 
 export interface WebsocketPoolOptions {
   /** Idle websockets kept at all times (default 1, as the classic pre-feeding). */
@@ -29,6 +29,13 @@ export interface WebsocketPoolOptions {
   maxIdle?: number | undefined;
   /** An idle websocket above the floor is closed after this long unused (default 30 s). */
   idleTimeoutMs?: number | undefined;
+  /** Watches each websocket while it is idle (e.g. a server's heartbeat), as the classic supply does. */
+  watchIdle?: IdleWatcher | undefined;
+}
+
+interface IdleEntry {
+  since: number;
+  unwatch: () => void;
 }
 
 interface Waiter {
@@ -50,9 +57,10 @@ export class WebsocketPool {
   readonly minIdle: number;
   readonly maxIdle: number;
   readonly idleTimeoutMs: number;
+  private readonly watchIdle: IdleWatcher;
   /** Idle websockets, least recently used first. */
   private readonly idle: WebSocket[] = [];
-  private readonly idleSince = new Map<WebSocket, number>();
+  private readonly idleEntries = new Map<WebSocket, IdleEntry>();
   /** Every open websocket of the pool, idle or busy, until its close. */
   private readonly members = new Map<WebSocket, Membership>();
   private readonly waiters: Waiter[] = [];
@@ -79,6 +87,7 @@ export class WebsocketPool {
     this.minIdle = options.minIdle ?? 1;
     this.maxIdle = options.maxIdle ?? 32;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.watchIdle = options.watchIdle ?? (() => () => {});
     if (!Number.isInteger(this.minIdle) || this.minIdle < 1 || !Number.isInteger(this.maxIdle) || this.maxIdle < this.minIdle) {
       throw new InvalidPoolOptionsError(`minIdle (${this.minIdle}) and maxIdle (${this.maxIdle}) must be integers with 1 <= minIdle <= maxIdle`);
     }
@@ -115,8 +124,7 @@ export class WebsocketPool {
   takeIdle(): WebSocket | undefined {
     if (this.stopped) return undefined;
     for (let websocket = this.idle.pop(); websocket !== undefined; websocket = this.idle.pop()) {
-      this.idleSince.delete(websocket);
-      websocket.off('message', refuseFrameWhileIdle);
+      this.leaveIdle(websocket);
       if (websocket.readyState !== WebSocket.OPEN) continue;
       this.members.set(websocket, 'busy');
       this.busy += 1;
@@ -154,8 +162,10 @@ export class WebsocketPool {
     this.stopped = true;
     clearTimeout(this.retryTimer);
     clearTimeout(this.shrinkTimer);
-    for (const websocket of this.idle.splice(0)) this.close(websocket);
-    this.idleSince.clear();
+    for (const websocket of this.idle.splice(0)) {
+      this.leaveIdle(websocket);
+      this.close(websocket);
+    }
     for (const waiter of this.waiters.splice(0)) waiter.reject(new SupplyStoppedError());
     for (const listener of this.readyListeners.splice(0)) listener.reject(new SupplyStoppedError());
   }
@@ -238,7 +248,7 @@ export class WebsocketPool {
     }
     this.members.set(websocket, 'idle');
     this.idle.push(websocket);
-    this.idleSince.set(websocket, Date.now());
+    this.idleEntries.set(websocket, {since: Date.now(), unwatch: this.watchIdle(websocket)});
     websocket.on('message', refuseFrameWhileIdle);
     // Idle, but still read: the exit side's close must be noticed.
     websocket.resume();
@@ -253,7 +263,7 @@ export class WebsocketPool {
     if (membership === 'idle') {
       const index = this.idle.indexOf(websocket);
       if (index !== -1) this.idle.splice(index, 1);
-      this.idleSince.delete(websocket);
+      this.leaveIdle(websocket);
       // Lost from under the floor (the exit side closed it): keep the floor, nothing more.
       this.fill(false);
     }
@@ -261,7 +271,7 @@ export class WebsocketPool {
 
   private armShrink(): void {
     if (this.shrinkTimer || this.stopped || this.idle.length <= this.minIdle) return;
-    const oldest = this.idleSince.get(this.idle[0]!)!;
+    const oldest = this.idleEntries.get(this.idle[0]!)!.since;
     this.shrinkTimer = setTimeout(() => this.shrink(), Math.max(1, oldest + this.idleTimeoutMs - Date.now()));
     this.shrinkTimer.unref();
   }
@@ -271,14 +281,20 @@ export class WebsocketPool {
     const now = Date.now();
     while (this.idle.length > this.minIdle) {
       const oldest = this.idle[0]!;
-      if (this.idleSince.get(oldest)! + this.idleTimeoutMs > now) break;
+      if (this.idleEntries.get(oldest)!.since + this.idleTimeoutMs > now) break;
       this.idle.shift();
-      this.idleSince.delete(oldest);
-      oldest.off('message', refuseFrameWhileIdle);
+      this.leaveIdle(oldest);
       this.members.set(oldest, 'leaving');
       this.close(oldest);
     }
     this.armShrink();
+  }
+
+  /** Undoes what being idle set up: the violation listener and the watcher. */
+  private leaveIdle(websocket: WebSocket): void {
+    websocket.off('message', refuseFrameWhileIdle);
+    this.idleEntries.get(websocket)?.unwatch();
+    this.idleEntries.delete(websocket);
   }
 
   private close(websocket: WebSocket): void {

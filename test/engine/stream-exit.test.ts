@@ -18,11 +18,11 @@ import {startHalfOpenService} from '../helpers/half-open.js';
 import {websocketPair} from '../helpers/websockets.js';
 import {eventually} from '../helpers/netunnel.js';
 
-async function setup(t: TestContext, options: {port?: number; streams?: boolean} = {}) {
+async function setup(t: TestContext, options: {port?: number; streams?: boolean; watchIdle?: (websocket: WebSocket) => () => void} = {}) {
   const service = await startHalfOpenService(deferrer(t));
   const pair = await websocketPair();
   t.after(() => pair.close());
-  const exit = new ExitPoint({address: '127.0.0.1', port: options.port ?? service.port}, {streams: options.streams ?? true});
+  const exit = new ExitPoint({address: '127.0.0.1', port: options.port ?? service.port}, {streams: options.streams ?? true, watchIdle: options.watchIdle});
   t.after(() => exit.stop(true));
   exit.accept(pair.server);
   return {service, exit, entrance: pair.client};
@@ -203,4 +203,19 @@ test('a start frame that crosses the close of a stopping exit connects nothing',
   assert.ok([1000, 4000].includes((await within(closed, 5000, 'the close'))[0]));
   assert.equal(service.accepted.length, 1, 'no connection to the target after the stop');
   assert.equal(exit.connections.traffic.totalConnections, 1);
+});
+
+test('a reused websocket is watched while it waits for its next start, and no longer once one came', async (t) => {
+  const watched: string[] = [];
+  const {service, exit, entrance} = await setup(t, {
+    watchIdle: () => {
+      watched.push('watch');
+      return () => watched.push('unwatch');
+    },
+  });
+  await carryOne(entrance, service.nextSocket(), 'one', 'two');
+  await eventually(() => exit.connections.size === 0, 5000, 'the connection to close');
+  assert.deepEqual(watched, ['watch'], 'the first wait is the acceptor\'s; the wait after a connection is watched');
+  assert.equal(await carryOne(entrance, service.nextSocket(), 'three', 'four'), 'four');
+  assert.deepEqual(watched.slice(0, 2), ['watch', 'unwatch']);
 });

@@ -177,6 +177,30 @@ test('stop(): idle websockets closed with 1000, waiters refused, websockets give
   assert.deepEqual([...codes.values()], [1000, 1000]);
 });
 
+test('each websocket is watched while idle (a heartbeat), and no longer once taken or closed', async (t) => {
+  const defer = deferrer(t);
+  const server = await startWebsocketServer(defer);
+  const watching = new Set<WebSocket>();
+  const pool = new WebsocketPool(() => server.requester(), {
+    minIdle: 2,
+    maxIdle: 4,
+    watchIdle: (websocket) => {
+      watching.add(websocket);
+      return () => watching.delete(websocket);
+    },
+  });
+  defer(() => pool.stop());
+  pool.start();
+  await eventually(() => pool.idleCount === 2, 5000, 'two idle websockets');
+  assert.equal(watching.size, 2);
+  const taken = pool.takeIdle()!;
+  assert.ok(!watching.has(taken), 'a busy websocket may rightly stop reading: not watched');
+  pool.giveBack(taken);
+  assert.ok(watching.has(taken), 'watched again once back');
+  pool.stop();
+  assert.equal(watching.size, 0);
+});
+
 test('impossible sizes are refused', () => {
   const requester = () => Promise.reject(new Error('unused'));
   for (const options of [{minIdle: 0}, {minIdle: 3, maxIdle: 2}, {minIdle: 1.5}, {idleTimeoutMs: 0}]) {
