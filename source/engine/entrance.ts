@@ -1,11 +1,18 @@
 /**
- * The entrance of a tunnel: listens, and hands each accepted connection its own pre-fed
- * websocket, announced to the exit by the start marker (PROTOCOL.md 3.3).
+ * The entrance of a tunnel: listens, and hands each accepted connection a pre-fed websocket.
+ * - With a WebsocketSupply (classic, PROTOCOL.md 3.3): a websocket of its own, announced to the
+ *   exit by the start marker, closed at the end.
+ * - With a WebsocketPool (the stream extension, docs/stream-extension.md): a websocket from the
+ *   pool, announced by a start frame carrying the application's address; it goes back to the
+ *   pool once the connection ended cleanly both ways.
  */
 import {createServer, type Server, type Socket} from 'node:net';
 import {once} from 'node:events';
+import type WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
+import {socketPeer} from './connection-record.js';
 import {TunnelConnections} from './tunnel-connections.js';
+import {WebsocketPool} from './websocket-pool.js';
 import type {WebsocketSupply} from './websocket-supply.js';
 
 /**
@@ -19,13 +26,18 @@ export interface SocketAddress {
   port: number;
 }
 
+function ignoreError(): void {}
+
 export class Entrance {
   readonly connections = new TunnelConnections('entrance');
   private readonly server: Server;
   private bound: SocketAddress | undefined;
+  private readonly release: (websocket: WebSocket) => void;
 
-  constructor(private readonly supply: WebsocketSupply) {
-    this.server = createServer({allowHalfOpen: true, noDelay: true}, (socket) => this.accept(socket));
+  constructor(private readonly supply: WebsocketSupply | WebsocketPool) {
+    const pool = supply instanceof WebsocketPool ? supply : undefined;
+    this.release = (websocket) => pool?.giveBack(websocket);
+    this.server = createServer({allowHalfOpen: true, noDelay: true}, pool ? (socket) => this.acceptStream(socket, pool) : (socket) => this.accept(socket));
     // A failing accept (e.g. out of file descriptors) must not take the process down.
     this.server.on('error', () => {});
   }
@@ -63,7 +75,7 @@ export class Entrance {
 
   private accept(socket: Socket): void {
     // Errors before the pipe exists are answered by the close that follows them.
-    socket.on('error', () => {});
+    socket.on('error', ignoreError);
     this.supply.take().then(
       (websocket) => {
         if (socket.destroyed) {
@@ -76,5 +88,29 @@ export class Entrance {
       },
       () => socket.destroy(),
     );
+  }
+
+  private acceptStream(socket: Socket, pool: WebsocketPool): void {
+    socket.on('error', ignoreError);
+    const ready = pool.takeIdle();
+    if (ready) {
+      this.startStream(socket, ready);
+      return;
+    }
+    pool.take().then(
+      (websocket) => {
+        // The connection left while waiting: nothing was sent on the websocket, it is still clean.
+        if (socket.destroyed) this.release(websocket);
+        else this.startStream(socket, websocket);
+      },
+      () => {
+        if (!socket.destroyed) socket.resetAndDestroy();
+      },
+    );
+  }
+
+  private startStream(socket: Socket, websocket: WebSocket): void {
+    const source = socketPeer(socket);
+    this.connections.pipeStream(socket, websocket, {start: source ? {source} : {}, source, release: this.release});
   }
 }

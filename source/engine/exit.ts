@@ -2,12 +2,27 @@
  * The exit of a tunnel: a websocket waits for the start marker, then the exit connects to
  * its target and pipes. Unlike 1.0.12, anything but the marker as first frame is refused.
  * An unreachable target closes the websocket, which closes the entrance's connection.
+ * With the stream extension on (`streams`), a binary first frame is a stream start instead
+ * (stream-exit.ts): that websocket then carries one connection after another.
  */
 import {connect} from 'node:net';
-import type WebSocket from 'ws';
+import WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
+import {toBuffer} from './pipe.js';
+import {serveStreamExit, type StreamExitContext} from './stream-exit.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import type {SocketAddress} from './entrance.js';
+import type {IdleWatcher} from './websocket-supply.js';
+
+export interface ExitOptions {
+  /** Accept the stream extension's start frames: only where both sides announced it. */
+  streams?: boolean | undefined;
+  /**
+   * Watches a stream websocket each time it waits for its next start frame after carrying a
+   * connection (the first wait, before any frame, is the acceptor's, as for classic websockets).
+   */
+  watchIdle?: IdleWatcher | undefined;
+}
 
 function isStartMarker(data: WebSocket.RawData, isBinary: boolean): boolean {
   return !isBinary && Buffer.isBuffer(data) && data.length === START_MARKER.length && data.toString('latin1') === START_MARKER;
@@ -28,8 +43,29 @@ export class ExitPoint {
   /** Marker received, target connection under way: not in `connections` yet. */
   private readonly connecting = new Set<WebSocket>();
   private stopped = false;
+  private readonly streamContext: StreamExitContext | undefined;
 
-  constructor(readonly target: SocketAddress) {}
+  constructor(
+    readonly target: SocketAddress,
+    options: ExitOptions = {},
+  ) {
+    this.streamContext = options.streams
+      ? {
+          target,
+          connections: this.connections,
+          carrying: (websocket) => {
+            this.waiting.delete(websocket);
+            return !this.stopped;
+          },
+          awaiting: (websocket) => {
+            if (this.stopped || websocket.readyState !== WebSocket.OPEN) return false;
+            this.waiting.add(websocket);
+            return true;
+          },
+          watchIdle: options.watchIdle,
+        }
+      : undefined;
+  }
 
   accept(websocket: WebSocket): void {
     if (this.stopped) {
@@ -54,6 +90,7 @@ export class ExitPoint {
         websocket.off('close', forget);
         this.connecting.delete(websocket);
       },
+      this.streamContext && ((frame) => serveStreamExit(websocket, frame, this.streamContext!)),
     );
   }
 
@@ -75,6 +112,8 @@ export function serveExit(
   connections: TunnelConnections,
   onStarted: () => void = () => {},
   onPiped: () => void = () => {},
+  /** Takes over a websocket whose first frame is binary (the stream extension's start). */
+  onStreamStart?: (frame: Buffer) => void,
 ): void {
   // Frames that arrive while the exit connects are kept and written first.
   const early: Buffer[] = [];
@@ -87,6 +126,11 @@ export function serveExit(
       return;
     }
     if (!isStartMarker(data, isBinary)) {
+      if (onStreamStart && isBinary) {
+        websocket.off('message', onMessage);
+        onStreamStart(toBuffer(data));
+        return;
+      }
       websocket.close(1002, 'expected the start marker');
       return;
     }

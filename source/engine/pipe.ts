@@ -12,18 +12,35 @@
  * socket after its pending writes; errors destroy both. An empty binary frame is 1.0.12's
  * EOF (it forwards the b'' its read returns at EOF, and a 1.0.12 server entrance then never
  * closes the websocket): it ends the socket after its pending writes and closes the websocket.
+ *
+ * Per chunk the pipe allocates nothing of its own: one send callback serves every chunk (it
+ * reads ws's bufferedAmount instead of counting bytes per send), and only sends made above
+ * LOW_WATER carry it, as only those can be the ones that bring the backlog back under it.
  */
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
 
-const HIGH_WATER = 1024 * 1024;
-const LOW_WATER = 256 * 1024;
+export const HIGH_WATER = 1024 * 1024;
+export const LOW_WATER = 256 * 1024;
+
+/** ws's send options for data, shared by every send. */
+export const BINARY = {binary: true} as const;
 
 export interface PipeCounters {
   /** Called with the byte count of every chunk read from the socket and sent on the websocket. */
   socketToWebsocket(bytes: number): void;
   /** Called with the byte count of every binary frame written to the socket. */
   websocketToSocket(bytes: number): void;
+}
+
+/** The counters plus the moments of a connection's life (once each, never per byte). */
+export interface PipeObserver extends PipeCounters {
+  /** The socket reached EOF: its application will send no more. */
+  socketEnded?(): void;
+  /** The other end will send no more: the socket's write side is being ended. */
+  websocketEnded?(): void;
+  /** Both halves are closed; `aborted` unless the connection ended cleanly. */
+  closed?(aborted: boolean): void;
 }
 
 export interface PipedConnection {
@@ -34,7 +51,7 @@ export interface PipedConnection {
   destroy(): void;
 }
 
-function toBuffer(data: WebSocket.RawData): Buffer {
+export function toBuffer(data: WebSocket.RawData): Buffer {
   if (Buffer.isBuffer(data)) return data;
   if (Array.isArray(data)) return Buffer.concat(data);
   return Buffer.from(data);
@@ -47,33 +64,42 @@ function toBuffer(data: WebSocket.RawData): Buffer {
 export function pipeSocketToWebsocket(
   socket: Socket,
   websocket: WebSocket,
-  counters: PipeCounters,
+  counters: PipeObserver,
   pending: Buffer[] = [],
 ): PipedConnection {
   const startedAt = Date.now();
-  let unsentBytes = 0;
   let socketPausedForWebsocket = false;
   let websocketPausedForSocket = false;
   /** Set once this side starts the close handshake: from then on the websocket is never paused. */
   let websocketClosing = false;
   let websocketClosed = websocket.readyState === WebSocket.CLOSED;
   let socketClosed = socket.destroyed;
+  /** A reset or error on either side, or destroy(): not a clean end. */
+  let aborted = false;
 
   let resolveDone!: () => void;
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
   const settle = () => {
-    if (websocketClosed && socketClosed) resolveDone();
+    if (!websocketClosed || !socketClosed) return;
+    counters.closed?.(aborted);
+    resolveDone();
   };
 
-  const onSent = (bytes: number) => (error?: Error) => {
-    unsentBytes -= bytes;
+  const onSent = (error?: Error) => {
     if (error) return;
-    if (socketPausedForWebsocket && unsentBytes <= LOW_WATER) {
+    if (socketPausedForWebsocket && websocket.bufferedAmount <= LOW_WATER) {
       socketPausedForWebsocket = false;
       socket.resume();
     }
+  };
+
+  /** Ends the socket's write side once, after its pending writes, then lets go of it. */
+  const endSocket = () => {
+    if (socket.destroyed || socket.writableEnded) return;
+    counters.websocketEnded?.();
+    socket.end(() => socket.destroy());
   };
 
   /**
@@ -107,7 +133,7 @@ export function pipeSocketToWebsocket(
     }
     peerEnded = true;
     if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
-    if (!socket.destroyed) socket.end(() => socket.destroy());
+    endSocket();
   };
 
   for (const chunk of pending) onBinary(chunk);
@@ -115,9 +141,9 @@ export function pipeSocketToWebsocket(
   socket.on('data', (chunk: Buffer) => {
     if (websocket.readyState !== WebSocket.OPEN) return;
     counters.socketToWebsocket(chunk.length);
-    unsentBytes += chunk.length;
-    websocket.send(chunk, {binary: true}, onSent(chunk.length));
-    if (unsentBytes > HIGH_WATER && !socketPausedForWebsocket) {
+    const backlog = websocket.bufferedAmount + chunk.length;
+    websocket.send(chunk, BINARY, backlog > LOW_WATER ? onSent : undefined);
+    if (backlog > HIGH_WATER && !socketPausedForWebsocket) {
       socketPausedForWebsocket = true;
       socket.pause();
     }
@@ -131,10 +157,12 @@ export function pipeSocketToWebsocket(
   // EOF from the application: the protocol has no half-close, so the websocket is closed;
   // bytes still travelling back are written until the other side's close arrives.
   socket.on('end', () => {
+    counters.socketEnded?.();
     if (websocket.readyState === WebSocket.OPEN) closeWebsocket();
-    else if (websocketClosed) socket.end();
+    else if (websocketClosed) endSocket();
   });
   socket.on('error', () => {
+    aborted = true;
     websocket.terminate();
   });
   socket.on('close', () => {
@@ -149,15 +177,15 @@ export function pipeSocketToWebsocket(
     onBinary(toBuffer(data));
   });
   websocket.on('error', () => {
+    aborted = true;
     socket.destroy();
   });
-  websocket.on('close', () => {
+  websocket.on('close', (code: number) => {
     websocketClosed = true;
+    if (code !== 1000 && code !== 1005 && !peerEnded) aborted = true;
     if (websocketPausedForSocket) websocket.resume();
-    if (!socket.destroyed) {
-      // Flush what was written, then let go of the socket entirely.
-      socket.end(() => socket.destroy());
-    }
+    // Flush what was written, then let go of the socket entirely.
+    endSocket();
     settle();
   });
 
@@ -168,6 +196,7 @@ export function pipeSocketToWebsocket(
     done,
     startedAt,
     destroy() {
+      aborted = true;
       socket.destroy();
       websocket.terminate();
     },

@@ -1,48 +1,55 @@
 /**
  * The live connections of one tunnel side, with the tunnel's traffic counters. Stopping a
  * tunnel either waits for its connections to end (graceful) or cuts them (force).
+ * Each connection has a record (connection-record.ts); a caller lists the open ones and hears
+ * of each one opening and closing ('opened', 'closed'), never of bytes.
  */
+import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import type WebSocket from 'ws';
-import {pipeSocketToWebsocket, type PipeCounters, type PipedConnection} from './pipe.js';
+import type {Endpoint} from '../protocol/management.js';
+import {ConnectionRecord, socketPeer, type TunnelEnd} from './connection-record.js';
+import {pipeSocketToWebsocket} from './pipe.js';
+import {pipeStream, type StreamPipeOptions} from './stream-pipe.js';
 import {TunnelTraffic} from './traffic.js';
 
-/** Which end of the tunnel this process plays for these connections. */
-export type TunnelEnd = 'entrance' | 'exit';
+export type {TunnelEnd};
 
-export class TunnelConnections {
+interface TunnelConnectionsEvents {
+  opened: [ConnectionRecord];
+  closed: [ConnectionRecord];
+}
+
+export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
   readonly traffic = new TunnelTraffic();
-  private readonly open = new Set<PipedConnection>();
-  private readonly counters: PipeCounters;
+  private readonly open = new Set<ConnectionRecord>();
+  private nextId = 1;
 
-  constructor(end: TunnelEnd) {
-    const traffic = this.traffic;
-    // At the entrance, what the socket reads travels toward the exit; at the exit, the reverse.
-    this.counters =
-      end === 'entrance'
-        ? {
-            socketToWebsocket: (bytes) => void (traffic.bytesToExit += bytes),
-            websocketToSocket: (bytes) => void (traffic.bytesToEntrance += bytes),
-          }
-        : {
-            socketToWebsocket: (bytes) => void (traffic.bytesToEntrance += bytes),
-            websocketToSocket: (bytes) => void (traffic.bytesToExit += bytes),
-          };
+  constructor(readonly end: TunnelEnd) {
+    super();
   }
 
   get size(): number {
     return this.open.size;
   }
 
-  pipe(socket: Socket, websocket: WebSocket, pending?: Buffer[]): PipedConnection {
-    const connection = pipeSocketToWebsocket(socket, websocket, this.counters, pending);
-    this.open.add(connection);
-    this.traffic.connectionOpened();
-    void connection.done.then(() => {
-      this.open.delete(connection);
-      this.traffic.connectionClosed(Date.now() - connection.startedAt);
-    });
-    return connection;
+  /** The open connections, oldest first. */
+  list(): ConnectionRecord[] {
+    return [...this.open];
+  }
+
+  /** A classic connection (PROTOCOL.md 3.3): one websocket for it alone, closed at its end. */
+  pipe(socket: Socket, websocket: WebSocket, pending?: Buffer[]): ConnectionRecord {
+    const record = this.opened(this.end === 'entrance' ? socketPeer(socket) : undefined);
+    this.track(record, pipeSocketToWebsocket(socket, websocket, record, pending));
+    return record;
+  }
+
+  /** A connection of the stream extension on a websocket that may carry others after it. */
+  pipeStream(socket: Socket, websocket: WebSocket, options: StreamPipeOptions & {source?: Endpoint | undefined}): ConnectionRecord {
+    const record = this.opened(options.source);
+    this.track(record, pipeStream(socket, websocket, record, options));
+    return record;
   }
 
   /** Ends every connection: at once with `force`, else when each one ends by itself. */
@@ -50,5 +57,22 @@ export class TunnelConnections {
     const connections = [...this.open];
     if (force) for (const connection of connections) connection.destroy();
     await Promise.all(connections.map((connection) => connection.done));
+  }
+
+  private opened(source: Endpoint | undefined): ConnectionRecord {
+    const record = new ConnectionRecord(this.nextId++, this.end, source, this.traffic);
+    this.open.add(record);
+    this.traffic.connectionOpened();
+    return record;
+  }
+
+  private track(record: ConnectionRecord, piped: {done: Promise<void>; destroy(): void}): void {
+    record.carriedBy(piped);
+    this.emit('opened', record);
+    void piped.done.then(() => {
+      this.open.delete(record);
+      this.traffic.connectionClosed(Date.now() - record.openedAt);
+      this.emit('closed', record);
+    });
   }
 }

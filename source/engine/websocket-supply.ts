@@ -3,9 +3,18 @@
  * accepted connection never waits for a handshake. Connections arriving together each get
  * their own websocket: while connections wait, one websocket per waiter is requested on top
  * of the spare.
+ *
+ * The replacement of a websocket just handed out is asked for on the next turn of the event
+ * loop, not at once: a requester does synchronous work (a client's handshake request, a
+ * server's control message), which would otherwise run before the connection that took the
+ * websocket sends its start marker.
  */
 import WebSocket from 'ws';
-import {NetunnelError, messageOf} from '../protocol/errors.js';
+import {messageOf} from '../protocol/errors.js';
+import {SupplyStoppedError} from './engine-errors.js';
+import {RetryBackoff} from './retry-backoff.js';
+
+export {SupplyStoppedError};
 
 /** Produces one new open websocket to the exit side (a connect, or a request to the client). */
 export type WebsocketRequester = () => Promise<WebSocket>;
@@ -13,19 +22,10 @@ export type WebsocketRequester = () => Promise<WebSocket>;
 /** Called when a websocket becomes idle (e.g. to start a heartbeat); what it returns, when it is taken. */
 export type IdleWatcher = (websocket: WebSocket) => () => void;
 
-export class SupplyStoppedError extends NetunnelError {
-  constructor() {
-    super('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped');
-  }
-}
-
 interface Waiter {
   resolve(websocket: WebSocket): void;
   reject(error: Error): void;
 }
-
-const FIRST_RETRY_MS = 200;
-const MAX_RETRY_MS = 5_000;
 
 export class WebsocketSupply {
   /** Idle websockets, each with the close listener that removes it from here and its watcher's stop. */
@@ -34,7 +34,8 @@ export class WebsocketSupply {
   private inFlight = 0;
   private started = false;
   private stopped = false;
-  private retryDelayMs = 0;
+  private fillScheduled = false;
+  private readonly backoff = new RetryBackoff();
   private retryTimer: NodeJS.Timeout | undefined;
   private readonly readyListeners: Waiter[] = [];
   /** The last reason a websocket could not be had, for status displays. */
@@ -73,7 +74,7 @@ export class WebsocketSupply {
       websocket.off('close', onIdleClose);
       unwatch();
       if (websocket.readyState !== WebSocket.OPEN) continue;
-      this.fill();
+      this.fillSoon();
       return Promise.resolve(websocket);
     }
     return new Promise<WebSocket>((resolve, reject) => {
@@ -96,6 +97,16 @@ export class WebsocketSupply {
     for (const listener of this.readyListeners.splice(0)) listener.reject(new SupplyStoppedError());
   }
 
+  /** A fill once the caller has used the websocket it was just given (see the top comment). */
+  private fillSoon(): void {
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    setImmediate(() => {
+      this.fillScheduled = false;
+      this.fill();
+    });
+  }
+
   private fill(): void {
     if (!this.started || this.stopped || this.retryTimer) return;
     const wanted = this.waiters.length + this.spare - this.idle.size - this.inFlight;
@@ -107,7 +118,7 @@ export class WebsocketSupply {
     this.requestWebsocket().then(
       (websocket) => {
         this.inFlight -= 1;
-        this.retryDelayMs = 0;
+        this.backoff.reset();
         this.lastError = undefined;
         this.deliver(websocket);
       },
@@ -120,11 +131,10 @@ export class WebsocketSupply {
         this.waiters.shift()?.reject(failure);
         for (const listener of this.readyListeners.splice(0)) listener.reject(failure);
         if (this.stopped) return;
-        this.retryDelayMs = Math.min(MAX_RETRY_MS, this.retryDelayMs === 0 ? FIRST_RETRY_MS : this.retryDelayMs * 2);
         this.retryTimer = setTimeout(() => {
           this.retryTimer = undefined;
           this.fill();
-        }, this.retryDelayMs);
+        }, this.backoff.next());
         this.retryTimer.unref();
       },
     );
@@ -141,7 +151,7 @@ export class WebsocketSupply {
     const waiter = this.waiters.shift();
     if (waiter) {
       waiter.resolve(websocket);
-      this.fill();
+      this.fillSoon();
       return;
     }
     const onIdleClose = () => {

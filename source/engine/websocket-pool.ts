@@ -1,0 +1,306 @@
+/**
+ * The entrance side's pool of ready websockets for the stream extension
+ * (docs/stream-extension.md section 6). It asks a requester for new websockets and does not care
+ * who opens them: a client connecting (forward), or a server asking its client (reverse).
+ *
+ * - Floor: `minIdle` websockets idle or being opened.
+ * - Growth ahead of demand: a take that leaves the pool under its floor asks for as many idle
+ *   websockets as there are busy ones (capped at `maxIdle`), so under a burst the supply
+ *   doubles per handshake round; a take that finds it empty gets a request of its own on top.
+ * - Reuse: websockets come back after a clean connection (most recent first out, so the least
+ *   used age); idle ones never exceed `maxIdle` (the excess is closed).
+ * - Shrink: idle websockets above the floor unused for `idleTimeoutMs` are closed; that is not
+ *   demand, so nothing replaces them.
+ * - Failures: each refuses one waiting connection and pauses requests (retry-backoff.ts).
+ * Replacements after a take are asked for on the next turn of the event loop, after the taker
+ * sent its start frame (see websocket-supply.ts).
+ */
+import WebSocket from 'ws';
+import {CloseCode} from '../protocol/stream-frames.js';
+import {messageOf} from '../protocol/errors.js';
+import {InvalidPoolOptionsError, SupplyStoppedError} from './engine-errors.js';
+import {RetryBackoff} from './retry-backoff.js';
+import type {IdleWatcher, WebsocketRequester} from './websocket-supply.js';
+
+export interface WebsocketPoolOptions {
+  /** Idle websockets kept at all times (default 1, as the classic pre-feeding). */
+  minIdle?: number | undefined;
+  /** Idle websockets never exceed this (default 32). */
+  maxIdle?: number | undefined;
+  /** An idle websocket above the floor is closed after this long unused (default 30 s). */
+  idleTimeoutMs?: number | undefined;
+  /** Watches each websocket while it is idle (e.g. a server's heartbeat), as the classic supply does. */
+  watchIdle?: IdleWatcher | undefined;
+}
+
+interface IdleEntry {
+  since: number;
+  unwatch: () => void;
+}
+
+interface Waiter {
+  resolve(websocket: WebSocket): void;
+  reject(error: Error): void;
+}
+
+type Membership = 'idle' | 'busy' | 'leaving';
+
+/** ws calls listeners with the websocket as `this`: one function serves every idle websocket. */
+function refuseFrameWhileIdle(this: WebSocket): void {
+  // The exit speaks only after a start frame: anything on an idle websocket is a violation.
+  this.close(CloseCode.violation, 'a frame on an idle websocket');
+}
+
+function ignoreError(): void {}
+
+export class WebsocketPool {
+  readonly minIdle: number;
+  readonly maxIdle: number;
+  readonly idleTimeoutMs: number;
+  private readonly watchIdle: IdleWatcher;
+  /** Idle websockets, least recently used first. */
+  private readonly idle: WebSocket[] = [];
+  private readonly idleEntries = new Map<WebSocket, IdleEntry>();
+  /** Every open websocket of the pool, idle or busy, until its close. */
+  private readonly members = new Map<WebSocket, Membership>();
+  private readonly waiters: Waiter[] = [];
+  private readonly readyListeners: Waiter[] = [];
+  private busy = 0;
+  private inFlight = 0;
+  private started = false;
+  private stopped = false;
+  private fillScheduled = false;
+  private readonly backoff = new RetryBackoff();
+  private retryTimer: NodeJS.Timeout | undefined;
+  private shrinkTimer: NodeJS.Timeout | undefined;
+  /** Websockets received so far (asked for or offered). */
+  obtained = 0;
+  /** Takes that found no idle websocket and had to wait for one. */
+  waitedTakes = 0;
+  /** The last reason a websocket could not be had, for status displays. */
+  lastError: string | undefined;
+
+  constructor(
+    private readonly requestWebsocket: WebsocketRequester,
+    options: WebsocketPoolOptions = {},
+  ) {
+    this.minIdle = options.minIdle ?? 1;
+    this.maxIdle = options.maxIdle ?? 32;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.watchIdle = options.watchIdle ?? (() => () => {});
+    if (!Number.isInteger(this.minIdle) || this.minIdle < 1 || !Number.isInteger(this.maxIdle) || this.maxIdle < this.minIdle) {
+      throw new InvalidPoolOptionsError(`minIdle (${this.minIdle}) and maxIdle (${this.maxIdle}) must be integers with 1 <= minIdle <= maxIdle`);
+    }
+    if (!(this.idleTimeoutMs > 0)) throw new InvalidPoolOptionsError(`idleTimeoutMs must be positive, not ${this.idleTimeoutMs}`);
+  }
+
+  get idleCount(): number {
+    return this.idle.length;
+  }
+
+  /** Websockets carrying a connection. */
+  get busyCount(): number {
+    return this.busy;
+  }
+
+  /** Websockets asked for and not arrived yet. */
+  get openingCount(): number {
+    return this.inFlight;
+  }
+
+  /** Starts asking for websockets; until then, take() waits. */
+  start(): void {
+    this.started = true;
+    this.fill(false);
+  }
+
+  /** Resolves once a websocket is idle; rejects if the next attempt to get one fails. */
+  whenReady(): Promise<void> {
+    if (this.idle.length > 0) return Promise.resolve();
+    return new Promise((resolve, reject) => this.readyListeners.push({resolve: () => resolve(), reject}));
+  }
+
+  /** An idle websocket at once, if there is one. */
+  takeIdle(): WebSocket | undefined {
+    if (this.stopped) return undefined;
+    for (let websocket = this.idle.pop(); websocket !== undefined; websocket = this.idle.pop()) {
+      this.leaveIdle(websocket);
+      if (websocket.readyState !== WebSocket.OPEN) continue;
+      this.members.set(websocket, 'busy');
+      this.busy += 1;
+      this.fillSoon();
+      return websocket;
+    }
+    return undefined;
+  }
+
+  /** A websocket dedicated to the caller until it gives it back or it closes. */
+  take(): Promise<WebSocket> {
+    if (this.stopped) return Promise.reject(new SupplyStoppedError());
+    const websocket = this.takeIdle();
+    if (websocket) return Promise.resolve(websocket);
+    this.waitedTakes += 1;
+    return new Promise<WebSocket>((resolve, reject) => {
+      this.waiters.push({resolve, reject});
+      this.fill(true);
+    });
+  }
+
+  /** A websocket whose connection ended cleanly: it may carry the next one. */
+  giveBack(websocket: WebSocket): void {
+    if (this.members.get(websocket) !== 'busy') return;
+    this.busy -= 1;
+    this.admit(websocket);
+  }
+
+  /** A websocket that arrived without being asked for (or after its request timed out). */
+  offer(websocket: WebSocket): void {
+    this.receive(websocket);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    clearTimeout(this.shrinkTimer);
+    for (const websocket of this.idle.splice(0)) {
+      this.leaveIdle(websocket);
+      this.close(websocket);
+    }
+    for (const waiter of this.waiters.splice(0)) waiter.reject(new SupplyStoppedError());
+    for (const listener of this.readyListeners.splice(0)) listener.reject(new SupplyStoppedError());
+  }
+
+  /** A replenishment once the taker has used the websocket it was just given. */
+  private fillSoon(): void {
+    if (this.fillScheduled) return;
+    this.fillScheduled = true;
+    setImmediate(() => {
+      this.fillScheduled = false;
+      this.fill(true);
+    });
+  }
+
+  /** `demand`: called because of a take, so the pool may grow ahead of it. */
+  private fill(demand: boolean): void {
+    if (!this.started || this.stopped || this.retryTimer) return;
+    const drained = demand && this.idle.length < this.minIdle;
+    const spare = drained ? Math.min(this.maxIdle, Math.max(this.minIdle, this.busy)) : this.minIdle;
+    const wanted = this.waiters.length + spare - this.idle.length - this.inFlight;
+    for (let count = 0; count < wanted; count += 1) this.requestOne();
+  }
+
+  private requestOne(): void {
+    this.inFlight += 1;
+    this.requestWebsocket().then(
+      (websocket) => {
+        this.inFlight -= 1;
+        this.backoff.reset();
+        this.lastError = undefined;
+        this.receive(websocket);
+      },
+      (error: unknown) => {
+        this.inFlight -= 1;
+        this.lastError = messageOf(error);
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.waiters.shift()?.reject(failure);
+        for (const listener of this.readyListeners.splice(0)) listener.reject(failure);
+        if (this.stopped || this.retryTimer) return;
+        this.retryTimer = setTimeout(() => {
+          this.retryTimer = undefined;
+          this.fill(false);
+        }, this.backoff.next());
+        this.retryTimer.unref();
+      },
+    );
+  }
+
+  /** A new websocket: to a waiter, else idle. */
+  private receive(websocket: WebSocket): void {
+    if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
+      this.close(websocket);
+      return;
+    }
+    this.obtained += 1;
+    websocket.on('error', ignoreError);
+    websocket.once('close', () => this.left(websocket));
+    this.admit(websocket);
+  }
+
+  /** A member websocket that carries nothing: to a waiter, else idle, else closed. */
+  private admit(websocket: WebSocket): void {
+    if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
+      this.members.set(websocket, 'leaving');
+      this.close(websocket);
+      return;
+    }
+    const waiter = this.waiters.shift();
+    if (waiter) {
+      this.members.set(websocket, 'busy');
+      this.busy += 1;
+      waiter.resolve(websocket);
+      this.fillSoon();
+      return;
+    }
+    if (this.idle.length >= this.maxIdle) {
+      this.members.set(websocket, 'leaving');
+      this.close(websocket);
+      return;
+    }
+    this.members.set(websocket, 'idle');
+    this.idle.push(websocket);
+    this.idleEntries.set(websocket, {since: Date.now(), unwatch: this.watchIdle(websocket)});
+    websocket.on('message', refuseFrameWhileIdle);
+    // Idle, but still read: the exit side's close must be noticed.
+    websocket.resume();
+    this.armShrink();
+    for (const listener of this.readyListeners.splice(0)) listener.resolve(websocket);
+  }
+
+  private left(websocket: WebSocket): void {
+    const membership = this.members.get(websocket);
+    this.members.delete(websocket);
+    if (membership === 'busy') this.busy -= 1;
+    if (membership === 'idle') {
+      const index = this.idle.indexOf(websocket);
+      if (index !== -1) this.idle.splice(index, 1);
+      this.leaveIdle(websocket);
+      // Lost from under the floor (the exit side closed it): keep the floor, nothing more.
+      this.fill(false);
+    }
+  }
+
+  private armShrink(): void {
+    if (this.shrinkTimer || this.stopped || this.idle.length <= this.minIdle) return;
+    const oldest = this.idleEntries.get(this.idle[0]!)!.since;
+    this.shrinkTimer = setTimeout(() => this.shrink(), Math.max(1, oldest + this.idleTimeoutMs - Date.now()));
+    this.shrinkTimer.unref();
+  }
+
+  private shrink(): void {
+    this.shrinkTimer = undefined;
+    const now = Date.now();
+    while (this.idle.length > this.minIdle) {
+      const oldest = this.idle[0]!;
+      if (this.idleEntries.get(oldest)!.since + this.idleTimeoutMs > now) break;
+      this.idle.shift();
+      this.leaveIdle(oldest);
+      this.members.set(oldest, 'leaving');
+      this.close(oldest);
+    }
+    this.armShrink();
+  }
+
+  /** Undoes what being idle set up: the violation listener and the watcher. */
+  private leaveIdle(websocket: WebSocket): void {
+    websocket.off('message', refuseFrameWhileIdle);
+    this.idleEntries.get(websocket)?.unwatch();
+    this.idleEntries.delete(websocket);
+  }
+
+  private close(websocket: WebSocket): void {
+    // A fresh websocket may come paused: it must read the other side's goodbye, or its closing
+    // handshake (and its socket) would hang on for ws's 30 s close timeout.
+    websocket.resume();
+    websocket.close(CloseCode.idle);
+  }
+}
