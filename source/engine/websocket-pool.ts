@@ -12,6 +12,8 @@
  * - Shrink: idle websockets above the floor unused for `idleTimeoutMs` are closed; that is not
  *   demand, so nothing replaces them.
  * - Failures: each refuses one waiting connection and pauses requests (retry-backoff.ts).
+ * - The exit side's limit (`maxUnused`): websockets idle or asked for never exceed it, so a
+ *   burst asks for them in rounds instead of all at once and is never refused for holding too many.
  * Replacements after a take are asked for on the next turn of the event loop, after the taker
  * sent its start frame (see websocket-supply.ts).
  */
@@ -29,6 +31,11 @@ export interface WebsocketPoolOptions {
   maxIdle?: number | undefined;
   /** An idle websocket above the floor is closed after this long unused (default 30 s). */
   idleTimeoutMs?: number | undefined;
+  /**
+   * Websockets carrying no connection (idle, or asked for and not arrived yet) never exceed
+   * this: the exit side's limit (default: none). At least maxIdle.
+   */
+  maxUnused?: number | undefined;
   /** Watches each websocket while it is idle (e.g. a server's heartbeat), as the classic supply does. */
   watchIdle?: IdleWatcher | undefined;
 }
@@ -57,6 +64,7 @@ export class WebsocketPool {
   readonly minIdle: number;
   readonly maxIdle: number;
   readonly idleTimeoutMs: number;
+  readonly maxUnused: number;
   private readonly watchIdle: IdleWatcher;
   /** Idle websockets, least recently used first. */
   private readonly idle: WebSocket[] = [];
@@ -87,10 +95,12 @@ export class WebsocketPool {
     this.minIdle = options.minIdle ?? 1;
     this.maxIdle = options.maxIdle ?? 32;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.maxUnused = options.maxUnused ?? Infinity;
     this.watchIdle = options.watchIdle ?? (() => () => {});
     if (!Number.isInteger(this.minIdle) || this.minIdle < 1 || !Number.isInteger(this.maxIdle) || this.maxIdle < this.minIdle) {
       throw new InvalidPoolOptionsError(`minIdle (${this.minIdle}) and maxIdle (${this.maxIdle}) must be integers with 1 <= minIdle <= maxIdle`);
     }
+    if (!(this.maxUnused >= this.maxIdle)) throw new InvalidPoolOptionsError(`maxUnused (${this.maxUnused}) must be at least maxIdle (${this.maxIdle})`);
     if (!(this.idleTimeoutMs > 0)) throw new InvalidPoolOptionsError(`idleTimeoutMs must be positive, not ${this.idleTimeoutMs}`);
   }
 
@@ -185,7 +195,9 @@ export class WebsocketPool {
     if (!this.started || this.stopped || this.retryTimer) return;
     const drained = demand && this.idle.length < this.minIdle;
     const spare = drained ? Math.min(this.maxIdle, Math.max(this.minIdle, this.busy)) : this.minIdle;
-    const wanted = this.waiters.length + spare - this.idle.length - this.inFlight;
+    const unused = this.idle.length + this.inFlight;
+    // Under the exit side's limit, the waiters beyond it are served as the asked-for ones arrive.
+    const wanted = Math.min(this.waiters.length + spare - unused, this.maxUnused - unused);
     for (let count = 0; count < wanted; count += 1) this.requestOne();
   }
 
