@@ -57,8 +57,10 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
 
   const resetSocket = () => {
     if (socket.destroyed) return;
-    // A socket still connecting has nothing to reset (and resetAndDestroy would wait for the connect).
-    if (socket.connecting) socket.destroy();
+    // A socket still connecting has nothing to reset (and resetAndDestroy would wait for the
+    // connect). One whose shutdown is under way cannot be reset (libuv's uv_tcp_close_reset
+    // answers EINVAL) and Node would then never close it: it is closed, its FIN on the way.
+    if (socket.connecting || (socket.writableEnded && !socket.writableFinished)) socket.destroy();
     else socket.resetAndDestroy();
   };
 
