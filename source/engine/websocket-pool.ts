@@ -40,6 +40,18 @@ export interface WebsocketPoolOptions {
   watchIdle?: IdleWatcher | undefined;
 }
 
+/** What a user of the pool may size: the rest is the owner's (a limit, a watcher). */
+export type PoolSizing = Pick<WebsocketPoolOptions, 'minIdle' | 'maxIdle' | 'idleTimeoutMs'>;
+
+const DEFAULT_MIN_IDLE = 1;
+const DEFAULT_MAX_IDLE = 32;
+
+/** `sizing` within an exit side's limit of unused websockets: maxIdle, then minIdle, lowered to fit it. */
+export function sizedWithin(limit: number, sizing: PoolSizing = {}): WebsocketPoolOptions {
+  const maxIdle = Math.min(sizing.maxIdle ?? DEFAULT_MAX_IDLE, limit);
+  return {...sizing, maxIdle, minIdle: Math.min(sizing.minIdle ?? DEFAULT_MIN_IDLE, maxIdle), maxUnused: limit};
+}
+
 interface IdleEntry {
   since: number;
   unwatch: () => void;
@@ -92,8 +104,8 @@ export class WebsocketPool {
     private readonly requestWebsocket: WebsocketRequester,
     options: WebsocketPoolOptions = {},
   ) {
-    this.minIdle = options.minIdle ?? 1;
-    this.maxIdle = options.maxIdle ?? 32;
+    this.minIdle = options.minIdle ?? DEFAULT_MIN_IDLE;
+    this.maxIdle = options.maxIdle ?? DEFAULT_MAX_IDLE;
     this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
     this.maxUnused = options.maxUnused ?? Infinity;
     this.watchIdle = options.watchIdle ?? (() => () => {});

@@ -4,12 +4,13 @@
  * server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of the
  * `POST /channels` answer.
  */
+import {STREAM_FEATURE} from './stream-frames.js';
 
 /**
  * What our implementation understands, announced by both our client and our server.
- * `websocket-tokens`: see websocket-tokens.ts.
+ * `websocket-tokens`: see websocket-tokens.ts; `stream`: see stream-frames.ts.
  */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens'] as const;
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', STREAM_FEATURE] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface ServerInfo {

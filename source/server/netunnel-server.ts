@@ -14,6 +14,7 @@ import {WebSocketServer} from 'ws';
 import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
+import type {PoolSizing} from '../engine/websocket-pool.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {BodyError} from '../protocol/bodies.js';
@@ -29,9 +30,10 @@ import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
 import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
+import {IDLE_WEBSOCKETS_LIMIT, channelStreams} from './channels/channel-streams.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
 import {HttpError, badRequest} from './http/http-errors.js';
-import {readJsonBody, refuseUpgrade, sendJson, sendText} from './http/http-io.js';
+import {afterAnswer, readJsonBody, refuseUpgrade, sendJson, sendText} from './http/http-io.js';
 import {factoryResetRoutes} from './state/factory-reset.js';
 import {httpProxyRoutes} from './state/http-proxy-routes.js';
 import {DEFAULT_STATIC_TUNNEL_PORTS, type PeerRegistry, type PortRange} from './peers/peer-registry.js';
@@ -88,6 +90,11 @@ export interface NetunnelServerOptions {
    * addresses; the identity and websocket-tokens checks still apply.
    */
   ownerAddressCheck?: boolean;
+  /**
+   * With the stream extension, the pool of ready websockets of each reverse tunnel (default
+   * minIdle 1, maxIdle 32, idleTimeoutMs 30 s), kept within the server's limit in any case.
+   */
+  websocketPool?: PoolSizing;
 }
 
 export class NetunnelServer {
@@ -125,6 +132,7 @@ export class NetunnelServer {
         allowedTunnelEntrances: () => this.allowedEntrances(),
         clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
         ownerAddressCheck: options.ownerAddressCheck ?? true,
+        streams: () => channelStreams(IDLE_WEBSOCKETS_LIMIT, options.websocketPool),
       }),
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
@@ -309,6 +317,7 @@ export class NetunnelServer {
         throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
       }
       const answer = await handler(context);
+      if (answer.onAnswered) afterAnswer(response, answer.onAnswered);
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
       else sendJson(response, answer.status ?? 200, answer.json);
     } catch (error) {

@@ -7,12 +7,14 @@ import type {AuthRequest} from '../../auth/contract.js';
 import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../protocol/bodies.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import {FEATURES, type Feature} from '../../protocol/management.js';
+import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../../protocol/stream-frames.js';
 import {CHANNEL_SECRET_KEY, REQUEST_TOKEN_HEADER} from '../../protocol/websocket-tokens.js';
 import {ChannelOwner, newToken, singleHeader} from './channel-owner.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
 import {conflict} from '../http/http-errors.js';
 import type {RouteContext, RouteTable} from '../http/route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
+import type {ChannelStreams} from './channel-streams.js';
 import type {ServerChannel} from './server-channel.js';
 
 export interface ChannelRoutesSettings {
@@ -24,6 +26,8 @@ export interface ChannelRoutesSettings {
   ownerAddressCheck: boolean;
   /** The auth plugin's ServerAuth.clientIdentity (undefined without one); throws to refuse. */
   clientIdentity(request: AuthRequest): Promise<string | undefined>;
+  /** The stream extension's settings, for a channel whose client announced it. */
+  streams(): ChannelStreams;
 }
 
 const TOKENS: Feature = 'websocket-tokens';
@@ -41,15 +45,19 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
           const clientFeatures = body.features ?? [];
           // Only a client that announced it gets a secret (and must then show it); never a 1.0.12 one.
           const secret = settings.extensions && clientFeatures.includes(TOKENS) ? newToken() : undefined;
+          // The same for the stream extension, whose limit only such a client is told.
+          const streams = settings.extensions && clientFeatures.includes(STREAM_FEATURE) ? settings.streams() : undefined;
           const channel = channels.create({
             clientVersion: body.version,
             clientFeatures,
             remoteAddress: auth.remoteAddress,
             owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
+            streams,
           });
           if (!settings.extensions) return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
           const answer: Record<string, unknown> = {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]};
           if (secret !== undefined) answer[CHANNEL_SECRET_KEY] = secret;
+          if (streams !== undefined) answer[IDLE_WEBSOCKETS_KEY] = streams.clientIdleLimit;
           return {json: answer};
         },
       },
@@ -64,9 +72,11 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
           }
           checkEntranceAllowed(settings.allowedTunnelEntrances(), body.entrance_address);
           const tunnel = await channel.createReverseTunnel(body);
-          if (!settings.extensions) return {json: {tunnel_id: tunnel.id}};
+          // Its first request for a websocket follows this answer, as in 1.0.12.
+          const onAnswered = () => tunnel.start();
+          if (!settings.extensions) return {json: {tunnel_id: tunnel.id}, onAnswered};
           // entrance_port is our addition: 1.0.12 does not say which port it chose.
-          return {json: {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null}};
+          return {json: {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null}, onAnswered};
         },
       },
       tunnel: {

@@ -47,6 +47,18 @@ export function sendText(response: ServerResponse, status: number, text: string,
   response.end(text);
 }
 
+/** Runs `callback` once the answer is handed to the socket, or once its connection closed without it. */
+export function afterAnswer(response: ServerResponse, callback: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    callback();
+  };
+  response.once('finish', once);
+  response.once('close', once);
+}
+
 /** Answers an upgrade request with a plain HTTP error and closes the socket (no websocket). */
 export function refuseUpgrade(socket: Duplex, status: number, body: unknown, plainText?: string): void {
   const text = plainText ?? JSON.stringify(body);

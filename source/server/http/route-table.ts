@@ -13,7 +13,10 @@ export interface RouteContext {
   readBody(): Promise<unknown>;
 }
 
-export type RestAnswer = {status?: number; json: unknown} | {status?: number; text: string; contentType?: string};
+export type RestAnswer = ({status?: number; json: unknown} | {status?: number; text: string; contentType?: string}) & {
+  /** Runs once the answer is written (or its connection closed first). */
+  onAnswered?: () => void;
+};
 export type RestHandler = (context: RouteContext) => Promise<RestAnswer> | RestAnswer;
 
 /**
