@@ -27,6 +27,13 @@ export interface ServerTunnel {
   /** Where the tunnel leads, when this side knows it. */
   readonly exit: SocketAddress | null;
   readonly traffic: TunnelTraffic;
+  /**
+   * Websockets of this tunnel that carry no connection: forward, those before their start
+   * marker (or connecting to the exit); reverse, the ready ones the client sent unasked.
+   */
+  readonly waitingWebsockets: number;
+  /** True when the next websocket is one the server asked for (reverse tunnels). */
+  readonly awaitsWebsocket: boolean;
   /** A tunnel websocket opened by the client for this tunnel. */
   acceptWebsocket(websocket: WebSocket): void;
   stop(force: boolean): Promise<void>;
@@ -49,6 +56,12 @@ export class ForwardServerTunnel implements ServerTunnel {
   get traffic(): TunnelTraffic {
     return this.exitPoint.connections.traffic;
   }
+
+  get waitingWebsockets(): number {
+    return this.exitPoint.unpipedCount;
+  }
+
+  readonly awaitsWebsocket = false;
 
   acceptWebsocket(websocket: WebSocket): void {
     this.exitPoint.accept(websocket);
@@ -119,6 +132,19 @@ export class ReverseServerTunnel implements ServerTunnel {
 
   get traffic(): TunnelTraffic {
     return this.entrancePoint.connections.traffic;
+  }
+
+  get waitingWebsockets(): number {
+    return this.supply.idleCount;
+  }
+
+  get awaitsWebsocket(): boolean {
+    return this.arrivals.length > 0;
+  }
+
+  /** At most `max` connections to the entrance at once; those above are closed as they arrive. */
+  limitConnections(max: number, onRefused: () => void): void {
+    this.entrancePoint.limitConnections(max, onRefused);
   }
 
   acceptWebsocket(websocket: WebSocket): void {
