@@ -92,3 +92,16 @@ test('header and body limits from the options: 431 and 413', async (t) => {
   assert.match(metrics, /\nnetunnel_limit_refusals_total\{limit="header_bytes"\} 1\n/);
   assert.match(metrics, /\nnetunnel_limit_refusals_total\{limit="body_bytes"\} 1\n/);
 });
+
+test("the README's table lists every limit with its default, and its example config loads", async (t) => {
+  const readme = await readFile(new URL('../../../README.md', import.meta.url), 'utf8');
+  const section = readme.slice(readme.indexOf('### Limits'), readme.indexOf('## Management API'));
+  const rows = [...section.matchAll(/^\| `(\w+)` \| (\d+)/gm)].map(([, name, value]) => [name, Number(value)]);
+  assert.deepEqual(Object.fromEntries(rows), {...DEFAULT_LIMITS});
+  const example = /```json\n(.*)\n```/.exec(section)?.[1];
+  assert.ok(example);
+  const defer = deferrer(t);
+  const {server, url} = await startServer({configPath: await configFile(t, example)});
+  defer(() => server.close());
+  assert.equal((await rawRequest(url, 'GET', '/version')).status, 200);
+});
