@@ -7,12 +7,33 @@ import {badRequest, LimitError} from './http-errors.js';
 /** Without another limit: aiohttp's client_max_size, what 1.0.12 accepts. */
 export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
+/**
+ * Far deeper than any body of the protocol (an auth plugin's data included): a deeper one
+ * would only make validators and serializers recurse until the stack gives out.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** How deeply arrays and objects nest in a parsed JSON value (iteratively: the value may be deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
 function tooLarge(maxBytes: number): LimitError {
   return new LimitError('body_bytes', 413, `Request body larger than ${maxBytes} bytes`);
 }
 
 /**
- * The parsed JSON body, or undefined for an empty one. Not JSON: 400 with the parser's message.
+ * The parsed JSON body, or undefined for an empty one. Not JSON, or nested deeper than
+ * MAX_BODY_DEPTH: 400 with the reason.
  * A body over `maxBytes` is refused (413) as soon as its Content-Length says so, else as soon
  * as that many bytes came; nothing more of it is kept.
  */
@@ -28,11 +49,14 @@ export async function readJsonBody(request: IncomingMessage, maxBytes = DEFAULT_
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw badRequest(`Request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (depthOf(value) > MAX_BODY_DEPTH) throw badRequest(`Request body nested deeper than ${MAX_BODY_DEPTH} levels`);
+  return value;
 }
 
 /** True while a request still has body bytes on the way that nobody read. */

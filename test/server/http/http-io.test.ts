@@ -71,3 +71,13 @@ test('a refused upgrade lets go of its socket: a client that keeps its half open
   t.after(() => clearInterval(writing));
   await within(closed, 5000, 'the server to close the socket');
 });
+
+test('bodies nest at most 64 levels: 64 reach validation, 65 are refused before it', async (t) => {
+  const {server, url} = await startServer();
+  t.after(() => server.close());
+  const nested = (levels: number) => `{"version": "1.0.12", "features": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+  const deepest = await rawRequest(url, 'POST', '/channels', {rawBody: nested(64)});
+  assert.deepEqual({status: deepest.status, body: deepest.json}, {status: 400, body: {error: 'Invalid field `features.0`: Invalid input: expected string, received array'}});
+  const deeper = await rawRequest(url, 'POST', '/channels', {rawBody: nested(65)});
+  assert.deepEqual({status: deeper.status, body: deeper.json}, {status: 400, body: {error: 'Request body nested deeper than 64 levels'}});
+});

@@ -66,6 +66,15 @@ export const HOSTILE_REQUESTS: HostileRequest[] = [
   {name: 'unknown Expect', bytes: 'POST /channels HTTP/1.1\r\nHost: x\r\nExpect: magic\r\nContent-Length: 2\r\n\r\n{}', status: 417},
   {name: 'a body on GET is ignored', bytes: 'GET /version HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\n\r\nabcd', status: 200, body: '1.0.12'},
   {name: 'JSON nested a million deep', bytes: '', status: 400},
+  {
+    name: 'JSON object nested 65 deep',
+    bytes: (() => {
+      const body = `{"version": "1.0.12", "features": ${'{"a": '.repeat(64)}1${'}'.repeat(64)}}`;
+      return `POST /channels HTTP/1.1\r\nHost: x\r\nContent-Length: ${body.length}\r\n\r\n${body}`;
+    })(),
+    status: 400,
+    body: error('Request body nested deeper than 64 levels'),
+  },
   {name: 'h2c upgrade of a REST route', bytes: 'GET /version HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: h2c\r\n\r\n', status: 400, body: error('Only websocket upgrades are served, not `h2c`')},
 ];
 
@@ -74,4 +83,4 @@ export const HOSTILE_REQUESTS: HostileRequest[] = [
 const deep = `${'['.repeat(500_000)}${']'.repeat(500_000)}`;
 const deepRequest = HOSTILE_REQUESTS.find((request) => request.name === 'JSON nested a million deep')!;
 deepRequest.bytes = `POST /channels HTTP/1.1\r\nHost: x\r\nContent-Length: ${deep.length}\r\n\r\n${deep}`;
-deepRequest.body = error('The request body must be a JSON object (Invalid input: expected object, received array)');
+deepRequest.body = error('Request body nested deeper than 64 levels');
