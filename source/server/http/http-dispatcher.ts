@@ -18,7 +18,7 @@ import {errorBody, messageOf} from '../../protocol/errors.js';
 import {matchRoute} from '../../protocol/routes.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
 import type {ServerLimits} from '../limits/server-limits.js';
-import {HttpError, LimitError, badRequest} from './http-errors.js';
+import {HttpError, LimitError, badRequest, stackOf} from './http-errors.js';
 import {hasUnreadBody, plainStatusText, readJsonBody, refuseOnSocket, sendJson, sendText} from './http-io.js';
 import {parserRefusal} from './parser-refusal.js';
 import {parseRequestTarget, printable, type RequestTarget} from './request-target.js';
@@ -43,10 +43,6 @@ function bytesWritten(socket: Duplex): number {
 
 function isHttpMethod(method: string): method is HttpMethod {
   return method === 'GET' || method === 'POST' || method === 'DELETE';
-}
-
-function stackOf(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 export class HttpDispatcher {

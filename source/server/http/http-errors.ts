@@ -44,3 +44,8 @@ export const notFound = (message: string) => new HttpError(404, message, 'NETUNN
 export const conflict = (message: string) => new HttpError(409, message, 'NETUNNEL_ERR_CONFLICT');
 /** Something this server depends on (a peer, a proxy) failed; `data` may say why. */
 export const badGateway = (message: string, data?: unknown) => new HttpError(502, message, 'NETUNNEL_ERR_BAD_GATEWAY', data);
+
+/** An unexpected failure for the log: its stack (never sent to a client). */
+export function stackOf(error: unknown): string {
+  return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}

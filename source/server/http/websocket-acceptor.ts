@@ -15,6 +15,7 @@ import {NetunnelError, errorBody, messageOf} from '../../protocol/errors.js';
 import type {RouteName} from '../../protocol/routes.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
 import type {LimitName, ServerLimits} from '../limits/server-limits.js';
+import {stackOf} from './http-errors.js';
 import {refuseOnSocket} from './http-io.js';
 import {guardListeners} from './listener-guard.js';
 
@@ -38,10 +39,6 @@ export function websocketKindOf(route: RouteName): WebsocketKind {
 export function closeReason(text: string): string {
   const bytes = Buffer.from(text);
   return bytes.length <= 123 ? text : bytes.subarray(0, 123).toString('utf8').replace(/\uFFFD+$/, '');
-}
-
-function stackOf(error: unknown): string {
-  return error instanceof Error ? (error.stack ?? error.message) : String(error);
 }
 
 export interface WebsocketAcceptorSettings {
