@@ -3,15 +3,19 @@
  * one gets its exact answer (400/404/405/413/417/431), and the server lives on without
  * logging anything unexpected.
  */
-import {test} from 'node:test';
+import {after, before, test} from 'node:test';
 import assert from 'node:assert/strict';
 import {rawExchange} from '../../helpers/raw-http.js';
-import {startWatchedServer} from '../../helpers/watched-server.js';
+import {startWatchedServer, type WatchedServer} from '../../helpers/watched-server.js';
 import {HOSTILE_REQUESTS} from './attacks/hostile-requests.js';
 
-test('every hostile request gets its exact answer, and the server lives on', async (t) => {
-  const server = await startWatchedServer();
-  t.after(() => server.kill());
+let server: WatchedServer;
+before(async () => {
+  server = await startWatchedServer();
+});
+after(() => server.kill());
+
+test('every hostile request gets its exact answer, and the server lives on', async () => {
   for (const request of HOSTILE_REQUESTS) {
     const answer = await rawExchange(server.port, request.bytes);
     assert.equal(answer.status, request.status, request.name);
@@ -22,9 +26,7 @@ test('every hostile request gets its exact answer, and the server lives on', asy
   assert.deepEqual(await server.errors(), []);
 });
 
-test('a refused body is not drained: the connection closes after the 413', async (t) => {
-  const server = await startWatchedServer();
-  t.after(() => server.kill());
+test('a refused body is not drained: the connection closes after the 413', async () => {
   const answer = await rawExchange(server.port, 'POST /channels HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999\r\n\r\n{', {waitForClose: true});
   assert.deepEqual(
     {status: answer.status, connection: answer.headers.connection, body: answer.body, closed: answer.closed},

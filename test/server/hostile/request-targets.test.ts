@@ -4,7 +4,7 @@
  * segments (they used to be resolved, so `/channels/../peers` was served as `/peers`),
  * absolute-form targets (routed by their path), queries and fragments.
  */
-import {describe, test} from 'node:test';
+import {after, before, describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {TestContext} from 'node:test';
 import {rawExchange} from '../../helpers/raw-http.js';
@@ -14,7 +14,15 @@ import {startWatchedServer, type WatchedServer} from '../../helpers/watched-serv
 /** Each of these made `new URL(request.url, ...)` throw: one request ended the old server. */
 const UNPARSABLE = ['//', '//[', '//%zz', '//a:b', '//x@', '/\\', 'http://[/peers'];
 
+/** One server for the tests that use the defaults (they change nothing a later one relies on). */
+let shared: WatchedServer;
+before(async () => {
+  shared = await startWatchedServer();
+});
+after(() => shared.kill());
+
 async function serverFor(t: TestContext, options: {extensions?: boolean} = {}): Promise<WatchedServer> {
+  if (options.extensions !== false) return shared;
   const server = await startWatchedServer(options);
   t.after(() => server.kill());
   return server;
