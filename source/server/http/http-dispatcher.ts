@@ -167,8 +167,9 @@ export class HttpDispatcher {
 
   /** `socket`: the request's, taken when it came (Node clears request.socket once it lets go of it). */
   private answerError(request: IncomingMessage, socket: Duplex, response: ServerResponse, error: unknown, what: string): void {
-    if (socket.destroyed) {
-      // The client is gone (it reset, or the parser refused the rest of its request): nobody to answer.
+    if (socket.destroyed || !socket.writable) {
+      // The client is gone, or the request was already refused on the socket (the parser refused
+      // the rest of it, or it took too long): nobody to answer.
       this.settings.logger.debug(`${what}: the connection closed before the answer (${messageOf(error)})`);
       return;
     }

@@ -63,9 +63,9 @@ export class WebsocketAcceptor {
   /**
    * Completes the upgrade (ws answers 400 itself to a request that is not a valid websocket
    * upgrade) and hands the websocket to `onOpen`. If `onOpen` throws (the tunnel went away
-   * meanwhile), the websocket closes with 1011 and the reason.
+   * meanwhile), the websocket closes with 1011 and the reason. `what` names the websocket in
+   * logs, e.g. `websocket /events`.
    */
-  /** `what` names the websocket in logs, e.g. `websocket /events`. */
   accept(kind: WebsocketKind, request: IncomingMessage, socket: Duplex, head: Buffer, what: string, onOpen: (websocket: WebSocket) => void): void {
     this.serverFor(kind).handleUpgrade(request, socket, head, (websocket) => {
       this.watch(kind, websocket, what);

@@ -156,3 +156,8 @@ test('without extensions the 408 is aiohttp plain text', async (t) => {
   const answer = await rawExchange(strict.port, 'GET /version HTTP/1.1\r\n', {timeoutMs: 5000, waitForClose: true});
   assert.deepEqual({status: answer.status, body: answer.body}, {status: 408, body: '408: Request Timeout'});
 });
+
+test('none of it was an unexpected failure for the server', async () => {
+  assert.equal(server.exited(), undefined);
+  assert.deepEqual(await server.errors(), []);
+});
