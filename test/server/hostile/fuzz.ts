@@ -64,6 +64,7 @@ while (Date.now() - startedAt < seconds * 1000 && server.exited() === undefined)
       bigFramePayload: 16 * MiB,
       earlyBytes: 64 * MiB,
       slowLoris: 50,
+      generatedFrames: 200,
       seed: firstSeed + rounds * 100,
       spareChannel: client.channelId,
       onHold: async () => notePeak(await server.memory()),

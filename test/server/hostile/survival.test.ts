@@ -43,6 +43,7 @@ test('one round of every attack: the server lives, keeps nothing, and the tunnel
     bigFramePayload: 16 * MiB,
     earlyBytes: 64 * MiB,
     slowLoris: 20,
+    generatedFrames: 20,
     seed: 12_345,
     spareChannel: client.channelId,
     onHold: async (what) => void (held[what] = await server.memory()),

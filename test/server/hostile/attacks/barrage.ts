@@ -7,7 +7,7 @@ import {connect} from 'node:net';
 import fc from 'fast-check';
 import {rawExchange} from '../../../helpers/raw-http.js';
 import {encodeFrame, OPCODES, rawUpgrade, type RawWebsocket} from '../../../helpers/raw-websocket.js';
-import {FRAME_ATTACKS} from './hostile-frames.js';
+import {FRAME_ATTACKS, generatedFrames} from './hostile-frames.js';
 import {HOSTILE_REQUESTS} from './hostile-requests.js';
 import {openChannel, openForwardTunnel, tunnelWebsocket} from './raw-session.js';
 import {ROUTE_COUNT, requestsFor, send} from './rest-bodies.js';
@@ -30,6 +30,8 @@ export interface BarrageOptions {
   earlyBytes: number;
   /** Connections trickling their headers, held until the server cuts them (headers timeout). */
   slowLoris: number;
+  /** Websockets of each kind (control, tunnel) that get a generated sequence of frames. */
+  generatedFrames: number;
   seed: number;
   /** Called while attacks hold their sockets open (what the server keeps of them is at its largest). */
   onHold?(what: string): Promise<void>;
@@ -60,8 +62,9 @@ export class BarrageFigures {
     this.statuses.set(status, (this.statuses.get(status) ?? 0) + 1);
   }
 
-  close(code: number | null): void {
-    const key = code === null ? 'none' : String(code);
+  /** A close frame's code; null: closed without one; undefined: left open. */
+  close(code: number | null | undefined): void {
+    const key = code === null ? 'no close frame' : code === undefined ? 'left open' : String(code);
     this.closeCodes.set(key, (this.closeCodes.get(key) ?? 0) + 1);
   }
 
@@ -171,6 +174,37 @@ async function earlyFrames(port: number, options: BarrageOptions, figures: Barra
   }
 }
 
+/**
+ * Generated frames, then a ping: the server answers it (it ignored or took the frames), closes
+ * (its close code is counted), or waits for bytes a lying length announced. Ten at a time.
+ */
+async function randomFrames(port: number, options: BarrageOptions, figures: BarrageFigures): Promise<void> {
+  const {channelId, control} = await openChannel(port);
+  try {
+    const tunnelId = await openForwardTunnel(port, channelId, options.echoPort);
+    const sequences = fc.sample(generatedFrames, {numRuns: options.generatedFrames * 2, seed: options.seed});
+    for (let start = 0; start < sequences.length; start += 10) {
+      await Promise.all(
+        sequences.slice(start, start + 10).map(async (frames, index) => {
+          const websocket = (start + index) % 2 === 0 ? (await openChannel(port)).control : await tunnelWebsocket(port, channelId, tunnelId);
+          for (const frame of frames) websocket.write(frame);
+          websocket.send({opcode: OPCODES.ping, payload: 'probe'});
+          figures.frames += frames.length + 1;
+          try {
+            figures.close((await websocket.closing(500)).code);
+          } catch {
+            figures.close(undefined);
+          } finally {
+            websocket.destroy();
+          }
+        }),
+      );
+    }
+  } finally {
+    control.destroy();
+  }
+}
+
 async function restBodies(url: string, options: BarrageOptions, figures: BarrageFigures): Promise<void> {
   for (let route = 0; route < ROUTE_COUNT; route += 1) {
     for (const request of fc.sample(requestsFor(route), {numRuns: options.restRunsPerRoute, seed: options.seed + route})) {
@@ -207,6 +241,7 @@ export async function runBarrage(server: {port: number; url: string}, options: B
   await Promise.all([slowLoris(server.port, options, figures), rawRequests(server.port, figures)]);
   await frameAttacks(server.port, options, figures);
   await earlyFrames(server.port, options, figures);
+  await randomFrames(server.port, options, figures);
   await restBodies(server.url, options, figures);
   return figures;
 }

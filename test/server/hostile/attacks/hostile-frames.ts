@@ -3,6 +3,7 @@
  * answers (ws's receiver: 1002 protocol error, 1007 bad UTF-8, 1009 too big). `limit` is the
  * frame limit of the websocket under attack. Shared by the hostile suite and `npm run fuzz`.
  */
+import fc from 'fast-check';
 import {closePayload, encodeFrame, OPCODES} from '../../../helpers/raw-websocket.js';
 
 export interface FrameAttack {
@@ -46,3 +47,22 @@ export const FRAME_ATTACKS: FrameAttack[] = [
     close: 1009,
   },
 ];
+
+/**
+ * Generated sequences of frames, valid or not: any opcode, reserved bits, masking, fragments,
+ * lengths that lie. What the server does with them is free (ignore them, answer a ping, close
+ * with a code, or wait for bytes a lying length announced); it must only live on.
+ */
+export const generatedFrames: fc.Arbitrary<Buffer[]> = fc.array(
+  fc
+    .record({
+      opcode: fc.constantFrom(0x0, 0x1, 0x2, 0x3, 0x7, 0x8, 0x9, 0xa, 0xb, 0xf),
+      fin: fc.boolean(),
+      rsv: fc.oneof({weight: 4, arbitrary: fc.constant(0)}, {weight: 1, arbitrary: fc.integer({min: 1, max: 7})}),
+      mask: fc.oneof({weight: 9, arbitrary: fc.constant(true)}, {weight: 1, arbitrary: fc.constant(false)}),
+      payload: fc.oneof(fc.uint8Array({maxLength: 200}), fc.string({maxLength: 60}).map((text) => new TextEncoder().encode(text))),
+      lie: fc.option(fc.oneof(fc.nat({max: 300}), fc.constantFrom(65535, 65536, 2 ** 32, 2 ** 53)), {freq: 8}),
+    })
+    .map(({opcode, fin, rsv, mask, payload, lie}) => encodeFrame({opcode, fin, rsv, mask, payload: Buffer.from(payload), length: lie ?? undefined})),
+  {minLength: 1, maxLength: 8},
+);
