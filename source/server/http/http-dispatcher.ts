@@ -77,6 +77,10 @@ export class HttpDispatcher {
     server.on('clientError', (error: Error, socket: Duplex) => this.onClientError(error, socket));
     // More sockets than `connections`: Node closes the newcomer at once.
     server.on('drop', () => this.settings.refusals.count('connections'));
+    // A failing accept once listening (start() reports errors before that) must not end the process.
+    server.on('error', (error) => {
+      if (server.listening) this.settings.logger.error(`The server's listening socket failed: ${stackOf(error)}`);
+    });
   }
 
   /** The route of a path; extension routes do not exist without extensions. */

@@ -38,7 +38,7 @@ async function dispatching(t: TestContext, routes: RouteTable, extensions = true
     return new Promise((resolve) => server.close(resolve));
   });
   const {port} = server.address() as {port: number};
-  return {url: `http://127.0.0.1:${port}`, logger};
+  return {url: `http://127.0.0.1:${port}`, logger, server};
 }
 
 const failing: RouteTable = {
@@ -124,4 +124,13 @@ test('an auth plugin that throws refuses the request (403) and is logged as a wa
   assert.deepEqual({status: failed.status, body: failed.json}, {status: 500, body: {error: 'cannot authenticate'}});
   assert.equal(logger.lines.error.length, 1);
   assert.match(logger.lines.error[0]!, /^Unexpected failure on POST \/authenticate: Error: cannot authenticate\n {4}at /);
+});
+
+test("an error of the listening socket (Node emits a failed accept so) is logged, not thrown", async (t) => {
+  const {url, logger, server} = await dispatching(t, failing);
+  // What net.Server does when accept() fails: no listener would make emit throw.
+  server.emit('error', Object.assign(new Error('accept ENFILE'), {code: 'ENFILE'}));
+  assert.equal(logger.lines.error.length, 1);
+  assert.match(logger.lines.error[0]!, /^The server's listening socket failed: Error: accept ENFILE\n/);
+  assert.equal((await rawRequest(url, 'POST', '/channels')).status, 200);
 });
