@@ -17,7 +17,10 @@ const MiB = 1024 * 1024;
 export const DEFAULT_LIMITS: ServerLimits = {
   /** 1.0.12's SERVER_MAXIMUM_CLIENT_CHANNELS. */
   channels: 1000,
-  /** Behind a reverse proxy every client has the proxy's address: raise this there. */
+  /**
+   * Behind a reverse proxy every client has the proxy's address, and a peer server opens one
+   * channel per static tunnel: raise this there.
+   */
   channels_per_address: 100,
   tunnels_per_channel: 100,
   /**
