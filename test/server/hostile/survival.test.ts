@@ -62,11 +62,12 @@ test('one round of every attack: the server lives, keeps nothing, and the tunnel
   }
   const growth = {heap: after.heapUsed - before.heapUsed, buffers: after.arrayBuffers - before.arrayBuffers};
   assert.ok(growth.heap < 16 * MiB && growth.buffers < 16 * MiB, `after the attacks: ${JSON.stringify(growth)}`);
-  // While held: 4 x 2 frames announcing 100 MiB with 16 MiB sent of each; 64 MiB pushed at an
-  // exit still connecting.
+  // While held: 4 x 2 frames announcing 100 MiB with 16 MiB sent of each (128 MiB the old server
+  // kept), 64 MiB pushed at an exit still connecting. The margin is for the tunnels' own bytes in
+  // flight, which a loaded machine lets pile up to their limits.
   assert.deepEqual(Object.keys(held), ['big frames', 'early frames']);
   for (const [what, memory] of Object.entries(held)) {
     const kept = {heap: memory.heapUsed - before.heapUsed, buffers: memory.arrayBuffers - before.arrayBuffers};
-    assert.ok(kept.heap < 16 * MiB && kept.buffers < 16 * MiB, `${what}: ${JSON.stringify(kept)}`);
+    assert.ok(kept.heap < 16 * MiB && kept.buffers < 32 * MiB, `${what}: ${JSON.stringify(kept)}`);
   }
 });
