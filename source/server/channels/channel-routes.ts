@@ -33,8 +33,8 @@ export interface ChannelRoutesSettings {
 const TOKENS: Feature = 'websocket-tokens';
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
-  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext) => {
-    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers});
+  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext, kind: 'websocket' | 'request' = 'websocket') => {
+    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers}, kind);
   };
   return {
     rest: {
@@ -62,9 +62,10 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
         },
       },
       tunnels: {
-        POST: async ({params, readBody}) => {
-          const channel = channels.get(params.channelId!);
-          const body = parseCreateTunnelBody(await readBody());
+        POST: async (context) => {
+          const channel = channels.get(context.params.channelId!);
+          await checkOwner(channel, context, 'request');
+          const body = parseCreateTunnelBody(await context.readBody());
           if (!body.reverse) {
             checkDestinationAllowed(settings.allowedTunnelDestinations(), body.exit_address, body.exit_port);
             const tunnel = channel.createForwardTunnel(body);
@@ -80,10 +81,11 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
         },
       },
       tunnel: {
-        DELETE: async ({params, readBody}) => {
-          const channel = channels.get(params.channelId!);
-          const {force} = parseBody(deleteTunnelBody, (await readBody()) ?? {});
-          channel.deleteTunnel(params.tunnelId!, force, false);
+        DELETE: async (context) => {
+          const channel = channels.get(context.params.channelId!);
+          await checkOwner(channel, context, 'request');
+          const {force} = parseBody(deleteTunnelBody, (await context.readBody()) ?? {});
+          channel.deleteTunnel(context.params.tunnelId!, force, false);
           return {json: null};
         },
       },
