@@ -13,7 +13,7 @@ import {paths} from '../protocol/routes.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
 import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../protocol/stream-frames.js';
-import type {PoolSizing} from '../engine/websocket-pool.js';
+import type {PoolSizing} from '../engine/pool-sizing.js';
 import {ChannelCredentials} from './channel-credentials.js';
 import {NotConnectedError, ServerRefusedError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';

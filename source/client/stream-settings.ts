@@ -5,7 +5,8 @@
  * connection (the `idle_websockets_per_tunnel` of the `POST /channels` answer), and each reverse
  * tunnel's exit accepts the extension's start frames.
  */
-import {sizedWithin, type PoolSizing, type WebsocketPoolOptions} from '../engine/websocket-pool.js';
+import {sizedWithin, type PoolSizing} from '../engine/pool-sizing.js';
+import type {WebsocketPoolOptions} from '../engine/websocket-pool.js';
 import {DEFAULT_IDLE_WEBSOCKETS_PER_TUNNEL} from '../protocol/stream-frames.js';
 
 export class StreamSettings {

@@ -13,7 +13,7 @@ import {hostname} from 'node:os';
 import type {ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
-import type {PoolSizing} from '../engine/websocket-pool.js';
+import type {PoolSizing} from '../engine/pool-sizing.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';

@@ -86,7 +86,7 @@ test('under the exit side\'s limit (maxUnused) a burst asks in rounds: never mor
   pool = new WebsocketPool(
     () => {
       // Called once counted as asked for: idle plus asked for is what the exit side holds unused.
-      mostUnused = Math.max(mostUnused, pool.idleCount + pool.openingCount);
+      mostUnused = Math.max(mostUnused, pool.idleCount + pool.openingCount + pool.closingCount);
       return server.requester();
     },
     {minIdle: 1, maxIdle: 2, maxUnused: 4},
@@ -97,8 +97,16 @@ test('under the exit side\'s limit (maxUnused) a burst asks in rounds: never mor
   assert.equal(new Set(taken).size, 30);
   await eventually(() => pool.openingCount === 0, 5000, 'the requests to settle');
   assert.equal(mostUnused, 4, 'the limit is reached, never passed');
+  const idleBefore = pool.idleCount;
   for (const websocket of taken) pool.giveBack(websocket);
   assert.equal(pool.idleCount, 2);
+  // Those beyond maxIdle are being closed: the exit side holds them until their close is done,
+  // so the next burst waits for them to go rather than passing the limit.
+  assert.equal(pool.closingCount, 30 - (2 - idleBefore));
+  const next = await within(Promise.all(Array.from({length: 6}, () => pool.take())), 10_000, 'six more');
+  assert.equal(new Set(next).size, 6);
+  assert.equal(mostUnused, 4, 'still within the limit');
+  await eventually(() => pool.closingCount === 0, 5000, 'the closes to be done');
 });
 
 test('idle websockets above the floor are closed after the idle time, and nothing replaces them', async (t) => {

@@ -8,7 +8,8 @@
  *   (`idle_websockets_per_tunnel`), because a websocket it just took still counts here until
  *   its start frame arrives, a round trip later, while its replacement may already be open.
  */
-import {sizedWithin, type PoolSizing, type WebsocketPoolOptions} from '../../engine/websocket-pool.js';
+import {sizedWithin, type PoolSizing} from '../../engine/pool-sizing.js';
+import type {WebsocketPoolOptions} from '../../engine/websocket-pool.js';
 
 export interface ChannelStreams {
   /** How the channel's reverse tunnels pool their ready websockets. */
