@@ -29,7 +29,7 @@ export function channelInfo(channel: ServerChannel): ChannelInfo {
 }
 
 export function tunnelInfo(channelId: number, tunnel: ServerTunnel): TunnelInfo {
-  const {p50, p90} = tunnel.traffic.durationPercentiles([50, 90]);
+  const {p50, p90} = tunnel.traffic.durations.percentiles();
   return {
     channel_id: channelId,
     id: tunnel.id,
