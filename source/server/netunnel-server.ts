@@ -25,6 +25,11 @@ import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
 import {WebsocketDrain} from './lifecycle/websocket-drain.js';
 import {managementRoutes} from './management/management-routes.js';
+import {ConnectionRegistry} from './management/connection-registry.js';
+import {connectionRoutes} from './management/connection-routes.js';
+import {drainRoutes} from './management/drain-routes.js';
+import {RefusalEvents} from './management/refusal-events.js';
+import {reportTunnelRefusals} from './management/tunnel-refusals.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
 import {identifyClient} from './channels/channel-owner.js';
@@ -101,6 +106,10 @@ export class NetunnelServer {
   private readonly startedAt = new Date();
   private readonly extensions: boolean;
   readonly events: EventHub;
+  /** Every open tunnelled connection (tracked with extensions only). */
+  readonly connections: ConnectionRegistry;
+  /** Where the server's refusals are reported, for the event stream. */
+  private readonly refusalEvents = new RefusalEvents();
   private readonly peerSource = new RegistryPeerSource();
   private opened: ServerState | undefined;
   private readonly timing: StaticTunnelTiming;
@@ -116,21 +125,36 @@ export class NetunnelServer {
     this.extensions = options.extensions ?? true;
     const serverInfo = () => this.serverInfo();
     const peerSource = this.peerSource;
-    this.events = new EventHub(this.channels, serverInfo, peerSource, options.events);
+    this.connections = new ConnectionRegistry(options.events?.statsIntervalMs);
+    if (this.extensions) {
+      this.connections.watchChannels(this.channels);
+      this.refusalEvents.watchChannels(this.channels);
+    }
+    this.events = new EventHub(
+      {channels: this.channels, serverInfo, peers: peerSource, connections: this.connections, refusals: this.refusalEvents},
+      options.events,
+    );
     const state = () => this.state;
+    const channelTable = channelRoutes(this.channels, {
+      extensions: this.extensions,
+      allowedTunnelDestinations: () => this.allowedDestinations(),
+      allowedTunnelEntrances: () => this.allowedEntrances(),
+      clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
+      ownerAddressCheck: options.ownerAddressCheck ?? true,
+    });
     const tables = [
-      channelRoutes(this.channels, {
-        extensions: this.extensions,
-        allowedTunnelDestinations: () => this.allowedDestinations(),
-        allowedTunnelEntrances: () => this.allowedEntrances(),
-        clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
-        ownerAddressCheck: options.ownerAddressCheck ?? true,
-      }),
+      this.extensions ? reportTunnelRefusals(channelTable, this.refusalEvents) : channelTable,
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
       factoryResetRoutes(state, this.channels, this.logger),
     ];
-    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
+    if (this.extensions) {
+      tables.push(
+        managementRoutes(this.channels, this.events, serverInfo, peerSource),
+        connectionRoutes(this.channels, this.connections),
+        drainRoutes(this.channels),
+      );
+    }
     this.drain = new WebsocketDrain(this.websockets.clients, this.logger);
     this.routes = this.drain.track(mergeRouteTables(...tables));
     const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
@@ -253,6 +277,7 @@ export class NetunnelServer {
     const stoppedListening = new Promise<void>((resolve) => (this.http.listening ? this.http.close(() => resolve()) : resolve()));
     this.http.closeIdleConnections();
     this.events.close();
+    this.connections.close();
     await Promise.all([this.opened?.close(), this.drain.closeWithin(graceMs)]);
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();
@@ -278,13 +303,16 @@ export class NetunnelServer {
     return {request, auth, params, query: url.searchParams, readBody: () => (body ??= readJsonBody(request))};
   }
 
+  /** A refusal is reported to the event stream (with the remote address and the route). */
   private async isAllowed(context: RouteContext): Promise<boolean> {
+    let allowed = false;
     try {
-      return await this.auth.isAuthenticated(context.auth);
+      allowed = await this.auth.isAuthenticated(context.auth);
     } catch (error) {
       this.logger.warn(`Auth plugin failed on ${context.auth.method} ${context.auth.path}: ${messageOf(error)}`);
-      return false;
     }
+    if (!allowed) this.refusalEvents.authRefused(context.auth);
+    return allowed;
   }
 
   private async handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -297,6 +325,7 @@ export class NetunnelServer {
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
         const answer = await this.auth.authenticate(context.auth, await context.readBody());
+        if (answer.status === 401 || answer.status === 403) this.refusalEvents.authRefused(context.auth);
         if (answer.text !== undefined) sendText(response, answer.status, answer.text);
         else sendJson(response, answer.status, answer.body);
         return;
@@ -312,6 +341,7 @@ export class NetunnelServer {
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
       else sendJson(response, answer.status ?? 200, answer.json);
     } catch (error) {
+      if (error instanceof HttpError && error.status === 413) this.refusalEvents.limitReached('body_bytes', request.socket.remoteAddress, error.message);
       this.answerError(response, error, `${method} ${url.pathname}`);
     } finally {
       // A body nobody read must still be drained, or a keep-alive connection stalls.

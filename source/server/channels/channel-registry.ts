@@ -13,6 +13,8 @@ export const UNCONNECTED_CHANNEL_TIMEOUT_MS = 60_000;
 export interface ChannelRegistryEvents {
   channelCreated: [ServerChannel];
   channelClosed: [ServerChannel];
+  /** Closed because its control websocket did not come in time (before channelClosed). */
+  channelExpired: [ServerChannel];
 }
 
 export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
@@ -32,7 +34,9 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
     const channel = new ServerChannel({...info, id: this.nextId++}, this.logger, this.heartbeatMs);
     this.channels.set(channel.id, channel);
     const expiry = setTimeout(() => {
-      if (!channel.connectedAt) void channel.close();
+      if (channel.connectedAt) return;
+      this.emit('channelExpired', channel);
+      void channel.close();
     }, this.unconnectedTimeoutMs);
     expiry.unref();
     channel.once('connected', () => clearTimeout(expiry));
