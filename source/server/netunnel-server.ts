@@ -318,6 +318,8 @@ export class NetunnelServer {
   private async handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const url = new URL(request.url ?? '/', 'http://server');
     const method = (request.method ?? 'GET') as HttpMethod;
+    // Read now: a body refused while it arrives detaches the socket from the request.
+    const remoteAddress = request.socket.remoteAddress;
     try {
       const route = this.match(url.pathname);
       if (!route) throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
@@ -341,7 +343,7 @@ export class NetunnelServer {
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
       else sendJson(response, answer.status ?? 200, answer.json);
     } catch (error) {
-      if (error instanceof HttpError && error.status === 413) this.refusalEvents.limitReached('body_bytes', request.socket.remoteAddress, error.message);
+      if (error instanceof HttpError && error.status === 413) this.refusalEvents.limitReached('body_bytes', remoteAddress, error.message);
       this.answerError(response, error, `${method} ${url.pathname}`);
     } finally {
       // A body nobody read must still be drained, or a keep-alive connection stalls.

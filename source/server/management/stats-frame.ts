@@ -2,7 +2,7 @@
  * The `stats` frame of `/events`: what moved since the previous one. Each item (a tunnel, a
  * static tunnel, a channel's heartbeat, a connection) is compared with what the previous frame
  * said of it, and only the ones that changed are sent: a quiet server sends no stats at all.
- * Connections are listed up to a limit, the busiest first; the others are counted
+ * Connections are listed up to a limit, those that moved the most bytes first; the others are counted
  * (`connections_omitted`) and compared again at the next frame.
  */
 import type {ChannelStats, ConnectionStats} from '../../protocol/connections.js';
@@ -11,7 +11,7 @@ import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {ServerTunnel} from '../channels/server-tunnel.js';
 import type {PeerSource} from '../peers/peer-source.js';
-import type {ConnectionRegistry, TrackedConnection} from './connection-registry.js';
+import type {ConnectionRegistry} from './connection-registry.js';
 import {connectionStats} from './connection-views.js';
 import {heartbeat, tunnelStats} from './management-views.js';
 
@@ -20,6 +20,8 @@ type StatsFrame = Extract<ServerEvent, {type: 'stats'}>;
 export class StatsFrames {
   /** What the previous frames said, by item key, to send only what moved. */
   private readonly sent = new Map<string, string>();
+  /** Bytes (both ways) of each connection when it was last sent, to list the busiest first. */
+  private readonly sentBytes = new Map<number, number>();
 
   constructor(
     private readonly channels: ChannelRegistry,
@@ -47,7 +49,10 @@ export class StatsFrames {
     if (tunnels.length === 0 && staticTunnels.length === 0 && channels.length === 0 && moving.length === 0) return undefined;
     // The busiest first; those past the limit stay unsent, so they count as moved next time.
     const listed = moving.sort((a, b) => b.moved - a.moved).slice(0, this.maxListed);
-    for (const {key, value} of listed) this.sent.set(key, value);
+    for (const {key, value, stats} of listed) {
+      this.sent.set(key, value);
+      this.sentBytes.set(stats.id, stats.bytes.sent + stats.bytes.received);
+    }
     return {
       type: 'stats',
       at: new Date(now).toISOString(),
@@ -85,12 +90,19 @@ export class StatsFrames {
   /** Connections whose counters, state or rates changed since they were last sent (not recorded as sent yet). */
   private movingConnections(seen: Set<string>): Array<{key: string; value: string; moved: number; stats: ConnectionStats}> {
     const moving = [];
-    for (const tracked of this.connections.list()) {
+    const open = this.connections.list();
+    for (const tracked of open) {
       const key = `x/${tracked.id}`;
       seen.add(key);
       const stats = connectionStats(tracked);
       const value = JSON.stringify(stats);
-      if (this.sent.get(key) !== value) moving.push({key, value, moved: movedBytes(tracked), stats});
+      if (this.sent.get(key) === value) continue;
+      const moved = stats.bytes.sent + stats.bytes.received - (this.sentBytes.get(tracked.id) ?? 0);
+      moving.push({key, value, moved, stats});
+    }
+    if (this.sentBytes.size > open.length) {
+      const ids = new Set(open.map((tracked) => tracked.id));
+      for (const id of this.sentBytes.keys()) if (!ids.has(id)) this.sentBytes.delete(id);
     }
     return moving;
   }
@@ -102,8 +114,4 @@ export class StatsFrames {
     this.sent.set(key, value);
     return true;
   }
-}
-
-function movedBytes(tracked: TrackedConnection): number {
-  return tracked.rateSent + tracked.rateReceived;
 }

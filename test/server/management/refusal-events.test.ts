@@ -1,0 +1,85 @@
+/**
+ * Refusal events on the stream, from a real server: authentication refused (a REST route, a
+ * websocket upgrade, POST /authenticate with a wrong secret) with the remote address and the
+ * route; limits reached (a body too large, a channel whose control websocket never came).
+ */
+import {test} from 'node:test';
+import assert from 'node:assert/strict';
+import {once} from 'node:events';
+import WebSocket from 'ws';
+import {SecretServerAuth} from '../../../source/auth/secret-auth.js';
+import {silentLogger} from '../../../source/engine/logger.js';
+import type {RefusalEvent} from '../../../source/protocol/connections.js';
+import {ChannelRegistry} from '../../../source/server/channels/channel-registry.js';
+import {RefusalEvents} from '../../../source/server/management/refusal-events.js';
+import {deferrer} from '../../helpers/cleanup.js';
+import {subscribeEvents} from '../../helpers/event-stream.js';
+import {call} from '../../helpers/http.js';
+import {startServer} from '../../helpers/netunnel.js';
+import {PINNED, pinned, timeSince} from '../../helpers/pinned.js';
+import {within} from '../../helpers/streams.js';
+
+test('refused authentication, on a route, an upgrade and POST /authenticate, with the remote address and the route', async (t) => {
+  const defer = deferrer(t);
+  const {server, url} = await startServer({auth: new SecretServerAuth({secret: 's3cret'})});
+  defer(() => server.close());
+  const {body} = await call(url, 'POST', '/authenticate', {secret: 's3cret'});
+  const {token} = body as {token: string};
+  const events = await subscribeEvents(defer, url, {authorization: `Bearer ${token}`});
+  await events.waitFor('snapshot');
+  const started = Date.now();
+  assert.equal((await call(url, 'GET', '/tunnels?verbose=1')).status, 403);
+  const refusedUpgrade = new WebSocket(`${url.replace(/^http/, 'ws')}/events`);
+  refusedUpgrade.on('error', () => {});
+  defer(() => refusedUpgrade.terminate());
+  await within(once(refusedUpgrade, 'unexpected-response'), 5000, 'the refused upgrade');
+  assert.equal((await call(url, 'POST', '/authenticate', {secret: 'guess'})).status, 403);
+  const refused = await Promise.all([
+    events.waitFor('auth.refused', (event) => event.path === '/tunnels'),
+    events.waitFor('auth.refused', (event) => event.path === '/events'),
+    events.waitFor('auth.refused', (event) => event.path === '/authenticate'),
+  ]);
+  assert.deepEqual(
+    refused.map((event) => pinned(event, {at: timeSince(started)})),
+    [
+      {type: 'auth.refused', at: PINNED, remote_address: '127.0.0.1', method: 'GET', path: '/tunnels'},
+      {type: 'auth.refused', at: PINNED, remote_address: '127.0.0.1', method: 'GET', path: '/events'},
+      {type: 'auth.refused', at: PINNED, remote_address: '127.0.0.1', method: 'POST', path: '/authenticate'},
+    ],
+  );
+  assert.equal(events.all('auth.refused').length, 3, 'the right secret and the subscriber itself were not refusals');
+});
+
+test('a body over the limit is a limit.reached event', async (t) => {
+  const defer = deferrer(t);
+  const {server, url} = await startServer();
+  defer(() => server.close());
+  const events = await subscribeEvents(defer, url);
+  const answer = await call(url, 'POST', '/peers', JSON.stringify({name: 'x'.repeat(2 * 1024 * 1024)}));
+  assert.deepEqual(answer, {status: 413, body: {error: 'Request body larger than 1048576 bytes'}});
+  const event = await events.waitFor('limit.reached');
+  assert.deepEqual(pinned(event, {at: timeSince(Date.now() - 10_000)}), {
+    type: 'limit.reached',
+    at: PINNED,
+    limit: 'body_bytes',
+    remote_address: '127.0.0.1',
+    error: 'Request body larger than 1048576 bytes',
+  });
+});
+
+test('a channel closed because its control websocket never came is a limit.reached event', async () => {
+  const channels = new ChannelRegistry(silentLogger, 30);
+  const refusals = new RefusalEvents();
+  refusals.watchChannels(channels);
+  const reported = new Promise<RefusalEvent>((resolve) => refusals.once('refused', resolve));
+  const channel = channels.create({clientVersion: '1.0.12', clientFeatures: [], remoteAddress: '10.0.0.7'});
+  const event = await within(reported, 5000, 'the expiry');
+  assert.deepEqual(pinned(event, {at: timeSince(Date.now() - 10_000)}), {
+    type: 'limit.reached',
+    at: PINNED,
+    limit: 'unconnected_channel_timeout_ms',
+    remote_address: '10.0.0.7',
+    error: `Channel \`${channel.id}\` was closed: its control websocket did not come in time`,
+  });
+  assert.equal(channel.isClosed, true);
+});
