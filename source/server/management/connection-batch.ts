@@ -2,8 +2,10 @@
  * The connections that opened and closed since the last stats tick, coalesced for `/events`:
  * per tick at most one `connection.opened` frame and one `connection.closed` frame, whatever
  * the rate of connections.
- * - A connection that opens and closes within one tick is never listed: it is only counted in
- *   its tunnel's `short_lived` summary (connections, aborted ones, bytes each way).
+ * - A connection is listed once it has been open for `minAgeMs` (a stats interval): one that
+ *   closes before is never listed, only counted in its tunnel's `short_lived` summary
+ *   (connections, aborted ones, bytes each way). So a burst of short connections costs a few
+ *   summaries, while one that lives on shows up within two intervals.
  * - A frame lists at most `maxListed` connections; the others are counted (`omitted`), so a
  *   frame's size is bounded too (GET /connections lists every open connection).
  * Memory is bounded the same way: a closed connection is kept until the tick only if it will
@@ -15,7 +17,7 @@ import {closedConnection, connectionInfo} from './connection-views.js';
 import type {ConnectionRegistry, TrackedConnection} from './connection-registry.js';
 
 export class ConnectionBatch {
-  /** Opened since the last tick and still open, oldest first. */
+  /** Opened, still open and not listed yet, oldest first. */
   private readonly opened = new Set<TrackedConnection>();
   private closed: ClosedConnection[] = [];
   private closedOmitted = 0;
@@ -25,6 +27,7 @@ export class ConnectionBatch {
   constructor(
     registry: ConnectionRegistry,
     private readonly maxListed: number,
+    private readonly minAgeMs: number,
   ) {
     registry.on('opened', (tracked) => this.opened.add(tracked));
     registry.on('closed', (tracked) => this.onClosed(tracked));
@@ -39,11 +42,16 @@ export class ConnectionBatch {
   take(now = Date.now()): ServerEvent[] {
     const frames: ServerEvent[] = [];
     const at = new Date(now).toISOString();
-    if (this.opened.size > 0) {
-      const listed = [...this.opened].slice(0, this.maxListed);
-      frames.push({type: 'connection.opened', at, connections: listed.map((tracked) => connectionInfo(tracked, now)), omitted: this.opened.size - listed.length});
-      this.opened.clear();
+    const listed = [];
+    let due = 0;
+    for (const tracked of this.opened) {
+      // Oldest first: once one is too young, so are the rest.
+      if (tracked.record.openedAt > now - this.minAgeMs) break;
+      this.opened.delete(tracked);
+      due += 1;
+      if (listed.length < this.maxListed) listed.push(connectionInfo(tracked, now));
     }
+    if (due > 0) frames.push({type: 'connection.opened', at, connections: listed, omitted: due - listed.length});
     if (this.closed.length > 0 || this.closedOmitted > 0 || this.shortLived.size > 0) {
       frames.push({type: 'connection.closed', at, connections: this.closed, omitted: this.closedOmitted, short_lived: [...this.shortLived.values()]});
       this.closed = [];

@@ -57,8 +57,8 @@ export class EventHub {
     this.statsIntervalMs = options.statsIntervalMs ?? 1000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
     this.maxListed = options.maxConnectionsPerFrame ?? 500;
-    this.batch = new ConnectionBatch(sources.connections, this.maxListed);
-    this.stats = new StatsFrames(sources.channels, sources.peers, sources.connections, this.maxListed);
+    this.batch = new ConnectionBatch(sources.connections, this.maxListed, this.statsIntervalMs);
+    this.stats = new StatsFrames(sources.channels, sources.peers, sources.connections, this.maxListed, (tracked) => !this.batch.isPending(tracked));
     this.budget = new RefusalBudget(options.maxRefusalsPerInterval ?? 20);
     const {channels, peers, refusals} = sources;
     channels.on('channelCreated', (channel) => this.watchChannel(channel));
@@ -82,7 +82,8 @@ export class EventHub {
   }
 
   subscribe(websocket: WebSocket): void {
-    // Nobody was listening: what the batch holds is news to no one, and the snapshot has it all.
+    // Nobody was listening: the batch's closures and due openings are news to no one (the
+    // snapshot shows what is open); connections too young to be listed stay for their frame.
     if (this.subscribers.size === 0) this.batch.take();
     this.subscribers.add(websocket);
     websocket.once('close', () => {

@@ -2,7 +2,8 @@
  * The `stats` frame of `/events`: what moved since the previous one. Each item (a tunnel, a
  * static tunnel, a channel's heartbeat, a connection) is compared with what the previous frame
  * said of it, and only the ones that changed are sent: a quiet server sends no stats at all.
- * Connections are listed up to a limit, those that moved the most bytes first; the others are counted
+ * Connections are sent once known to subscribers (not while their connection.opened frame is
+ * due), up to a limit, those that moved the most bytes first; the others are counted
  * (`connections_omitted`) and compared again at the next frame.
  */
 import type {ChannelStats, ConnectionStats} from '../../protocol/connections.js';
@@ -11,7 +12,7 @@ import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {ServerTunnel} from '../channels/server-tunnel.js';
 import type {PeerSource} from '../peers/peer-source.js';
-import type {ConnectionRegistry} from './connection-registry.js';
+import type {ConnectionRegistry, TrackedConnection} from './connection-registry.js';
 import {connectionStats} from './connection-views.js';
 import {heartbeat, tunnelStats} from './management-views.js';
 
@@ -28,6 +29,8 @@ export class StatsFrames {
     private readonly peers: PeerSource | undefined,
     private readonly connections: ConnectionRegistry,
     private readonly maxListed: number,
+    /** Connections a subscriber knows of (listed in a snapshot or connection.opened): only those have counters sent. */
+    private readonly isKnown: (tracked: TrackedConnection) => boolean = () => true,
   ) {}
 
   /** The frame of what moved, or undefined when nothing did. */
@@ -92,6 +95,7 @@ export class StatsFrames {
     const moving = [];
     const open = this.connections.list();
     for (const tracked of open) {
+      if (!this.isKnown(tracked)) continue;
       const key = `x/${tracked.id}`;
       seen.add(key);
       const stats = connectionStats(tracked);

@@ -21,13 +21,13 @@ import {readExactly, within} from '../../helpers/streams.js';
 import {startEchoServer} from '../../helpers/tcp.js';
 import {startTunnel} from '../../helpers/tunnels.js';
 
-async function batchOverEngineTunnel(defer: Defer, maxListed: number) {
+async function batchOverEngineTunnel(defer: Defer, maxListed: number, minAgeMs = 0) {
   const service = await startHalfOpenService(defer, (socket) => socket.pipe(socket));
   const tunnel = await startEngineTunnel(defer, service.port);
   const registry = new ConnectionRegistry();
   registry.watch(3, 4, tunnel.entrance.connections);
   defer(() => registry.close());
-  const batch = new ConnectionBatch(registry, maxListed);
+  const batch = new ConnectionBatch(registry, maxListed, minAgeMs);
   /** A connection that has carried `size` bytes each way (echoed). */
   const open = async (size: number) => {
     const app = await openHalfOpen(defer, tunnel.entrancePort);
@@ -97,6 +97,22 @@ test('one opened frame per tick, bounded; a connection opened and closed within 
   for (const app of others) await end(app);
   const [closed] = batch.take() as Array<Extract<ServerEvent, {type: 'connection.closed'}>>;
   assert.deepEqual([closed!.connections.map((item) => item.bytes.sent), closed!.omitted, closed!.short_lived], [[1, 2], 1, []]);
+});
+
+test('a connection is listed once it has been open a whole interval; one that closes sooner is only counted', async (t) => {
+  const defer = deferrer(t);
+  const interval = 60_000;
+  const {registry, batch, open, end} = await batchOverEngineTunnel(defer, 10, interval);
+  const lasting = await open(1);
+  const brief = await open(2);
+  assert.deepEqual(batch.take(), [], 'both too young to be listed');
+  const [listed] = batch.take(Date.now() + interval) as Array<Extract<ServerEvent, {type: 'connection.opened'}>>;
+  assert.deepEqual(listed!.connections.map((item) => item.bytes.sent), [1, 2]);
+  const young = await open(3);
+  await end(young);
+  const [closed] = batch.take(Date.now() + interval) as Array<Extract<ServerEvent, {type: 'connection.closed'}>>;
+  assert.deepEqual([closed!.type, closed!.connections, closed!.short_lived.map((item) => [item.count, item.bytes.sent])], ['connection.closed', [], [[1, 3]]]);
+  assert.ok(lasting && brief && registry.size === 2);
 });
 
 test('a cut connection is reported aborted, listed or in its summary', async (t) => {

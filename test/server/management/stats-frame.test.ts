@@ -87,9 +87,12 @@ test('per-connection counters: sent while a connection moves, once more as its r
   const events = await subscribeEvents(defer, url);
   const app = await openHalfOpen(defer, entrancePort);
   const serviceSocket = await within(service.nextSocket(), 5000, 'the connection at the service');
+  // Counters are sent for connections the subscriber knows: once listed.
+  const [{id}] = (await events.waitFor('connection.opened')).connections;
+  const quiet = events.all('stats').flatMap((event) => event.connections ?? []);
+  assert.deepEqual(quiet.map((item) => [item.id, item.bytes.sent]), quiet.length === 0 ? [] : [[id, 0]], 'nothing moved yet');
   app.write(Buffer.alloc(1000));
   await readExactly(serviceSocket, 1000);
-  const [{id}] = (await call(url, 'GET', '/connections')).body as Array<{id: number}>;
   const entries = () => events.all('stats').flatMap((event) => event.connections?.filter((item) => item.id === id) ?? []);
   await eventually(() => entries().some((item) => item.rate.sent > 0), 5000, 'a frame with the rate');
   await eventually(() => entries().at(-1)?.rate.sent === 0, 5000, 'a frame with the rate at 0');
