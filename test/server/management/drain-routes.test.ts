@@ -52,9 +52,14 @@ for (const direction of ['forward', 'reverse'] as Direction[]) {
     const atApp = digestOf(app, down.length);
     void writeWithBackpressure(serviceSocket, down).done;
     assert.deepEqual(await within(atApp, 10_000, 'the answer at the application'), {length: down.length, sha256: sha256(down)});
+    // Both ends close (on the classic wire the first end closes both ways; with the stream
+    // extension each way ends by itself, and a half-closed connection is still open).
     const serviceEnd = readToEnd(serviceSocket);
+    const appEnd = readToEnd(app);
     app.end();
     assert.equal((await within(serviceEnd, 5000, 'the end at the service')).error, undefined);
+    serviceSocket.end();
+    assert.equal((await within(appEnd, 5000, 'the end at the application')).error, undefined);
 
     const deleted = await events.waitFor('tunnel.deleted', () => true, 10_000);
     assert.deepEqual(deleted, {type: 'tunnel.deleted', channel_id: cid, tunnel_id: tunnel.id});
