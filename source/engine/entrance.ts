@@ -60,6 +60,12 @@ export class Entrance {
     return this.bound;
   }
 
+  /** At most `max` connections at once; those above are closed as they arrive, each one reported (with its address). */
+  limitConnections(max: number, onRefused: (remoteAddress: string | undefined) => void): void {
+    this.server.maxConnections = max;
+    this.server.on('drop', (data?: {remoteAddress?: string}) => onRefused(data?.remoteAddress));
+  }
+
   get listening(): boolean {
     return this.server.listening;
   }

@@ -13,18 +13,25 @@ export class BodyError extends NetunnelError {
 
 export const portSchema = z.number().int().min(1).max(65535);
 
+/**
+ * Strings a server keeps for as long as a channel or tunnel lives are bounded: 1000 channels
+ * of a 1 MiB version each would be a gigabyte. The bounds are far above any real value.
+ */
+const MAX_KEPT_STRING = 256;
+const MAX_FEATURES = 64;
+
 export const createChannelBody = z.looseObject({
-  version: z.string(),
+  version: z.string().max(MAX_KEPT_STRING),
   /** Our extension (DESIGN.md): what the client understands; 1.0.12 servers ignore it. */
-  features: z.array(z.string()).optional(),
+  features: z.array(z.string().max(MAX_KEPT_STRING)).max(MAX_FEATURES).optional(),
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 
 /** Our extension: the client says where its own end of the tunnel is, for listings. */
-const endpointSchema = z.object({address: z.string(), port: z.number().int().min(0).max(65535)});
+const endpointSchema = z.object({address: z.string().max(MAX_KEPT_STRING), port: z.number().int().min(0).max(65535)});
 
 export const forwardTunnelBody = z.looseObject({
-  exit_address: z.string().min(1),
+  exit_address: z.string().min(1).max(MAX_KEPT_STRING),
   exit_port: portSchema,
   reverse: z.literal(false),
   /** Extension (sent only to servers announcing 'endpoint-report'): the client's entrance. */
@@ -32,7 +39,7 @@ export const forwardTunnelBody = z.looseObject({
 });
 
 export const reverseTunnelBody = z.looseObject({
-  entrance_address: z.string().min(1),
+  entrance_address: z.string().min(1).max(MAX_KEPT_STRING),
   /** null (or 0): any free port. */
   entrance_port: z.number().int().min(0).max(65535).nullable(),
   reverse: z.literal(true),

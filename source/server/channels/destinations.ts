@@ -16,7 +16,8 @@ export const DESTINATION_NOT_ALLOWED = 'NETUNNEL_ERR_DESTINATION_NOT_ALLOWED';
 export const ENTRANCE_NOT_ALLOWED = 'NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED';
 
 export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
-  const ports = allowed[address];
+  // Own keys only: `__proto__`, `constructor` or `toString` must not find Object.prototype's.
+  const ports = Object.hasOwn(allowed, address) ? allowed[address] : undefined;
   if (ports === undefined) throw new HttpError(403, `Address ${address} is not allowed as a tunnel destination`, DESTINATION_NOT_ALLOWED);
   const list = ports.split(',').map((entry) => entry.trim());
   if (!list.includes('*') && !list.includes(String(port))) {

@@ -10,12 +10,14 @@ import {allTunnels, channelDetails, channelInfo} from './management-views.js';
 import {METRICS_CONTENT_TYPE, renderMetrics} from './metrics.js';
 import type {PeerSource} from '../peers/peer-source.js';
 import type {RouteTable} from '../http/route-table.js';
+import type {LimitRefusals} from '../limits/limit-refusals.js';
 
 export function managementRoutes(
   channels: ChannelRegistry,
   events: EventHub,
   serverInfo: () => ServerInfo,
   peers: PeerSource | undefined,
+  refusals?: LimitRefusals,
 ): RouteTable {
   return {
     rest: {
@@ -38,7 +40,7 @@ export function managementRoutes(
         },
       },
       allTunnels: {GET: () => ({json: allTunnels(channels.all())})},
-      metrics: {GET: () => ({text: renderMetrics(channels.all(), peers?.list() ?? []), contentType: METRICS_CONTENT_TYPE})},
+      metrics: {GET: () => ({text: renderMetrics(channels.all(), peers?.list() ?? [], refusals?.all()), contentType: METRICS_CONTENT_TYPE})},
     },
     upgrade: {
       events: () => (websocket) => events.subscribe(websocket),

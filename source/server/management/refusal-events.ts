@@ -1,11 +1,12 @@
 /**
  * The server's refusals as events for the management API's stream: authentication refused,
- * destinations and entrances refused, limits reached. The server's refusal points call in
- * here; the event hub sends them on (within its budget, refusal-budget.ts).
+ * destinations and entrances refused, limits reached (every refusal the limits count, with
+ * what its refusal point knew). The server's refusal points call in here; the event hub sends
+ * them on (within its budget, refusal-budget.ts).
  */
 import {EventEmitter} from 'node:events';
 import type {RefusalEvent} from '../../protocol/connections.js';
-import type {ChannelRegistry} from '../channels/channel-registry.js';
+import type {LimitRefusals} from '../limits/limit-refusals.js';
 
 /** Paths are the client's to choose: an event carries at most this much of one. */
 const MAX_PATH_LENGTH = 256;
@@ -15,15 +16,9 @@ interface RefusalEventsEvents {
 }
 
 export class RefusalEvents extends EventEmitter<RefusalEventsEvents> {
-  /** Also reports the channels the registry closes because their control websocket never came. */
-  watchChannels(channels: ChannelRegistry): void {
-    channels.on('channelExpired', (channel) =>
-      this.limitReached(
-        'unconnected_channel_timeout_ms',
-        channel.remoteAddress,
-        `Channel \`${channel.id}\` was closed: its control websocket did not come in time`,
-      ),
-    );
+  /** Reports every refusal the server's limits count. */
+  watchLimits(refusals: LimitRefusals): void {
+    refusals.on('refused', (limit, refusal) => this.limitReached(limit, refusal.remoteAddress, refusal.message ?? `The limit \`${limit}\` was reached`));
   }
 
   /** `path` without its query string (which may carry what the client did not mean to show). */

@@ -1,21 +1,22 @@
 /**
  * Refusal events on the stream, from a real server: authentication refused (a REST route, a
  * websocket upgrade, POST /authenticate with a wrong secret) with the remote address and the
- * route; limits reached (a body too large, a channel whose control websocket never came).
+ * route; limits reached (a body too large, a channel whose control websocket never came, a
+ * tunnel over its connections: every refusal the limits count).
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import WebSocket from 'ws';
 import {SecretServerAuth} from '../../../source/auth/secret-auth.js';
-import {silentLogger} from '../../../source/engine/logger.js';
 import type {RefusalEvent} from '../../../source/protocol/connections.js';
-import {ChannelRegistry} from '../../../source/server/channels/channel-registry.js';
+import {LimitRefusals} from '../../../source/server/limits/limit-refusals.js';
 import {RefusalEvents} from '../../../source/server/management/refusal-events.js';
 import {deferrer} from '../../helpers/cleanup.js';
 import {subscribeEvents} from '../../helpers/event-stream.js';
 import {call} from '../../helpers/http.js';
-import {startServer} from '../../helpers/netunnel.js';
+import {openHalfOpen, startHalfOpenService} from '../../helpers/half-open.js';
+import {connectClient, startServer} from '../../helpers/netunnel.js';
 import {PINNED, pinned, timeSince} from '../../helpers/pinned.js';
 import {within} from '../../helpers/streams.js';
 
@@ -67,19 +68,56 @@ test('a body over the limit is a limit.reached event', async (t) => {
   });
 });
 
-test('a channel closed because its control websocket never came is a limit.reached event', async () => {
-  const channels = new ChannelRegistry(silentLogger, 30);
-  const refusals = new RefusalEvents();
-  refusals.watchChannels(channels);
-  const reported = new Promise<RefusalEvent>((resolve) => refusals.once('refused', resolve));
-  const channel = channels.create({clientVersion: '1.0.12', clientFeatures: [], remoteAddress: '10.0.0.7'});
-  const event = await within(reported, 5000, 'the expiry');
-  assert.deepEqual(pinned(event, {at: timeSince(Date.now() - 10_000)}), {
+test('a channel closed because its control websocket never came, a tunnel over its connections: limit.reached events', async (t) => {
+  const defer = deferrer(t);
+  const {server, url} = await startServer({limits: {unconnected_channel_timeout_ms: 50, connections_per_tunnel: 1}});
+  defer(() => server.close());
+  const events = await subscribeEvents(defer, url);
+  const started = Date.now();
+  const {body} = await call(url, 'POST', '/channels', {version: '1.0.12'});
+  const {channel_id: channelId} = body as {channel_id: number};
+  const expired = await events.waitFor('limit.reached', (event) => event.limit === 'unconnected_channel_timeout_ms');
+  assert.deepEqual(pinned(expired, {at: timeSince(started)}), {
     type: 'limit.reached',
     at: PINNED,
     limit: 'unconnected_channel_timeout_ms',
-    remote_address: '10.0.0.7',
-    error: `Channel \`${channel.id}\` was closed: its control websocket did not come in time`,
+    remote_address: '127.0.0.1',
+    error: `Channel \`${channelId}\` was closed: its control websocket did not come within 50 ms`,
   });
-  assert.equal(channel.isClosed, true);
+
+  const service = await startHalfOpenService(defer);
+  const client = await connectClient(url);
+  defer(() => client.close());
+  const tunnel = await client.openTunnelToClient({exitPort: service.port});
+  await openHalfOpen(defer, tunnel.entrance.port);
+  await within(service.nextSocket(), 5000, 'the first connection at the service');
+  const second = await openHalfOpen(defer, tunnel.entrance.port);
+  const refused = await events.waitFor('limit.reached', (event) => event.limit === 'connections_per_tunnel');
+  assert.deepEqual(pinned(refused, {at: timeSince(started)}), {
+    type: 'limit.reached',
+    at: PINNED,
+    limit: 'connections_per_tunnel',
+    remote_address: '127.0.0.1',
+    error: `Tunnel \`${tunnel.id}\` of channel \`${client.channelId}\` carries its limit of 1 connections: a connection to its entrance was closed`,
+  });
+  assert.ok(second.localPort! > 0);
+  assert.equal(server.refusals.get('connections_per_tunnel'), 1, 'counted for /metrics as before');
+});
+
+test('every refusal the limits count is reported, with what its refusal point knew, or the limit alone', () => {
+  const limits = new LimitRefusals();
+  const refusals = new RefusalEvents();
+  refusals.watchLimits(limits);
+  const reported: RefusalEvent[] = [];
+  refusals.on('refused', (event) => reported.push(event));
+  limits.count('header_bytes', {remoteAddress: '10.0.0.7', message: 'Request line and headers larger than 16384 bytes'});
+  limits.count('connections');
+  assert.deepEqual(
+    reported.map((event) => pinned(event, {at: timeSince(Date.now() - 10_000)})),
+    [
+      {type: 'limit.reached', at: PINNED, limit: 'header_bytes', remote_address: '10.0.0.7', error: 'Request line and headers larger than 16384 bytes'},
+      {type: 'limit.reached', at: PINNED, limit: 'connections', remote_address: null, error: 'The limit `connections` was reached'},
+    ],
+  );
+  assert.deepEqual([limits.get('header_bytes'), limits.get('connections')], [1, 1]);
 });
