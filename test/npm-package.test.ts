@@ -76,7 +76,7 @@ test('every entry point imports from the installed package, with exactly its exp
       netunnel: ['ClientTunnel', 'EventSubscription', 'ForwardClientTunnel', 'ManagementClient', 'NetunnelClient', 'NetunnelError', 'NetunnelServer', 'NotConnectedError', 'ReverseClientTunnel', 'SecretClientAuth', 'SecretServerAuth', 'ServerRefusedError', 'ServerUnreachableError'],
       'netunnel/client': ['ClientTunnel', 'ForwardClientTunnel', 'NetunnelClient', 'NetunnelError', 'NotConnectedError', 'ReverseClientTunnel', 'ServerRefusedError', 'ServerUnreachableError'],
       'netunnel/server': ['NetunnelError', 'NetunnelServer'],
-      'netunnel/management': ['EventSubscription', 'ManagementClient', 'ServerApi', 'ServerRefusedError', 'ServerUnreachableError'],
+      'netunnel/management': ['ConnectionsClient', 'EventSubscription', 'ManagementClient', 'ServerApi', 'ServerRefusedError', 'ServerUnreachableError'],
       'netunnel/auth': ['NoAuthClient', 'NoAuthServer', 'SecretClientAuth', 'SecretServerAuth'],
     },
     same: true,

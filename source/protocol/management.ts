@@ -4,13 +4,15 @@
  * server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of the
  * `POST /channels` answer.
  */
+import type {ChannelStats, ConnectionInfo, ConnectionStats, ConnectionsEvent, ConnectLatency, Heartbeat, TunnelState} from './connections.js';
 import {STREAM_FEATURE} from './stream-frames.js';
 
 /**
  * What our implementation understands, announced by both our client and our server.
- * `websocket-tokens`: see websocket-tokens.ts; `stream`: see stream-frames.ts.
+ * `websocket-tokens`: see websocket-tokens.ts. `connections`: the connections API, latencies
+ * and heartbeats (connections.ts). `stream`: see stream-frames.ts.
  */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', STREAM_FEATURE] as const;
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', 'connections', STREAM_FEATURE] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export interface ServerInfo {
@@ -42,6 +44,8 @@ export interface ChannelInfo {
   connected_at: string | null;
   last_seen: string | null;
   tunnel_count: number;
+  /** The server's pings on the control websocket (absent from servers without `connections`). */
+  heartbeat?: Heartbeat;
 }
 
 export interface ChannelDetails extends ChannelInfo {
@@ -72,6 +76,9 @@ export interface TunnelInfo {
   /** Durations of the connections that ended in the last minutes (null: none). */
   durations_ms: {p50: number | null; p90: number | null};
   created_at: string;
+  /** Absent from servers without the `connections` feature. */
+  state?: TunnelState;
+  connect_ms?: ConnectLatency;
 }
 
 /** Peers and static tunnels keep 1.0.12's shapes plus live fields: see server-objects.ts. */
@@ -84,6 +91,8 @@ export interface TunnelStats {
   id: number;
   connections: ConnectionCounters;
   bytes: ByteCounters;
+  durations_ms?: {p50: number | null; p90: number | null};
+  connect_ms?: ConnectLatency;
 }
 
 export interface StaticTunnelStats {
@@ -94,7 +103,16 @@ export interface StaticTunnelStats {
 }
 
 export type ServerEvent =
-  | {type: 'snapshot'; server: ServerInfo; channels: ChannelInfo[]; tunnels: TunnelInfo[]; peers: PeerInfo[]}
+  | {
+      type: 'snapshot';
+      server: ServerInfo;
+      channels: ChannelInfo[];
+      tunnels: TunnelInfo[];
+      peers: PeerInfo[];
+      /** The open connections (servers with `connections`), up to a limit: the rest are counted. */
+      connections?: ConnectionInfo[];
+      connections_omitted?: number;
+    }
   | {type: 'channel.opened'; channel: ChannelInfo}
   | {type: 'channel.closed'; channel_id: number}
   | {type: 'tunnel.created'; tunnel: TunnelInfo}
@@ -103,6 +121,16 @@ export type ServerEvent =
   | {type: 'peer.changed'; peer: PeerInfo}
   | {type: 'peer.removed'; peer_id: number}
   | {type: 'static_tunnel.status'; peer_id: number; static_tunnel: StaticTunnelInfo}
-  | {type: 'stats'; at: string; tunnels: TunnelStats[]; static_tunnels: StaticTunnelStats[]};
+  | {
+      type: 'stats';
+      at: string;
+      tunnels: TunnelStats[];
+      static_tunnels: StaticTunnelStats[];
+      /** Servers with `connections`: heartbeats that changed, connections that moved (up to a limit). */
+      channels?: ChannelStats[];
+      connections?: ConnectionStats[];
+      connections_omitted?: number;
+    }
+  | ConnectionsEvent;
 
 export type ServerEventType = ServerEvent['type'];

@@ -24,6 +24,7 @@ import {cpus, loadavg} from 'node:os';
 import {parseArgs} from 'node:util';
 import {BenchChild, type ChildOptions} from './children.js';
 import {pushParallel, pushToSink, withTimeout} from './load.js';
+import {eventStreamUnderChurn} from './event-stream.js';
 import {listenDrops} from './netstat.js';
 import {formatMarkdown, formatTable} from './report.js';
 import {startRelayChain, type RelayChain} from './relay-chain.js';
@@ -43,8 +44,8 @@ const {values: flags} = parseArgs({
 
 const MiB = 1024 * 1024;
 const PARAMS = flags.quick
-  ? {quick: true, reps: 1, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, burst: 200, burstSize: 64 * 1024, burstReps: 2, idle: 1000, idlePairs: 2}
-  : {quick: false, reps: 3, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, burst: 200, burstSize: 64 * 1024, burstReps: 5, idle: 10_000, idlePairs: 2};
+  ? {quick: true, reps: 1, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, burst: 200, burstSize: 64 * 1024, burstReps: 2, idle: 1000, idlePairs: 2, churnRate: 1000, churnSeconds: 2}
+  : {quick: false, reps: 3, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, burst: 200, burstSize: 64 * 1024, burstReps: 5, idle: 10_000, idlePairs: 2, churnRate: 1000, churnSeconds: 5};
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 
@@ -97,6 +98,9 @@ async function main(): Promise<void> {
     const dropsBefore = listenDrops();
     const burst = await bursts(routes, {connections: PARAMS.burst, size: PARAMS.burstSize, reps: PARAMS.burstReps});
     const dropsAfter = listenDrops();
+
+    log(`event stream: ${PARAMS.churnRate} new connections/s for ${PARAMS.churnSeconds} s through the stream tunnel, one /events subscriber...`);
+    const churn = await withTimeout(eventStreamUnderChurn(first.stream.server.port('server'), first.stream.echo, PARAMS.churnRate, PARAMS.churnSeconds), 120_000, 'event stream');
     await stopPairs();
 
     const single: Throughput = emptyThroughput();
@@ -125,7 +129,7 @@ async function main(): Promise<void> {
     const idleClassic = await idleMemory(target, {connections: PARAMS.idle, pairs: PARAMS.idlePairs, classic: true, childOptions});
 
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
-    const summary = summarize({params: PARAMS, cycles, burst, single, parallel, idleStream, idleClassic});
+    const summary = summarize({params: PARAMS, cycles, burst, single, parallel, idleStream, idleClassic, churn});
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n${formatTable(summary.rows)}\n`);
     for (const line of summary.verdicts) out(line);
@@ -136,7 +140,7 @@ async function main(): Promise<void> {
     for (const failure of summary.failures.slice(0, 10)) out(`  failure: ${failure}`);
     if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n`);
     if (flags.json) {
-      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, burst, single, parallel, idleStream, idleClassic}};
+      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, burst, single, parallel, idleStream, idleClassic, churn}};
       writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${flags.json}`);
     }

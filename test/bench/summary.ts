@@ -2,6 +2,7 @@
  * The bench's results as one table (every way side by side, ratios of the stream extension to
  * each other way) with the targets of issue 10, and the figures behind it for the JSON report.
  */
+import type {EventStreamResult} from './event-stream.js';
 import type {ConcurrentResult} from './load.js';
 import {fixed, type Row} from './report.js';
 import type {IdleMemory, NewConnections, Throughput} from './scenarios.js';
@@ -16,6 +17,8 @@ export interface BenchResults {
   parallel: Throughput;
   idleStream: IdleMemory;
   idleClassic: IdleMemory;
+  /** The /events stream while connections churn through the stream tunnel. */
+  churn: EventStreamResult;
 }
 
 /** Targets: new connection p50 at most the relays' and half the classic path's; a burst at most 3x direct; one stream at least 0.8x the relays; idle connections under 30 KiB a side. */
@@ -24,7 +27,7 @@ const TARGET = {p50VsClassic: 0.5, burstVsDirect: 3, singleVsRelay: 0.8, idleKiB
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 export function summarize(results: BenchResults) {
-  const {params, cycles, burst, single, parallel, idleStream, idleClassic} = results;
+  const {params, cycles, burst, single, parallel, idleStream, idleClassic, churn} = results;
   const p50 = perWay((way) => percentile(cycles.cycleMs[way], 50));
   const p99 = perWay((way) => percentile(cycles.cycleMs[way], 99));
   const burstSeconds = perWay((way) => median(burst[way].map((result) => result.wallMs)) / 1000);
@@ -60,6 +63,7 @@ export function summarize(results: BenchResults) {
       met: ok === undefined ? '' : yes(ok),
     };
   };
+  const streamOnly = (measure: string, value: string): Row => ({...row(measure, perWay(() => Number.NaN), 0), stream: value, classic: '', relay: '', direct: '', toDirect: '', toRelay: '', toClassic: ''});
   const idle = (side: 'server' | 'client'): Row => ({
     ...row(`idle connection RSS KiB each, ${side} side (n=${idleStream.connections})`, perWay(() => Number.NaN), 1, `< ${TARGET.idleKiB}`, side === 'server' ? idleStream.serverKiB < TARGET.idleKiB : idleStream.clientKiB < TARGET.idleKiB),
     stream: fixed(side === 'server' ? idleStream.serverKiB : idleStream.clientKiB, 1),
@@ -82,6 +86,8 @@ export function summarize(results: BenchResults) {
     row('  CPU s per GB carried', parallelCpu, 2, '', undefined, ['direct']),
     idle('server'),
     idle('client'),
+    streamOnly(`/events KB/s, ${fixed(churn.achievedRate, 0)} new connections/s (${churn.failures} failed)`, fixed(churn.bytes / 1000 / churn.seconds, 2)),
+    streamOnly('  /events frames/s', fixed(churn.frames / churn.seconds, 2)),
   ];
   const verdicts = [
     `new connection p50: stream ${fixed(p50.stream, 3)} ms, ${fixed(p50.stream / p50.relay, 2)}x the relays, ${fixed(p50.stream / p50.classic, 2)}x classic (target <= 1x and <= ${TARGET.p50VsClassic}x): ${met.p50 ? 'met' : 'NOT met'}`,

@@ -6,7 +6,7 @@ import {z} from 'zod';
 const closeTunnelBody = z.strictObject({force: z.boolean().default(true)});
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {EventHub} from './event-hub.js';
-import {channelDetails, channelInfo, tunnelInfo} from './management-views.js';
+import {allTunnels, channelDetails, channelInfo} from './management-views.js';
 import {METRICS_CONTENT_TYPE, renderMetrics} from './metrics.js';
 import type {PeerSource} from '../peers/peer-source.js';
 import type {RouteTable} from '../http/route-table.js';
@@ -39,11 +39,7 @@ export function managementRoutes(
           return {json: null};
         },
       },
-      allTunnels: {
-        GET: () => ({
-          json: channels.all().flatMap((channel) => [...channel.tunnels.values()].map((tunnel) => tunnelInfo(channel.id, tunnel))),
-        }),
-      },
+      allTunnels: {GET: () => ({json: allTunnels(channels.all())})},
       metrics: {GET: () => ({text: renderMetrics(channels.all(), peers?.list() ?? [], refusals?.all()), contentType: METRICS_CONTENT_TYPE})},
     },
     upgrade: {
