@@ -44,8 +44,8 @@ const {values: flags} = parseArgs({
 
 const MiB = 1024 * 1024;
 const PARAMS = flags.quick
-  ? {quick: true, reps: 1, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, burst: 200, burstSize: 64 * 1024, burstReps: 2, idle: 1000, idlePairs: 2, churnRate: 1000, churnSeconds: 2}
-  : {quick: false, reps: 3, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, burst: 200, burstSize: 64 * 1024, burstReps: 5, idle: 10_000, idlePairs: 2, churnRate: 1000, churnSeconds: 5};
+  ? {quick: true, reps: 1, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, burst: 200, burstSize: 64 * 1024, burstReps: 2, idle: 1000, idlePairs: 1, churnRate: 1000, churnSeconds: 2}
+  : {quick: false, reps: 3, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, burst: 200, burstSize: 64 * 1024, burstReps: 5, idle: 10_000, idlePairs: 5, churnRate: 1000, churnSeconds: 5};
 
 const log = (message: string) => process.stderr.write(`${message}\n`);
 

@@ -69,8 +69,10 @@ export interface IdleMemory {
 
 /**
  * `connections` idle tunnelled connections (each proven alive by a 1-byte echo), spread over
- * `pairs` server and client pairs: a process holds two descriptors per connection (the
- * application's and the websocket's, or the websocket's and the target's), and 20 000 is the limit here.
+ * `pairs` server and client pairs, each with its default limits: a tunnel carries at most 2048
+ * connections at once (`connections_per_tunnel`), and a process holds two descriptors per
+ * connection (the application's and the websocket's, or the websocket's and the target's)
+ * under a limit of 20 000 here.
  */
 export async function idleMemory(target: BenchChild, settings: {connections: number; pairs: number; classic: boolean; childOptions: ChildOptions}): Promise<IdleMemory> {
   const pairs: TunnelPair[] = [];
