@@ -17,10 +17,11 @@ import {
   startHalfOpenEcho,
   wholeEchoesAfterShutdown,
 } from '../helpers/half-close.js';
-import {startHalfOpenService} from '../helpers/half-open.js';
+import {openHalfOpen, startHalfOpenService} from '../helpers/half-open.js';
 import {eventually} from '../helpers/netunnel.js';
 import {within} from '../helpers/streams.js';
-import {DIRECTIONS, startTunnel, type TunnelSetup} from '../helpers/tunnels.js';
+import {DIRECTIONS, startPair, startTunnel, type TunnelSetup} from '../helpers/tunnels.js';
+import type WebSocket from 'ws';
 
 /** The pool at the tunnel's entrance: the client's (forward) or the server's (reverse). */
 function entrancePool(setup: TunnelSetup) {
@@ -61,3 +62,34 @@ for (const direction of DIRECTIONS) {
     }
   });
 }
+
+test("classic wire: a connection's start marker leaves before the replacement of its websocket is asked for", async (t) => {
+  const defer = deferrer(t);
+  const service = await startHalfOpenEcho(defer);
+  const {client} = await startPair(t, {client: {features: []}});
+  // What the client does, in order: websockets asked for, and markers sent on them.
+  const events: string[] = [];
+  const transport = client.transport;
+  const openWebsocket = transport.openWebsocket.bind(transport);
+  transport.openWebsocket = async (path, headers) => {
+    events.push('ask');
+    const websocket = await openWebsocket(path, headers);
+    const send = websocket.send.bind(websocket) as (data: unknown, ...rest: unknown[]) => void;
+    websocket.send = ((data: unknown, ...rest: unknown[]) => {
+      if (data === 'pasten') events.push('marker');
+      send(data, ...rest);
+    }) as WebSocket['send'];
+    return websocket;
+  };
+  const tunnel = await client.openTunnelToServer({exitPort: service.port});
+  for (let index = 0; index < 5; index += 1) {
+    const app = await openHalfOpen(defer, tunnel.entrance.port);
+    // The classic wire ends a connection at its first EOF: the echo comes back before it.
+    const echoed = new Promise<Buffer>((resolve) => app.once('data', resolve));
+    app.write('x');
+    assert.equal((await within(echoed, 5000, 'the echo')).toString(), 'x');
+    app.end();
+    await eventually(() => events.filter((event) => event === 'ask').length === index + 2, 5000, 'the replacement');
+  }
+  assert.deepEqual(events, ['ask', ...Array.from({length: 5}, () => ['marker', 'ask']).flat()]);
+});

@@ -87,10 +87,15 @@ test("reverse: through a burst the server's own pool keeps within the limit", as
   const {defer, pool, entrancePort, serverTunnel} = await limitedTunnel(t, 'reverse');
   assert.deepEqual([pool.maxIdle, pool.maxUnused], [LIMIT, LIMIT]);
   let most = 0;
-  const sampler = setInterval(() => (most = Math.max(most, pool.idleCount + pool.openingCount)), 1);
+  let mostRequests = 0;
+  const sampler = setInterval(() => {
+    most = Math.max(most, pool.idleCount + pool.openingCount);
+    mostRequests = Math.max(mostRequests, (serverTunnel as ReverseServerTunnel).outstandingRequests);
+  }, 1);
   defer(() => clearInterval(sampler));
   await burst(defer, entrancePort);
   await eventually(() => pool.busyCount === 0 && pool.openingCount === 0, 5000, 'every websocket back');
   assert.ok(pool.idleCount <= LIMIT && most <= LIMIT, `${pool.idleCount} idle, at most ${most} idle or asked for`);
+  assert.ok(mostRequests >= 2, `a burst asks the client for several websockets at once (${mostRequests} at most)`);
   assert.equal(serverTunnel.traffic.totalConnections, 40);
 });
