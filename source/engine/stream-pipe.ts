@@ -17,6 +17,7 @@
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
 import {CloseCode, END_FRAME, closeReason, encodeStartFrame, isEndFrame, type StartHeader} from '../protocol/stream-frames.js';
+import {sendChunk} from './chunk-sender.js';
 import {BINARY, HIGH_WATER, LOW_WATER, toBuffer, type PipeObserver, type PipedConnection} from './pipe.js';
 
 export interface StreamPipeOptions {
@@ -108,7 +109,7 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
   const sendData = (chunk: Buffer) => {
     observer.socketToWebsocket(chunk.length);
     const backlog = websocket.bufferedAmount + chunk.length;
-    websocket.send(chunk, BINARY, backlog > LOW_WATER ? onSent : undefined);
+    sendChunk(websocket, chunk, backlog > LOW_WATER ? onSent : undefined);
     if (backlog > HIGH_WATER && !socketPausedForWebsocket) {
       socketPausedForWebsocket = true;
       socket.pause();
