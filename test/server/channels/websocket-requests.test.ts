@@ -24,6 +24,11 @@ function refusal(attempt: Attempt) {
   return attempt;
 }
 
+/** The secret with its last character changed (never to itself: a fixed 'A' is the same one time in 64). */
+function otherSecret(secret: string): string {
+  return `${secret.slice(0, -1)}${secret.endsWith('A') ? 'B' : 'A'}`;
+}
+
 function opened(attempt: Attempt): WebSocket {
   if (!('websocket' in attempt)) throw new Error(`refused: ${attempt.status} ${JSON.stringify(attempt.body)}`);
   return attempt.websocket;
@@ -55,7 +60,7 @@ describe('request tokens on the wire of a reverse tunnel', () => {
     assert.deepEqual(refusal(await channel.connectTunnel(first.tunnel_id, {'x-netunnel-token': secondToken})), noSuchToken, "another tunnel's token");
     assert.deepEqual(refusal(await channel.connectTunnel(first.tunnel_id)), noSuchToken, 'no token');
     assert.deepEqual(
-      refusal(await channel.connectTunnel(first.tunnel_id, {'x-netunnel-token': firstToken, 'x-netunnel-channel-secret': `${channel.secret!.slice(0, -1)}A`})),
+      refusal(await channel.connectTunnel(first.tunnel_id, {'x-netunnel-token': firstToken, 'x-netunnel-channel-secret': otherSecret(channel.secret!)})),
       {status: 403, body: {error: `Forbidden: this websocket is not from the client of channel \`${channel.id}\` (wrong channel secret)`}},
     );
     const answer = opened(await channel.connectTunnel(first.tunnel_id, {'x-netunnel-token': firstToken}));
