@@ -5,11 +5,11 @@
 import {EventEmitter} from 'node:events';
 import {formatSilence, heartbeatSilenceMs} from '../engine/heartbeat.js';
 import {RequestChannel} from '../engine/request-channel.js';
-import type {SocketAddress} from '../engine/entrance.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import type {FrameData} from '../protocol/channel-frames.js';
 import {NetunnelError, messageOf} from '../protocol/errors.js';
 import {paths} from '../protocol/routes.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
 import {ChannelCredentials} from './channel-credentials.js';

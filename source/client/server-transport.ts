@@ -12,13 +12,8 @@ import type {AuthTransport, ClientAuth} from '../auth/contract.js';
 import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
+import {proxyUrlWithCredentials, type ProxySettings} from '../protocol/proxy-settings.js';
 import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
-
-export interface ProxySettings {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-}
 
 /** TLS material toward an https server (PEM). */
 export interface ClientTlsOptions {
@@ -44,16 +39,6 @@ export interface TransportOptions {
 /** What the commands warn with when told not to check certificates (one line on stderr). */
 export const NO_SSL_VALIDATE_WARNING =
   "--no-ssl-validate: the server's TLS certificate is not checked, so anyone on the network path can pose as the server; trust its CA with --ca-file instead";
-
-/** The proxy URL with its Basic credentials in it, as https-proxy-agent takes them. */
-export function proxyUrlWithCredentials(proxy: ProxySettings): URL {
-  const url = new URL(proxy.url);
-  if (proxy.username !== undefined && proxy.password !== undefined) {
-    url.username = encodeURIComponent(proxy.username);
-    url.password = encodeURIComponent(proxy.password);
-  }
-  return url;
-}
 
 /** The CONNECT answer of a proxy, as https-proxy-agent reports it ('proxyConnect'). */
 interface ProxyConnectAnswer {

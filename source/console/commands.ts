@@ -7,7 +7,7 @@
  * prompts or touches a screen. The commands on the saved servers are in saved-server-commands.ts.
  */
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {SocketAddress} from '../engine/entrance.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import type {ChannelDetails, ChannelInfo, HttpProxyRecord, PeerRecord, ServerInfo, StaticTunnelRecord, TunnelInfo} from './api.js';
 import type {EventSubscription, ServerEvent, StreamState} from './api.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from './errors.js';

@@ -8,7 +8,8 @@ import {EventEmitter} from 'node:events';
 import type {ClientAuth} from '../auth/contract.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {ClientTlsOptions, ProxySettings, TransportOptions} from '../client/server-transport.js';
+import type {ClientTlsOptions, TransportOptions} from '../client/server-transport.js';
+import type {ProxySettings} from '../protocol/proxy-settings.js';
 import type {Logger} from '../engine/logger.js';
 import type {ConsoleApi, ServerInfo} from './api.js';
 

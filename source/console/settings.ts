@@ -5,7 +5,7 @@
  * only, since it may hold auth data and proxy credentials.
  */
 import Conf from 'conf';
-import type {ProxySettings} from '../client/server-transport.js';
+import type {ProxySettings} from '../protocol/proxy-settings.js';
 import {AlreadyExistsError, InvalidInputError, NotFoundError} from './errors.js';
 import {nameError, requireName, requireUrl} from './validate.js';
 

@@ -6,7 +6,7 @@
  */
 import {isDeepStrictEqual} from 'node:util';
 import type {ChannelInfo, PeerRecord, ServerInfo} from './api.js';
-import type {Endpoint} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
 export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down';
 
@@ -22,8 +22,8 @@ export interface TunnelRow {
   channelId: number;
   id: number;
   direction: 'forward' | 'reverse';
-  entrance: Endpoint | null;
-  exit: Endpoint | null;
+  entrance: SocketAddress | null;
+  exit: SocketAddress | null;
   active: number;
   total: number;
   /** Bytes that entered at the entrance toward the exit. */

@@ -10,6 +10,7 @@ import {createServer, type Server, type Socket} from 'node:net';
 import {once} from 'node:events';
 import type WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {socketPeer} from './connection-record.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import {WebsocketPool} from './websocket-pool.js';
@@ -21,10 +22,6 @@ import type {WebsocketSupply} from './websocket-supply.js';
  */
 export const LISTEN_BACKLOG = 4096;
 
-export interface SocketAddress {
-  address: string;
-  port: number;
-}
 
 function ignoreError(): void {}
 

@@ -7,7 +7,7 @@
 import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import type WebSocket from 'ws';
-import type {Endpoint} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {ConnectionRecord, socketPeer, type TunnelEnd} from './connection-record.js';
 import {pipeSocketToWebsocket} from './pipe.js';
 import {pipeStream, type StreamPipeOptions} from './stream-pipe.js';
@@ -46,7 +46,7 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
   }
 
   /** A connection of the stream extension on a websocket that may carry others after it. */
-  pipeStream(socket: Socket, websocket: WebSocket, options: StreamPipeOptions & {source?: Endpoint | undefined}): ConnectionRecord {
+  pipeStream(socket: Socket, websocket: WebSocket, options: StreamPipeOptions & {source?: SocketAddress | undefined}): ConnectionRecord {
     const record = this.opened(options.source);
     this.track(record, pipeStream(socket, websocket, record, options));
     return record;
@@ -59,7 +59,7 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
     await Promise.all(connections.map((connection) => connection.done));
   }
 
-  private opened(source: Endpoint | undefined): ConnectionRecord {
+  private opened(source: SocketAddress | undefined): ConnectionRecord {
     const record = new ConnectionRecord(this.nextId++, this.end, source, this.traffic);
     this.open.add(record);
     this.traffic.connectionOpened();

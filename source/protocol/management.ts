@@ -4,6 +4,7 @@
  * server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of the
  * `POST /channels` answer.
  */
+import type {SocketAddress} from './socket-address.js';
 
 /**
  * What our implementation understands, announced by both our client and our server.
@@ -24,10 +25,8 @@ export interface ServerInfo {
   exposed_without_auth?: boolean;
 }
 
-export interface Endpoint {
-  address: string;
-  port: number;
-}
+/** Which side listens: forward, the client (the server reaches the exit); reverse, the server. */
+export type TunnelDirection = 'forward' | 'reverse';
 
 export interface ChannelInfo {
   id: number;
@@ -61,11 +60,11 @@ export interface ByteCounters {
 export interface TunnelInfo {
   channel_id: number;
   id: number;
-  direction: 'forward' | 'reverse';
+  direction: TunnelDirection;
   /** Where the tunnel is entered (null when the other side did not say: a 1.0.12 client). */
-  entrance: Endpoint | null;
+  entrance: SocketAddress | null;
   /** Where the tunnel leads (null when the other side did not say). */
-  exit: Endpoint | null;
+  exit: SocketAddress | null;
   connections: ConnectionCounters;
   bytes: ByteCounters;
   /** Durations of the connections that ended in the last minutes (null: none). */

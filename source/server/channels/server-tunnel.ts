@@ -9,7 +9,9 @@
  * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
  */
 import type WebSocket from 'ws';
-import {Entrance, type SocketAddress} from '../../engine/entrance.js';
+import {Entrance} from '../../engine/entrance.js';
+import type {TunnelDirection} from '../../protocol/management.js';
+import type {SocketAddress} from '../../protocol/socket-address.js';
 import {ExitPoint} from '../../engine/exit.js';
 import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
@@ -20,7 +22,6 @@ import {NetunnelError} from '../../protocol/errors.js';
 import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
 import {WebsocketRequests} from './websocket-requests.js';
 
-export type TunnelDirection = 'forward' | 'reverse';
 
 export interface ServerTunnel {
   readonly id: number;

@@ -7,7 +7,8 @@
 import type {ClientAuth} from '../../auth/contract.js';
 import {NetunnelClient, type NetunnelClientOptions} from '../../client/netunnel-client.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
 import {HttpError, badGateway} from '../http/http-errors.js';

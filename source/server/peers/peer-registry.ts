@@ -13,7 +13,8 @@ import {EventEmitter} from 'node:events';
 import {createServer} from 'node:net';
 import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
 import type {

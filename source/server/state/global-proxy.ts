@@ -2,7 +2,7 @@
  * The server's global HTTP proxy (PROTOCOL.md 4.3) as the config stores it: the username and
  * password are Fernet tokens made with the secret key (section 5), shown as `******`.
  */
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import {fernetDecrypt, fernetEncrypt} from '../../protocol/fernet.js';
 import {SECRET_STRING, type HttpProxyInfo} from '../../protocol/server-objects.js';
 import type {DeepReadonly, HttpProxyConfig} from './config-store.js';

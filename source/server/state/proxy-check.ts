@@ -9,7 +9,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import {HttpsProxyAgent} from 'https-proxy-agent';
-import {proxyUrlWithCredentials, type ProxySettings} from '../../client/server-transport.js';
+import {proxyUrlWithCredentials, type ProxySettings} from '../../protocol/proxy-settings.js';
 import {NetunnelError, messageOf} from '../../protocol/errors.js';
 
 export class ProxyCheckError extends NetunnelError {

@@ -4,7 +4,8 @@
  * (memory only) without a config path.
  */
 import type {ServerAuth} from '../../auth/contract.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
 import {ConfigStore} from './config-store.js';
 import {proxyToUse} from './global-proxy.js';
