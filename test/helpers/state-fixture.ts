@@ -9,7 +9,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {ServerApi} from '../../source/client/server-api.js';
 import type {NetunnelServer, NetunnelServerOptions} from '../../source/server/netunnel-server.js';
-import type {PortRange} from '../../source/server/peers/peer-registry.js';
+import type {PortRange} from '../../source/server/peers/local-ports.js';
 import {FAST_STATIC_TUNNELS, startServer} from './netunnel.js';
 
 export interface StartedStateServer {

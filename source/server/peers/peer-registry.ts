@@ -10,9 +10,7 @@
  * turn, and what they checked is checked again inside it.
  */
 import {EventEmitter} from 'node:events';
-import {createServer} from 'node:net';
 import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
-import {ServerRefusedError} from '../../client/client-errors.js';
 import type {ClientTlsOptions} from '../../client/server-transport.js';
 import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
@@ -20,27 +18,19 @@ import {messageOf} from '../../protocol/errors.js';
 import type {
   CreateStaticTunnelBody,
   PeerInfo,
-  PeerStatus,
   RegisterPeerBody,
   StaticTunnelInfo,
   UpdatePeerBody,
 } from '../../protocol/server-objects.js';
 import type {ConfigStore, PeerConfig, StaticTunnelConfig} from '../state/config-store.js';
 import {checkEntranceAllowed} from '../channels/destinations.js';
-import {HttpError, badGateway, badRequest, conflict, notFound} from '../http/http-errors.js';
+import {badRequest, notFound} from '../http/http-errors.js';
 import {Mutex} from '../state/mutex.js';
-import {checkPeerConnectivity, isAuthRefusal, type PeerLink} from './peer-link.js';
+import {LivePeer, clientAuthOf} from './live-peer.js';
+import {firstFreePort, type PortRange} from './local-ports.js';
+import {checkPeerConnectivity, staticTunnelRefusal, type PeerLink} from './peer-link.js';
+import {peerView} from './peer-views.js';
 import {StaticTunnel, isAddressInUse, type StaticTunnelState, type StaticTunnelTiming} from './static-tunnel.js';
-
-export interface PortRange {
-  /** First port (included). */
-  min: number;
-  /** Last port (excluded). */
-  max: number;
-}
-
-/** 1.0.12's MIN_STATIC_TUNNEL_LOCAL_PORT and MAX_STATIC_TUNNEL_LOCAL_PORT. */
-export const DEFAULT_STATIC_TUNNEL_PORTS: PortRange = {min: 20000, max: 21000};
 
 export interface PeerRegistryOptions {
   store: ConfigStore;
@@ -64,21 +54,6 @@ export interface PeerRegistryEvents {
   staticTunnelDeleted: [number, number];
   /** A static tunnel's status or last_error changed: peer id, the tunnel's answer. */
   staticTunnelStatus: [number, StaticTunnelInfo];
-}
-
-/** The live side of one peer. */
-class LivePeer {
-  readonly tunnels = new Map<number, StaticTunnel>();
-
-  constructor(
-    readonly id: number,
-    public name: string,
-    public url: string,
-    /** What the config stores (the client auth's dumpObject()). */
-    public authData: Record<string, unknown>,
-    /** The plugin's client half for this peer; rejects when the plugin refuses auth_data. */
-    public auth: Promise<ClientAuth>,
-  ) {}
 }
 
 export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
@@ -112,11 +87,11 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   list(name?: string | null): PeerInfo[] {
     const all = [...this.peers.values()];
     // As 1.0.12: an empty name is no filter.
-    return (name ? all.filter((peer) => peer.name === name) : all).map((peer) => this.peerInfo(peer));
+    return (name ? all.filter((peer) => peer.name === name) : all).map((peer) => peerView(peer));
   }
 
   get(peerId: number): PeerInfo {
-    return this.peerInfo(this.requirePeer(peerId));
+    return peerView(this.requirePeer(peerId));
   }
 
   listStaticTunnels(peerId: number): StaticTunnelInfo[] {
@@ -155,7 +130,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       const peer = new LivePeer(id, config.name, config.target_netunnel_url, config.auth_data, Promise.resolve(auth));
       this.peers.set(id, peer);
       this.options.logger.info(`Registered peer \`${peer.name}\` (${peer.url})`);
-      const info = this.peerInfo(peer);
+      const info = peerView(peer);
       this.emit('peerCreated', info);
       return info;
     });
@@ -168,7 +143,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     const changesLink = body.target_netunnel_url !== undefined || newAuth !== undefined;
     if (changesLink) {
       const url = body.target_netunnel_url ?? before.url;
-      const auth = newAuth ?? (await this.peerAuth(before));
+      const auth = newAuth ?? (await before.usableAuth());
       await checkPeerConnectivity(before.name, this.link(url, auth), this.options.timing, this.options.logger);
     }
     return this.exclusive(async () => {
@@ -191,7 +166,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       if (newAuth) peer.auth = Promise.resolve(newAuth);
       // New URL or auth: the static tunnels reconnect with them.
       if (changesLink) for (const tunnel of peer.tunnels.values()) tunnel.restart();
-      const info = this.peerInfo(peer);
+      const info = peerView(peer);
       this.emit('peerUpdated', info);
       return info;
     });
@@ -239,7 +214,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
             taken.add(port);
             continue;
           }
-          throw this.creationRefusal(peer, outcome.stage, outcome.error);
+          throw staticTunnelRefusal(peer.name, outcome.stage, outcome.error);
         }
         try {
           await this.options.store.update((draft) => {
@@ -286,18 +261,6 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     for (const peer of peers) this.emit('peerDeleted', peer.id);
   }
 
-  private peerInfo(peer: LivePeer): PeerInfo {
-    const staticTunnels = [...peer.tunnels.values()].map((tunnel) => tunnel.info());
-    return {
-      id: peer.id,
-      name: peer.name,
-      target_netunnel_url: peer.url,
-      auth_data: structuredClone(peer.authData),
-      static_tunnels: staticTunnels,
-      status: summarize(staticTunnels),
-    };
-  }
-
   private requirePeer(peerId: number): LivePeer {
     const peer = this.peers.get(peerId);
     if (!peer) throw notFound(`Peer \`${peerId}\` was not found`);
@@ -315,29 +278,6 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     return [...this.peers.values()].flatMap((peer) => [...peer.tunnels.values()].map((tunnel) => tunnel.settings.tunnel_local_port));
   }
 
-  private clientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    const auth = (async () => this.options.auth.getClientForPeer(structuredClone(authData)))();
-    // Kept for later attempts; a refusal is reported by each of them, never left unhandled.
-    auth.catch(() => undefined);
-    return auth;
-  }
-
-  private async checkedClientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    try {
-      return await this.clientAuth(authData);
-    } catch (error) {
-      throw badRequest(`Invalid field \`auth_data\`: ${messageOf(error)}`);
-    }
-  }
-
-  private async peerAuth(peer: LivePeer): Promise<ClientAuth> {
-    try {
-      return await peer.auth;
-    } catch (error) {
-      throw conflict(`The auth plugin refused the stored auth_data of peer \`${peer.name}\`: ${messageOf(error)}`);
-    }
-  }
-
   private link(url: string, auth: ClientAuth): PeerLink {
     return {
       serverUrl: url,
@@ -348,10 +288,22 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     };
   }
 
+  private clientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
+    return clientAuthOf(this.options.auth, authData);
+  }
+
+  private async checkedClientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
+    try {
+      return await this.clientAuth(authData);
+    } catch (error) {
+      throw badRequest(`Invalid field \`auth_data\`: ${messageOf(error)}`);
+    }
+  }
+
   private newStaticTunnel(peer: LivePeer, settings: StaticTunnelConfig): StaticTunnel {
     return new StaticTunnel(
       settings,
-      async () => this.link(peer.url, await this.peerAuth(peer)),
+      async () => this.link(peer.url, await peer.usableAuth()),
       this.options.timing,
       this.options.logger,
       `peer \`${peer.name}\` static tunnel ${settings.id}`,
@@ -363,37 +315,4 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     tunnel.on('status', (_state: StaticTunnelState) => this.emit('staticTunnelStatus', peer.id, tunnel.info()));
   }
 
-  private creationRefusal(peer: LivePeer, stage: string, error: unknown): Error {
-    const data = {reason: messageOf(error)};
-    if (stage === 'settings') return error instanceof HttpError ? error : new HttpError(500, messageOf(error));
-    // The peer answered the tunnel request itself: it will not reach that exit (e.g. not an allowed destination).
-    if (stage === 'tunnel' && error instanceof ServerRefusedError) {
-      return badRequest(`Peer \`${peer.name}\` refused the static tunnel: ${messageOf(error)}`);
-    }
-    if (isAuthRefusal(error)) return new HttpError(403, `Failed to authenticate with peer \`${peer.name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
-    return badGateway(`Failed to connect with peer \`${peer.name}\``, data);
-  }
-}
-
-function summarize(tunnels: StaticTunnelInfo[]): PeerStatus {
-  if (tunnels.length === 0) return 'idle';
-  if (tunnels.every((tunnel) => tunnel.status === 'online')) return 'online';
-  if (tunnels.some((tunnel) => tunnel.status === 'connecting')) return 'connecting';
-  return 'offline';
-}
-
-/** The first port of the range that is not `taken` and can be listened on at `host`. */
-async function firstFreePort(host: string, range: PortRange, taken: ReadonlySet<number>): Promise<number> {
-  for (let port = range.min; port < range.max; port += 1) {
-    if (!taken.has(port) && (await canListen(host, port))) return port;
-  }
-  throw conflict(`Failed to find an available port between ${range.min} and ${range.max}`);
-}
-
-function canListen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({host, port, exclusive: true}, () => server.close(() => resolve(true)));
-  });
 }
