@@ -45,7 +45,8 @@ export class Entrance {
    */
   async listen(host: string, port: number | null): Promise<SocketAddress> {
     this.server.listen({host, port: port ?? 0, backlog: LISTEN_BACKLOG});
-    await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
+    // once() rejects with an 'error' (the port taken) instead of waiting on.
+    await once(this.server, 'listening');
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('The entrance has no TCP address');
     this.bound = {address: address.address, port: address.port};

@@ -16,7 +16,6 @@ import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG} from '../engine/entrance.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
-import {BodyError} from '../protocol/bodies.js';
 import {errorBody, messageOf} from '../protocol/errors.js';
 import {matchRoute} from '../protocol/routes.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
@@ -31,7 +30,9 @@ import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channe
 import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
+import {statusOf, errorBodyOf} from './http/error-status.js';
 import {HttpError, badRequest} from './http/http-errors.js';
+import {ServerError} from './server-errors.js';
 import {readJsonBody, refuseUpgrade, sendJson, sendText} from './http/http-io.js';
 import {factoryResetRoutes} from './state/factory-reset.js';
 import {httpProxyRoutes} from './state/http-proxy-routes.js';
@@ -165,7 +166,10 @@ export class NetunnelServer {
     });
     const host = this.options.host ?? '127.0.0.1';
     this.http.listen({host, port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
-    await Promise.race([once(this.http, 'listening'), once(this.http, 'error').then(([error]) => Promise.reject(error))]);
+    // once() rejects with the server's 'error' (a port taken) instead of waiting on.
+    await once(this.http, 'listening');
+    // Once listening, an 'error' of the server (a failed accept) must not end the process.
+    this.http.on('error', (error) => this.logger.error(`Server error: ${messageOf(error)}`));
     const address = this.http.address();
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
@@ -230,7 +234,7 @@ export class NetunnelServer {
   }
 
   private get state(): ServerState {
-    if (!this.opened) throw new HttpError(503, 'The server is not started');
+    if (!this.opened) throw new ServerError('NETUNNEL_ERR_NOT_STARTED', 'The server is not started');
     return this.opened;
   }
 
@@ -333,15 +337,13 @@ export class NetunnelServer {
       sendText(response, (error as HttpError).status, plain);
       return;
     }
-    let status = 500;
-    if (error instanceof HttpError) status = error.status;
-    else if (error instanceof BodyError) status = 400;
-    else this.logger.error(`Unexpected failure on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    const status = statusOf(error) ?? 500;
+    if (statusOf(error) === undefined) this.logger.error(`Unexpected failure on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     if (response.headersSent) {
       response.destroy();
       return;
     }
-    sendJson(response, status, errorBody(messageOf(error), error instanceof HttpError ? error.data : undefined));
+    sendJson(response, status, errorBodyOf(error));
   }
 
   private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
@@ -364,7 +366,7 @@ export class NetunnelServer {
         }
       });
     } catch (error) {
-      const status = error instanceof HttpError ? error.status : 500;
+      const status = statusOf(error) ?? 500;
       if (status === 500) this.logger.error(`Unexpected failure on websocket ${url.pathname}: ${messageOf(error)}`);
       refuseUpgrade(socket, status, errorBody(messageOf(error)), this.plainRefusal(error));
     }

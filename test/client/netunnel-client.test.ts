@@ -36,7 +36,7 @@ describe('connecting', () => {
     assert.equal(client.channelId, 1);
     assert.equal(client.connected, true);
     assert.equal(client.serverVersion, '1.0.12');
-    assert.equal(await client.getServerVersion(), '1.0.12');
+    assert.equal(await client.api.server.version(), '1.0.12');
     assert.equal(server.channels.get(1).connected, true);
   });
 

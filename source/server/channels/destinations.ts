@@ -4,7 +4,9 @@
  * - Reverse entrances: 1.0.12 listens wherever a client asks (0.0.0.0 included); we only
  *   listen on addresses in `allowed_tunnel_entrances` (default: loopback only).
  */
-import {forbidden} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
+
+const notAllowed = (message: string) => new ServerError('NETUNNEL_ERR_NOT_ALLOWED', message);
 
 export type AllowedDestinations = Record<string, string>;
 
@@ -13,15 +15,15 @@ export const DEFAULT_ALLOWED_ENTRANCES: string[] = ['127.0.0.1'];
 
 export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
   const ports = allowed[address];
-  if (ports === undefined) throw forbidden(`Address ${address} is not allowed as a tunnel destination`);
+  if (ports === undefined) throw notAllowed(`Address ${address} is not allowed as a tunnel destination`);
   const list = ports.split(',').map((entry) => entry.trim());
   if (!list.includes('*') && !list.includes(String(port))) {
-    throw forbidden(`Port ${address}:${port} is not allowed as a tunnel destination`);
+    throw notAllowed(`Port ${address}:${port} is not allowed as a tunnel destination`);
   }
 }
 
 export function checkEntranceAllowed(allowed: readonly string[], address: string): void {
   if (!allowed.includes(address)) {
-    throw forbidden(`Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
+    throw notAllowed(`Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
   }
 }

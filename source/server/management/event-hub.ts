@@ -7,7 +7,8 @@
  * grow its memory.
  */
 import WebSocket from 'ws';
-import type {ServerEvent, ServerInfo, StaticTunnelStats, TunnelStats} from '../../protocol/management.js';
+import type {ServerEvent, StaticTunnelStats, TunnelStats} from '../../protocol/server-events.js';
+import type {ServerInfo} from '../../protocol/management.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import {byteCounters, channelInfo, connectionCounters, tunnelInfo} from './management-views.js';
 import type {PeerSource} from '../peers/peer-source.js';

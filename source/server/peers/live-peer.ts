@@ -1,7 +1,7 @@
 /** The live side of one peer: what the config stores of it, its client auth, its running static tunnels. */
 import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
 import {messageOf} from '../../protocol/errors.js';
-import {conflict} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import type {StaticTunnel} from './static-tunnel.js';
 
 /** The plugin's client half for a peer; kept for later attempts, so its refusal is never left unhandled. */
@@ -29,7 +29,7 @@ export class LivePeer {
     try {
       return await this.auth;
     } catch (error) {
-      throw conflict(`The auth plugin refused the stored auth_data of peer \`${this.name}\`: ${messageOf(error)}`);
+      throw new ServerError('NETUNNEL_ERR_STORED_AUTH_REFUSED', `The auth plugin refused the stored auth_data of peer \`${this.name}\`: ${messageOf(error)}`);
     }
   }
 }

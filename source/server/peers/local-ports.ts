@@ -3,7 +3,7 @@
  * `[20000, 21000)`), found by trying to listen on it.
  */
 import {createServer} from 'node:net';
-import {conflict} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 
 export interface PortRange {
   /** First port (included). */
@@ -20,7 +20,7 @@ export async function firstFreePort(host: string, range: PortRange, taken: Reado
   for (let port = range.min; port < range.max; port += 1) {
     if (!taken.has(port) && (await canListen(host, port))) return port;
   }
-  throw conflict(`Failed to find an available port between ${range.min} and ${range.max}`);
+  throw new ServerError('NETUNNEL_ERR_NO_FREE_PORT', `Failed to find an available port between ${range.min} and ${range.max}`);
 }
 
 function canListen(host: string, port: number): Promise<boolean> {

@@ -24,7 +24,7 @@ import type {
 } from '../../protocol/server-objects.js';
 import type {ConfigStore, PeerConfig, StaticTunnelConfig} from '../state/config-store.js';
 import {checkEntranceAllowed} from '../channels/destinations.js';
-import {badRequest, notFound} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import {Mutex} from '../state/mutex.js';
 import {LivePeer, clientAuthOf} from './live-peer.js';
 import {firstFreePort, type PortRange} from './local-ports.js';
@@ -39,7 +39,7 @@ export interface PeerRegistryOptions {
   timing: StaticTunnelTiming;
   /** Toward https peers (a private CA, a client certificate). */
   peerTls: ClientTlsOptions | undefined;
-  /** The global HTTP proxy, credentials decrypted (throws an HttpError when they cannot be). */
+  /** The global HTTP proxy, credentials decrypted (throws a ServerError when they cannot be). */
   proxy(): ProxySettings | undefined;
   /** Where static tunnels may listen. */
   allowedEntrances(): readonly string[];
@@ -106,7 +106,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   staticTunnel(peerId: number, staticTunnelId: number): StaticTunnel {
     const peer = this.requirePeer(peerId);
     const tunnel = peer.tunnels.get(staticTunnelId);
-    if (!tunnel) throw notFound(`No static tunnel by id \`${staticTunnelId}\` on \`${peer.name}\``);
+    if (!tunnel) throw new ServerError('NETUNNEL_ERR_UNKNOWN_STATIC_TUNNEL', `No static tunnel by id \`${staticTunnelId}\` on \`${peer.name}\``);
     return tunnel;
   }
 
@@ -154,7 +154,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       const authData = newAuth?.dumpObject() ?? peer.authData;
       await this.options.store.update((draft) => {
         const stored = draft.peers.find((candidate) => candidate.id === peerId);
-        if (!stored) throw notFound(`Peer \`${peerId}\` was not found in the config`);
+        if (!stored) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found in the config`);
         stored.name = name;
         stored.target_netunnel_url = url;
         stored.auth_data = authData;
@@ -219,7 +219,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
         try {
           await this.options.store.update((draft) => {
             const stored = draft.peers.find((candidate) => candidate.id === peerId);
-            if (!stored) throw notFound(`Peer \`${peerId}\` was not found in the config`);
+            if (!stored) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found in the config`);
             stored.static_tunnels.push(settings);
           });
         } catch (error) {
@@ -263,14 +263,14 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
 
   private requirePeer(peerId: number): LivePeer {
     const peer = this.peers.get(peerId);
-    if (!peer) throw notFound(`Peer \`${peerId}\` was not found`);
+    if (!peer) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found`);
     return peer;
   }
 
   private requireFreeName(name: string, except?: LivePeer): void {
     for (const peer of this.peers.values()) {
       // 1.0.12 answers 400 for a duplicate name.
-      if (peer.name === name && peer !== except) throw badRequest(`Peer \`${name}\` already exists`);
+      if (peer.name === name && peer !== except) throw new ServerError('NETUNNEL_ERR_PEER_EXISTS', `Peer \`${name}\` already exists`);
     }
   }
 
@@ -296,7 +296,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     try {
       return await this.clientAuth(authData);
     } catch (error) {
-      throw badRequest(`Invalid field \`auth_data\`: ${messageOf(error)}`);
+      throw new ServerError('NETUNNEL_ERR_INVALID_AUTH_DATA', `Invalid field \`auth_data\`: ${messageOf(error)}`);
     }
   }
 

@@ -23,8 +23,8 @@ test('tunnel counters are exact after known transfers both ways, forward and rev
     assert.ok((await exchange(forward.entrance.port, sentForward, greeting.length)).equals(greeting));
     assert.ok((await exchange(reverse.entrance.port, sentReverse, greeting.length)).equals(greeting));
     await eventually(() => service.received.length === 2, 5000, 'both connections to end at the service');
-    await eventually(async () => (await management.listTunnels()).every((tunnel) => tunnel.connections.active === 0), 5000, 'connections to close');
-    const tunnels = await management.listTunnels();
+    await eventually(async () => (await management.tunnels.list()).every((tunnel) => tunnel.connections.active === 0), 5000, 'connections to close');
+    const tunnels = await management.tunnels.list();
     const byId = (id: number) => tunnels.find((tunnel) => tunnel.id === id) as TunnelInfo;
     assert.deepEqual(byId(forward.id).bytes, {sent: sentForward.length, received: greeting.length});
     assert.deepEqual(byId(forward.id).connections, {active: 0, total: 1});
@@ -52,41 +52,41 @@ test('server-info, channel listing and details, and disconnecting a channel', as
   const client = await connectClient(url);
   const management = new ManagementClient({serverUrl: url});
   try {
-    const info = await management.getServerInfo();
+    const info = await management.server.info();
     assert.equal(info?.implementation, 'netunnel-ts');
     assert.equal(info?.protocol, '1.0.12');
     assert.ok(info?.features.includes('events'));
     assert.deepEqual([...client.serverFeatures], info?.features);
     const reverse = await client.openTunnelToClient({exitPort: service.port});
-    const [channel] = await management.listChannels();
+    const [channel] = await management.channels.list();
     assert.equal(channel?.id, client.channelId);
     assert.equal(channel?.connected, true);
     assert.equal(channel?.client_version, '1.0.12');
     assert.equal(channel?.remote_address, '127.0.0.1');
     assert.equal(channel?.tunnel_count, 1);
-    const details = await management.getChannel(client.channelId);
+    const details = await management.channels.get(client.channelId);
     assert.deepEqual(
       details.tunnels.map((tunnel) => [tunnel.id, tunnel.direction]),
       [[reverse.id, 'reverse']],
     );
     // Tearing down one tunnel of another client: that client is told and closes its entrance.
     const forward = await client.openTunnelToServer({exitPort: service.port});
-    await management.closeTunnel(client.channelId, forward.id);
+    await management.tunnels.close(client.channelId, forward.id);
     await forward.closed;
     assert.ok(await isPortClosed(forward.entrance.port), 'the owning client closed its entrance');
     assert.deepEqual(client.tunnels.map((tunnel) => tunnel.id), [reverse.id]);
-    await assert.rejects(management.closeTunnel(client.channelId, forward.id), {
+    await assert.rejects(management.tunnels.close(client.channelId, forward.id), {
       name: 'ServerRefusedError',
       status: 404,
       message: `Tunnel \`${forward.id}\` was not found on channel \`${client.channelId}\``,
     });
 
     const disconnected = once(client, 'disconnected');
-    await management.disconnectChannel(client.channelId);
+    await management.channels.disconnect(client.channelId);
     await disconnected;
     assert.ok(await isPortClosed(reverse.entrance.port), 'the entrance port is closed');
-    assert.deepEqual(await management.listChannels(), []);
-    await assert.rejects(management.getChannel(client.channelId), {name: 'ServerRefusedError', status: 404, message: `Channel \`${client.channelId}\` was not found`});
+    assert.deepEqual(await management.channels.list(), []);
+    await assert.rejects(management.channels.get(client.channelId), {name: 'ServerRefusedError', status: 404, message: `Channel \`${client.channelId}\` was not found`});
   } finally {
     management.close();
     await client.close();
@@ -101,7 +101,7 @@ test('events: snapshot first, then the scripted sequence in order, with exact st
   const management = new ManagementClient({serverUrl: url});
   const events: Array<Record<string, any>> = [];
   const opened = new Promise<void>((resolve) => {
-    management.subscribe(
+    management.events.subscribe(
       (event) => events.push(event as Record<string, any>),
       (state) => state === 'open' && resolve(),
     );
@@ -145,7 +145,7 @@ test('a subscriber that stops reading is dropped while the others keep receiving
   const client = await connectClient(url);
   const management = new ManagementClient({serverUrl: url});
   const received: string[] = [];
-  const goodOpen = new Promise<void>((resolve) => management.subscribe((event) => received.push(event.type), (state) => state === 'open' && resolve()));
+  const goodOpen = new Promise<void>((resolve) => management.events.subscribe((event) => received.push(event.type), (state) => state === 'open' && resolve()));
   const slow = new WebSocket(`${url.replace('http', 'ws')}/events`);
   try {
     await once(slow, 'open');
@@ -225,8 +225,8 @@ test('/metrics is valid Prometheus text whose samples match the counters', async
     const tunnel = await client.openTunnelToServer({exitPort: service.port});
     await exchange(tunnel.entrance.port, Buffer.from('twelve bytes'), 5);
     await eventually(() => service.received.length === 1);
-    await eventually(async () => (await management.listTunnels())[0]!.connections.active === 0);
-    const text = await management.getMetrics();
+    await eventually(async () => (await management.tunnels.list())[0]!.connections.active === 0);
+    const text = await management.server.metrics();
     const samples = new Map<string, number>();
     const declared = new Map<string, string>();
     for (const line of text.trimEnd().split('\n')) {
@@ -281,10 +281,10 @@ test('--no-extensions answers like 1.0.12: 404 on every new route, no extra keys
     });
     assert.deepEqual(Object.keys(answer as object), ['tunnel_id']);
     const management = new ManagementClient({serverUrl: url});
-    assert.equal(await management.getServerInfo(), null);
+    assert.equal(await management.server.info(), null);
     const states: string[] = [];
     await new Promise<void>((resolve) =>
-      management.subscribe(
+      management.events.subscribe(
         () => {},
         (state, detail) => {
           states.push(`${state}${detail ? `: ${detail}` : ''}`);
@@ -307,7 +307,7 @@ test('the event subscription reconnects with backoff and starts again from a sna
   const seen: string[] = [];
   let resolveSnapshots: () => void;
   const twoSnapshots = new Promise<void>((resolve) => (resolveSnapshots = resolve));
-  management.subscribe(
+  management.events.subscribe(
     (event) => {
       seen.push(event.type);
       if (seen.filter((type) => type === 'snapshot').length === 2) resolveSnapshots();
