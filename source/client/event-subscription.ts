@@ -10,7 +10,7 @@ import {formatSilence, heartbeatSilenceMs} from '../engine/heartbeat.js';
 import {RetryBackoff} from '../engine/retry-backoff.js';
 import {messageOf} from '../protocol/errors.js';
 import {paths} from '../protocol/routes.js';
-import {describeAnswerIssue} from '../protocol/schema-issues.js';
+import {describeValueIssue} from '../protocol/schema-issues.js';
 import {SERVER_EVENT_TYPES, serverEventSchema, type ServerEvent, type ServerEventType} from '../protocol/server-events.js';
 import {BadAnswerError, ServerRefusedError} from './client-errors.js';
 import type {ServerTransport} from './server-transport.js';
@@ -36,7 +36,7 @@ function eventOf(text: string): ServerEvent | undefined {
   }
   if (typeof frame !== 'object' || frame === null || !('type' in frame) || !isKnownType(frame.type)) return undefined;
   const parsed = serverEventSchema.safeParse(frame);
-  if (!parsed.success) throw new BadAnswerError('GET /events', `${frame.type} frame: ${describeAnswerIssue(parsed.error)}`);
+  if (!parsed.success) throw new BadAnswerError('GET /events', `${frame.type} frame: ${describeValueIssue(parsed.error)}`);
   return parsed.data;
 }
 

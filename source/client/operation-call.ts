@@ -6,7 +6,7 @@
  */
 import type {z} from 'zod';
 import type {HttpMethod} from '../protocol/operations.js';
-import {describeAnswerIssue} from '../protocol/schema-issues.js';
+import {describeValueIssue} from '../protocol/schema-issues.js';
 import {BadAnswerError} from './client-errors.js';
 import type {ServerTransport} from './server-transport.js';
 
@@ -28,6 +28,6 @@ export async function callOperation<Params extends unknown[], Input, Answer>(
   const path = operation.path(...params);
   const raw = operation.textAnswer === undefined ? await transport.request(operation.method, path, input) : await transport.requestText(path);
   const parsed = operation.answer.safeParse(raw);
-  if (!parsed.success) throw new BadAnswerError(`${operation.method} ${path}`, describeAnswerIssue(parsed.error));
+  if (!parsed.success) throw new BadAnswerError(`${operation.method} ${path}`, describeValueIssue(parsed.error));
   return parsed.data;
 }

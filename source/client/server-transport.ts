@@ -12,6 +12,7 @@ import type {AuthTransport, ClientAuth} from '../auth/contract.js';
 import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
+import {httpUrlProblem} from '../protocol/fields.js';
 import {proxyUrlWithCredentials, type ProxySettings} from '../protocol/proxy-settings.js';
 import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
 
@@ -79,16 +80,10 @@ export class ServerTransport implements AuthTransport {
   private readonly hasClientCertificate: boolean;
 
   constructor(private readonly options: TransportOptions) {
-    let base: URL;
-    try {
-      base = new URL(options.serverUrl);
-    } catch {
-      throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new ServerUnreachableError(`Server URL must start with http:// or https://: ${options.serverUrl}`);
-    }
-    this.base = base;
+    const problem = httpUrlProblem(options.serverUrl);
+    if (problem === 'not-http') throw new ServerUnreachableError(`Server URL must start with http:// or https://: ${options.serverUrl}`);
+    if (problem !== undefined) throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
+    this.base = new URL(options.serverUrl);
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
     this.auth = options.auth ?? new NoAuthClient();
     this.tlsOptions = {rejectUnauthorized: options.sslValidate ?? true, ...secureContextOf(options.tls)};
@@ -103,7 +98,7 @@ export class ServerTransport implements AuthTransport {
         if (answer.statusCode !== 200) this.proxyRefusals.set(request, answer);
       });
       this.agent = agent;
-    } else if (base.protocol === 'https:') {
+    } else if (this.base.protocol === 'https:') {
       this.agent = new https.Agent({keepAlive: true, ...this.tlsOptions});
     } else {
       this.agent = new http.Agent({keepAlive: true});

@@ -1,7 +1,7 @@
 /**
  * One line for the first problem zod found in a value: in a request body, for the client that
- * sent it (1.0.12's style: "Missing field `exit_port`"), or in an answer, for whoever must
- * know why the server's answer was not taken ("static_tunnels.0.tunnel_local_port: expected number").
+ * sent it (1.0.12's style: "Missing field `exit_port`"), or in an answer or a file, for whoever
+ * must know why it was not taken ("static_tunnels.0.tunnel_local_port: expected number").
  */
 import type {z} from 'zod';
 
@@ -32,8 +32,11 @@ export function describeBodyIssue(error: z.ZodError, value: unknown): string {
   return `Invalid field \`${field}\`: ${issue.message}`;
 }
 
-/** The first problem of an answer, its place first: "static_tunnels.0.tunnel_local_port: expected number". */
-export function describeAnswerIssue(error: z.ZodError): string {
+/**
+ * The first problem of a value read from elsewhere (an answer, an event frame, a settings
+ * file), its place first: "static_tunnels.0.tunnel_local_port: expected number".
+ */
+export function describeValueIssue(error: z.ZodError): string {
   const issue = error.issues[0];
   if (!issue) return 'not what was expected';
   const where = issue.path.length === 0 ? 'the body' : pathOf(issue.path);
