@@ -7,11 +7,11 @@
  */
 import type WebSocket from 'ws';
 import {Entrance} from '../engine/entrance.js';
-import type {TunnelDirection} from '../protocol/management.js';
-import type {SocketAddress} from '../protocol/socket-address.js';
 import {ExitPoint} from '../engine/exit.js';
 import type {TunnelTraffic} from '../engine/traffic.js';
 import {WebsocketSupply} from '../engine/websocket-supply.js';
+import type {TunnelDirection} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
 
 export abstract class ClientTunnel {

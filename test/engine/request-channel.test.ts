@@ -5,7 +5,8 @@ import {once} from 'node:events';
 import type {TestContext} from 'node:test';
 import WebSocket from 'ws';
 import {BSON} from 'bson';
-import {ChannelClosedError, ChannelRequestError, RequestChannel, type MessageHandler} from '../../source/engine/request-channel.js';
+import {ChannelClosedError, ChannelRequestError} from '../../source/engine/engine-errors.js';
+import {RequestChannel, type MessageHandler} from '../../source/engine/request-channel.js';
 import {decodeFrame, encodeRequest, encodeResponse} from '../../source/protocol/channel-frames.js';
 import {websocketPair} from '../helpers/websockets.js';
 

@@ -9,16 +9,16 @@
  * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
  */
 import type WebSocket from 'ws';
+import {SupplyStoppedError} from '../../engine/engine-errors.js';
 import {Entrance} from '../../engine/entrance.js';
-import type {TunnelDirection} from '../../protocol/management.js';
-import type {SocketAddress} from '../../protocol/socket-address.js';
 import {ExitPoint} from '../../engine/exit.js';
 import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
 import type {TunnelTraffic} from '../../engine/traffic.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
 import type {FrameData} from '../../protocol/channel-frames.js';
-import {NetunnelError} from '../../protocol/errors.js';
+import type {TunnelDirection} from '../../protocol/management.js';
+import type {SocketAddress} from '../../protocol/socket-address.js';
 import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
 import {WebsocketRequests} from './websocket-requests.js';
 
@@ -131,7 +131,7 @@ export class ReverseServerTunnel implements ServerTunnel {
   }
 
   async stop(force: boolean): Promise<void> {
-    this.requests.rejectAll(new NetunnelError('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped'));
+    this.requests.rejectAll(new SupplyStoppedError());
     await this.entrancePoint.stop(force);
   }
 }
