@@ -74,7 +74,7 @@ describe('request tokens on the wire of a reverse tunnel', () => {
       }),
     );
     user.write('hello');
-    await twoFrames;
+    await within(twoFrames, 10_000, 'two frames');
     assert.deepEqual(frames, ['pasten', 'hello']);
   });
 });

@@ -8,6 +8,7 @@ import {NoAuthClient} from '../../../source/auth/no-auth.js';
 import type {TunnelInfo} from '../../../source/protocol/management.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startRecordingServer} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 
 test('tunnel counters are exact after known transfers both ways, forward and reverse', async () => {
   const greeting = randomPayload(70_001);
@@ -72,7 +73,7 @@ test('server-info, channel listing and details, and disconnecting a channel', as
     // Tearing down one tunnel of another client: that client is told and closes its entrance.
     const forward = await client.openTunnelToServer({exitPort: service.port});
     await management.tunnels.close(client.channelId, forward.id);
-    await forward.closed;
+    await within(forward.closed, 10_000, 'forward to close');
     assert.ok(await isPortClosed(forward.entrance.port), 'the owning client closed its entrance');
     assert.deepEqual(client.tunnels.map((tunnel) => tunnel.id), [reverse.id]);
     await assert.rejects(management.tunnels.close(client.channelId, forward.id), {
@@ -83,7 +84,7 @@ test('server-info, channel listing and details, and disconnecting a channel', as
 
     const disconnected = once(client, 'disconnected');
     await management.channels.disconnect(client.channelId);
-    await disconnected;
+    await within(disconnected, 10_000, 'the disconnection');
     assert.ok(await isPortClosed(reverse.entrance.port), 'the entrance port is closed');
     assert.deepEqual(await management.channels.list(), []);
     await assert.rejects(management.channels.get(client.channelId), {name: 'ServerRefusedError', status: 404, message: `Channel \`${client.channelId}\` was not found`});
@@ -107,7 +108,7 @@ test('events: snapshot first, then the scripted sequence in order, with exact st
     );
   });
   try {
-    await opened;
+    await within(opened, 10_000, 'the stream to open');
     await eventually(() => events.length > 0, 5000, 'the snapshot');
     const client = await connectClient(url);
     const tunnel = await client.openTunnelToServer({exitPort: echo.port});
@@ -148,8 +149,8 @@ test('a subscriber that stops reading is dropped while the others keep receiving
   const goodOpen = new Promise<void>((resolve) => management.events.subscribe((event) => received.push(event.type), (state) => state === 'open' && resolve()));
   const slow = new WebSocket(`${url.replace('http', 'ws')}/events`);
   try {
-    await once(slow, 'open');
-    await goodOpen;
+    await within(once(slow, 'open'), 10_000, "slow to emit 'open'");
+    await within(goodOpen, 10_000, 'the good stream to open');
     // Not reading: the socket is paused, so the kernel buffers fill and then the server's.
     slow.pause();
     await eventually(() => server.events.subscriberCount === 2, 5000, 'both subscribers');
@@ -206,7 +207,7 @@ test('every management route is refused without auth when a plugin is set', asyn
     }
     const websocket = new WebSocket(`${url.replace('http', 'ws')}/events`);
     websocket.on('error', () => {});
-    const [, response] = (await once(websocket, 'unexpected-response')) as [unknown, {statusCode: number}];
+    const [, response] = (await within(once(websocket, 'unexpected-response'), 10_000, "websocket to emit 'unexpected-response'")) as [unknown, {statusCode: number}];
     assert.equal(response.statusCode, 403);
     websocket.terminate();
     const allowed = await fetch(`${url}/server-info`, {headers: {'x-secret': 's3cret'}});
@@ -283,7 +284,7 @@ test('--no-extensions answers like 1.0.12: 404 on every new route, no extra keys
     const management = new ManagementClient({serverUrl: url});
     assert.equal(await management.server.info(), null);
     const states: string[] = [];
-    await new Promise<void>((resolve) =>
+    await within(new Promise<void>((resolve) =>
       management.events.subscribe(
         () => {},
         (state, detail) => {
@@ -291,7 +292,7 @@ test('--no-extensions answers like 1.0.12: 404 on every new route, no extra keys
           if (state === 'closed') resolve();
         },
       ),
-    );
+    ), 10_000, 'the event stream to give up');
     assert.deepEqual(states, ['connecting', 'closed: This server has no event stream (no management API)']);
     management.close();
     await client.close();
@@ -320,7 +321,7 @@ test('the event subscription reconnects with backoff and starts again from a sna
   await eventually(() => seen.includes('state:reconnecting'));
   const second = await startServer({port});
   try {
-    await twoSnapshots;
+    await within(twoSnapshots, 10_000, 'two snapshots');
     assert.deepEqual(seen.filter((entry) => entry === 'snapshot' || entry === 'state:open').slice(-2), ['state:open', 'snapshot']);
   } finally {
     management.close();

@@ -11,6 +11,7 @@ import type {StaticTunnelStatus} from '../../../source/protocol/server-objects.j
 import {FAST_STATIC_TUNNELS, eventually, waitForStatus} from '../../helpers/netunnel.js';
 import {HeaderAuthClient, HeaderAuthServer} from '../../helpers/header-auth.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, startRelay, type TcpService} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 
 // Each test file that makes static tunnels takes its own slice of [20000, 21000); 20000 itself
 // belongs to the 1.0.12 config vector loaded by server-state.test.ts.
@@ -147,7 +148,7 @@ test('static tunnels of the config start with the server without waiting for a p
   const a = await server({configPath: fixture.configPath});
   const tunnel = a.server.peers.staticTunnel(3, 7);
   assert.equal(tunnel.state.status, 'connecting');
-  const failing = await new Promise<string>((resolve) => {
+  const failing = await within(new Promise<string>((resolve) => {
     const onStatus = () => {
       if (tunnel.state.lastError === null) return;
       tunnel.off('status', onStatus);
@@ -155,7 +156,7 @@ test('static tunnels of the config start with the server without waiting for a p
     };
     tunnel.on('status', onStatus);
     onStatus();
-  });
+  }), 20_000, 'the first failure of the static tunnel');
   assert.equal(failing, `Cannot reach http://127.0.0.1:${peerPort}: connect ECONNREFUSED 127.0.0.1:${peerPort}`);
   assert.ok(await isPortClosed(localPort));
 
@@ -210,7 +211,7 @@ test('a peer that refuses our auth never stops the server; new auth_data brings 
   const other = new NetunnelServer({port: b.port, auth: new HeaderAuthServer('second')});
   await other.start();
   cleanups.push(() => other.close());
-  await new Promise<void>((resolve) => {
+  await within(new Promise<void>((resolve) => {
     const onStatus = () => {
       if (!tunnel.state.lastError?.startsWith('Failed to authenticate with the peer')) return;
       tunnel.off('status', onStatus);
@@ -218,7 +219,7 @@ test('a peer that refuses our auth never stops the server; new auth_data brings 
     };
     tunnel.on('status', onStatus);
     onStatus();
-  });
+  }), 20_000, 'the refusal of our auth');
   assert.equal(tunnel.state.status, 'connecting');
   assert.equal(tunnel.state.lastError, 'Failed to authenticate with the peer: Forbidden: the auth plugin refused this request');
 

@@ -8,6 +8,7 @@ import {waitForStatus} from '../../helpers/netunnel.js';
 import {call} from '../../helpers/http.js';
 import {startProxy, startTlsFront, startWebServer, type TestProxy} from '../../helpers/proxy.js';
 import {exchange, freePort, randomPayload, startEchoServer} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 
 const PORTS = {min: 20200, max: 20300};
 const USER = {username: 'proxy-user', password: 'pa:ss wörd'};
@@ -133,7 +134,7 @@ test('static tunnels pass through the proxy, survive a broken one, and go direct
   // A broken proxy, unchecked: the tunnel cannot connect, says why, and the server goes on.
   const broken = `http://127.0.0.1:${await freePort()}`;
   await a.api.proxy.set({proxy_url: broken, check_proxy: false});
-  await new Promise<void>((resolve) => {
+  await within(new Promise<void>((resolve) => {
     const onStatus = () => {
       if (tunnel.state.lastError === null || !tunnel.state.lastError.includes('ECONNREFUSED')) return;
       tunnel.off('status', onStatus);
@@ -141,7 +142,7 @@ test('static tunnels pass through the proxy, survive a broken one, and go direct
     };
     tunnel.on('status', onStatus);
     onStatus();
-  });
+  }), 20_000, 'the failure through the broken proxy');
   assert.equal(tunnel.state.status, 'connecting');
   assert.equal(await a.api.server.version(), '1.0.12');
 

@@ -14,6 +14,7 @@ import {connectClient, waitForStatus} from '../../helpers/netunnel.js';
 import {startProxy} from '../../helpers/proxy.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer} from '../../helpers/tcp.js';
 import {readVectorJson, readVectorText} from '../../helpers/vectors.js';
+import {within} from '../../helpers/streams.js';
 
 const PORTS = {min: 20300, max: 20400};
 
@@ -194,7 +195,7 @@ test('factory reset: static tunnels stop, peers and proxy go, a new secret key; 
 
   const disconnected = once(client, 'disconnected');
   await a.api.server.factoryReset({disconnect_clients: true});
-  await disconnected;
+  await within(disconnected, 10_000, 'the disconnection');
   assert.equal(client.connected, false);
   assert.deepEqual(await a.api.peers.list(), []);
 });
