@@ -57,6 +57,12 @@ export class Entrance {
     return this.bound;
   }
 
+  /** At most `max` connections at once; those above are closed as they arrive, each one reported. */
+  limitConnections(max: number, onRefused: () => void): void {
+    this.server.maxConnections = max;
+    this.server.on('drop', onRefused);
+  }
+
   get listening(): boolean {
     return this.server.listening;
   }

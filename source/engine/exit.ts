@@ -67,6 +67,11 @@ export class ExitPoint {
       : undefined;
   }
 
+  /** Websockets accepted whose connection is not piped yet (before their marker, or connecting). */
+  get unpipedCount(): number {
+    return this.waiting.size + this.connecting.size;
+  }
+
   accept(websocket: WebSocket): void {
     if (this.stopped) {
       websocket.close(1000);

@@ -10,10 +10,17 @@ import {describeBodyIssue} from './schema-issues.js';
 import {socketAddressSchema} from './socket-address.js';
 import {CHANNEL_SECRET_KEY} from './websocket-tokens.js';
 
+/**
+ * Strings a server keeps for as long as a channel or tunnel lives are bounded: 1000 channels
+ * of a 1 MiB version each would be a gigabyte. The bounds are far above any real value.
+ */
+const MAX_KEPT_STRING = 256;
+const MAX_FEATURES = 64;
+
 export const createChannelBody = z.looseObject({
-  version: z.string(),
+  version: z.string().max(MAX_KEPT_STRING),
   /** Our extension (DESIGN.md): what the client understands; 1.0.12 servers ignore it. */
-  features: z.array(z.string()).optional(),
+  features: z.array(z.string().max(MAX_KEPT_STRING)).max(MAX_FEATURES).optional(),
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 
@@ -25,21 +32,24 @@ export const createChannelAnswer = z.object({
   [CHANNEL_SECRET_KEY]: z.string().optional(),
 });
 
+/** Our extension: where the client's own end of the tunnel is, for listings (its address bounded as the strings kept). */
+const endpointSchema = socketAddressSchema.extend({address: z.string().max(MAX_KEPT_STRING)});
+
 export const forwardTunnelBody = z.looseObject({
-  exit_address: z.string().min(1),
+  exit_address: z.string().min(1).max(MAX_KEPT_STRING),
   exit_port: portSchema(),
   reverse: z.literal(false),
   /** Extension (sent only to servers announcing 'endpoint-report'): the client's entrance. */
-  entrance: socketAddressSchema.optional(),
+  entrance: endpointSchema.optional(),
 });
 
 export const reverseTunnelBody = z.looseObject({
-  entrance_address: z.string().min(1),
+  entrance_address: z.string().min(1).max(MAX_KEPT_STRING),
   /** null (or 0): any free port. */
   entrance_port: portSchema({anyPort: true}).nullable(),
   reverse: z.literal(true),
   /** Extension (sent only to servers announcing 'endpoint-report'): the client's exit. */
-  exit: socketAddressSchema.optional(),
+  exit: endpointSchema.optional(),
 });
 
 export type ForwardTunnelBody = z.infer<typeof forwardTunnelBody>;

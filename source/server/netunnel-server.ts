@@ -3,21 +3,18 @@
  * route but /authenticate, the channel registry, and the server's state (config file, secret
  * key, peers and static tunnels, global proxy). Bad input never reaches a 500: every
  * refusal is a 4xx with `{"error": ...}`, and an unexpected failure is logged and answered 500
- * without taking the process down.
+ * without taking the process down (http/http-dispatcher.ts). What clients may take of the
+ * server is bounded by its limits (limits/server-limits.ts).
  */
-import {createServer, type IncomingMessage, type Server, type ServerResponse} from 'node:http';
+import {createServer, type Server} from 'node:http';
 import {Server as HttpsServer, createServer as createHttpsServer} from 'node:https';
-import type {Duplex} from 'node:stream';
 import {once} from 'node:events';
 import {hostname} from 'node:os';
-import {WebSocketServer} from 'ws';
-import type {AuthRequest, ServerAuth} from '../auth/contract.js';
+import type {ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG} from '../engine/entrance.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
-import {errorBody, messageOf} from '../protocol/errors.js';
-import {matchRoute} from '../protocol/routes.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
 import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
@@ -26,20 +23,22 @@ import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
 import {WebsocketDrain} from './lifecycle/websocket-drain.js';
 import {managementRoutes} from './management/management-routes.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
-import {ChannelRegistry, UNCONNECTED_CHANNEL_TIMEOUT_MS} from './channels/channel-registry.js';
+import {ChannelRegistry} from './channels/channel-registry.js';
 import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
-import {statusOf, errorBodyOf} from './http/error-status.js';
-import {HttpError, badRequest} from './http/http-errors.js';
+import {HttpDispatcher} from './http/http-dispatcher.js';
+import {WebsocketAcceptor} from './http/websocket-acceptor.js';
+import {Admission} from './limits/admission.js';
+import {LimitRefusals} from './limits/limit-refusals.js';
+import {LimitSettings, type ServerLimits} from './limits/server-limits.js';
 import {ServerError} from './server-errors.js';
-import {readJsonBody, refuseUpgrade, sendJson, sendText} from './http/http-io.js';
 import {factoryResetRoutes} from './state/factory-reset.js';
 import {httpProxyRoutes} from './state/http-proxy-routes.js';
 import {DEFAULT_STATIC_TUNNEL_PORTS, type PortRange} from './peers/local-ports.js';
 import type {PeerRegistry} from './peers/peer-registry.js';
 import {peerRoutes} from './peers/peer-routes.js';
-import {mergeRouteTables, type HttpMethod, type RouteContext, type RouteTable} from './http/route-table.js';
+import {mergeRouteTables} from './http/route-table.js';
 import {ServerState} from './state/server-state.js';
 import {DEFAULT_STATIC_TUNNEL_TIMING, type StaticTunnelTiming} from './peers/static-tunnel.js';
 import type {ConfigStore} from './state/config-store.js';
@@ -91,13 +90,17 @@ export interface NetunnelServerOptions {
    * addresses; the identity and websocket-tokens checks still apply.
    */
   ownerAddressCheck?: boolean;
+  /** Overrides the config's `limits`, limit by limit (LimitsError when out of range). */
+  limits?: Partial<ServerLimits>;
 }
 
 export class NetunnelServer {
   readonly channels: ChannelRegistry;
   private readonly http: Server;
-  private readonly websockets = new WebSocketServer({noServer: true, perMessageDeflate: false, clientTracking: true});
-  private readonly routes: RouteTable;
+  private readonly websockets: WebsocketAcceptor;
+  private readonly limits: LimitSettings;
+  /** How often each limit refused something (`netunnel_limit_refusals_total`). */
+  readonly refusals = new LimitRefusals();
   private readonly auth: ServerAuth;
   private readonly logger: Logger;
   private bound: SocketAddress | undefined;
@@ -115,7 +118,9 @@ export class NetunnelServer {
     this.logger = options.logger ?? silentLogger;
     this.auth = options.auth ?? new NoAuthServer();
     this.timing = {...DEFAULT_STATIC_TUNNEL_TIMING, ...options.staticTunnelTiming};
-    this.channels = new ChannelRegistry(this.logger, UNCONNECTED_CHANNEL_TIMEOUT_MS, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
+    this.limits = new LimitSettings(options.limits);
+    const limits = () => this.limits.current;
+    this.channels = new ChannelRegistry(this.logger, () => limits().unconnected_channel_timeout_ms, options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS);
     this.extensions = options.extensions ?? true;
     const serverInfo = () => this.serverInfo();
     const peerSource = this.peerSource;
@@ -133,17 +138,24 @@ export class NetunnelServer {
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
       factoryResetRoutes(state, this.channels, this.logger),
     ];
-    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource));
-    this.drain = new WebsocketDrain(this.websockets.clients, this.logger);
-    this.routes = this.drain.track(mergeRouteTables(...tables));
-    const onRequest = (request: IncomingMessage, response: ServerResponse) => void this.handleRequest(request, response);
+    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource, this.refusals));
+    const admission = new Admission({channels: this.channels, peerCount: () => this.opened?.peers.list().length ?? 0, limits, refusals: this.refusals});
+    this.websockets = new WebsocketAcceptor({limits, refusals: this.refusals, logger: this.logger, extensions: this.extensions});
+    this.drain = new WebsocketDrain(() => this.websockets.clients, this.logger);
+    const dispatcher = new HttpDispatcher({
+      routes: admission.guard(this.drain.track(mergeRouteTables(...tables))),
+      auth: this.auth,
+      logger: this.logger,
+      extensions: this.extensions,
+      limits,
+      refusals: this.refusals,
+      websockets: this.websockets,
+    });
+    const onRequest = dispatcher.onRequest;
     // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
     this.http = options.tls ? createHttpsServer(httpsServerOptions(options.tls), onRequest) : createServer(onRequest);
     this.http.on('tlsClientError', () => {});
-    this.http.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => void this.handleUpgrade(request, socket, head));
-    this.http.on('clientError', (_error, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    });
+    dispatcher.attach(this.http);
   }
 
   /**
@@ -164,12 +176,12 @@ export class NetunnelServer {
       portRange: this.options.staticTunnelPorts ?? DEFAULT_STATIC_TUNNEL_PORTS,
       allowedEntrances: () => this.allowedEntrances(),
     });
+    this.limits.useConfig(state.store.get().limits);
+    applyHttpLimits(this.http, this.limits.current);
     const host = this.options.host ?? '127.0.0.1';
     this.http.listen({host, port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
     // once() rejects with the server's 'error' (a port taken) instead of waiting on.
     await once(this.http, 'listening');
-    // Once listening, an 'error' of the server (a failed accept) must not end the process.
-    this.http.on('error', (error) => this.logger.error(`Server error: ${messageOf(error)}`));
     const address = this.http.address();
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
@@ -266,109 +278,18 @@ export class NetunnelServer {
     this.http.closeAllConnections();
     await stoppedListening;
   }
+}
 
-  /** The route of a path; extension routes do not exist without extensions. */
-  private match(path: string) {
-    const route = matchRoute(path);
-    return route && (this.extensions || !route.extension) ? route : undefined;
-  }
-
-  private context(request: IncomingMessage, params: Record<string, number>, url: URL): RouteContext {
-    const auth: AuthRequest = {
-      method: request.method ?? 'GET',
-      path: url.pathname + url.search,
-      headers: request.headers,
-      remoteAddress: request.socket.remoteAddress,
-    };
-    let body: Promise<unknown> | undefined;
-    return {request, auth, params, query: url.searchParams, readBody: () => (body ??= readJsonBody(request))};
-  }
-
-  private async isAllowed(context: RouteContext): Promise<boolean> {
-    try {
-      return await this.auth.isAuthenticated(context.auth);
-    } catch (error) {
-      this.logger.warn(`Auth plugin failed on ${context.auth.method} ${context.auth.path}: ${messageOf(error)}`);
-      return false;
-    }
-  }
-
-  private async handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
-    const url = new URL(request.url ?? '/', 'http://server');
-    const method = (request.method ?? 'GET') as HttpMethod;
-    try {
-      const route = this.match(url.pathname);
-      if (!route) throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
-      const context = this.context(request, route.params, url);
-      if (route.name === 'authenticate') {
-        if (method !== 'POST') throw new HttpError(405, `Method ${method} is not allowed on ${url.pathname}`);
-        const answer = await this.auth.authenticate(context.auth, await context.readBody());
-        if (answer.text !== undefined) sendText(response, answer.status, answer.text);
-        else sendJson(response, answer.status, answer.body);
-        return;
-      }
-      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
-      const handler = this.routes.rest[route.name]?.[method];
-      if (!handler) {
-        if (this.routes.upgrade[route.name] && method === 'GET') throw badRequest(`${url.pathname} expects a websocket upgrade`);
-        if (this.routes.rest[route.name]) throw HttpError.plain(405, `Method ${method} is not allowed on ${url.pathname}`);
-        throw HttpError.plain(404, `Not found: ${method} ${url.pathname}`);
-      }
-      const answer = await handler(context);
-      if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
-      else sendJson(response, answer.status ?? 200, answer.json);
-    } catch (error) {
-      this.answerError(response, error, `${method} ${url.pathname}`);
-    } finally {
-      // A body nobody read must still be drained, or a keep-alive connection stalls.
-      request.resume();
-    }
-  }
-
-  /** Without extensions, 1.0.12's (aiohttp's) plain-text answers to unknown routes and refused auth. */
-  private plainRefusal(error: unknown): string | undefined {
-    if (this.extensions || !(error instanceof HttpError) || !error.plain) return undefined;
-    return {403: '403: Forbidden', 404: '404: Not Found', 405: '405: Method Not Allowed'}[error.status];
-  }
-
-  private answerError(response: ServerResponse, error: unknown, what: string): void {
-    const plain = this.plainRefusal(error);
-    if (plain !== undefined && !response.headersSent) {
-      sendText(response, (error as HttpError).status, plain);
-      return;
-    }
-    const status = statusOf(error) ?? 500;
-    if (statusOf(error) === undefined) this.logger.error(`Unexpected failure on ${what}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-    if (response.headersSent) {
-      response.destroy();
-      return;
-    }
-    sendJson(response, status, errorBodyOf(error));
-  }
-
-  private async handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
-    socket.on('error', () => {});
-    const url = new URL(request.url ?? '/', 'http://server');
-    try {
-      const route = this.match(url.pathname);
-      const handler = route && this.routes.upgrade[route.name];
-      if (!route || !handler) throw HttpError.plain(404, `Not found: websocket ${url.pathname}`);
-      const context = this.context(request, route.params, url);
-      if (!(await this.isAllowed(context))) throw HttpError.plain(403, 'Forbidden: the auth plugin refused this request');
-      const onOpen = await handler(context);
-      this.websockets.handleUpgrade(request, socket, head, (websocket) => {
-        websocket.on('error', (error) => this.logger.debug(`Websocket ${url.pathname}: ${error.message}`));
-        try {
-          onOpen(websocket);
-        } catch (error) {
-          // The state changed between the check and the upgrade (e.g. the tunnel was deleted).
-          websocket.close(1011, messageOf(error).slice(0, 120));
-        }
-      });
-    } catch (error) {
-      const status = statusOf(error) ?? 500;
-      if (status === 500) this.logger.error(`Unexpected failure on websocket ${url.pathname}: ${messageOf(error)}`);
-      refuseUpgrade(socket, status, errorBody(messageOf(error)), this.plainRefusal(error));
-    }
-  }
+/**
+ * Node's own limits on what a client sends before a request reaches a route. maxHeaderSize and
+ * connectionsCheckingInterval are read per connection and at 'listening', so they can be set
+ * here, once the config (and its limits) is known.
+ */
+function applyHttpLimits(http: Server, limits: ServerLimits): void {
+  http.headersTimeout = limits.headers_timeout_ms;
+  http.requestTimeout = limits.request_timeout_ms;
+  http.maxConnections = limits.connections;
+  // Node checks the timeouts every 30 s by default: a slow-loris would get up to 30 s more.
+  const connectionsCheckingInterval = Math.max(50, Math.min(1000, Math.floor(limits.headers_timeout_ms / 4)));
+  Object.assign(http, {maxHeaderSize: limits.header_bytes, connectionsCheckingInterval});
 }

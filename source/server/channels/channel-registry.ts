@@ -13,6 +13,8 @@ export const UNCONNECTED_CHANNEL_TIMEOUT_MS = 60_000;
 export interface ChannelRegistryEvents {
   channelCreated: [ServerChannel];
   channelClosed: [ServerChannel];
+  /** Closed because its control websocket did not come in time (before channelClosed). */
+  channelExpired: [ServerChannel];
 }
 
 export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
@@ -21,7 +23,8 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
 
   constructor(
     private readonly logger: Logger,
-    private readonly unconnectedTimeoutMs = UNCONNECTED_CHANNEL_TIMEOUT_MS,
+    /** A number, or where to read it when it is only known once the server started. */
+    private readonly unconnectedTimeoutMs: number | (() => number) = UNCONNECTED_CHANNEL_TIMEOUT_MS,
     /** The server's heartbeat interval (ms): see ServerChannel. */
     private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
   ) {
@@ -31,9 +34,12 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
   create(info: Omit<ServerChannelInfo, 'id'>): ServerChannel {
     const channel = new ServerChannel({...info, id: this.nextId++}, this.logger, this.heartbeatMs);
     this.channels.set(channel.id, channel);
+    const timeoutMs = typeof this.unconnectedTimeoutMs === 'function' ? this.unconnectedTimeoutMs() : this.unconnectedTimeoutMs;
     const expiry = setTimeout(() => {
-      if (!channel.connectedAt) void channel.close();
-    }, this.unconnectedTimeoutMs);
+      if (channel.connectedAt) return;
+      this.emit('channelExpired', channel);
+      void channel.close();
+    }, timeoutMs);
     expiry.unref();
     channel.once('connected', () => clearTimeout(expiry));
     channel.once('closed', () => {

@@ -14,7 +14,8 @@ export const DEFAULT_ALLOWED_DESTINATIONS: AllowedDestinations = {'127.0.0.1': '
 export const DEFAULT_ALLOWED_ENTRANCES: string[] = ['127.0.0.1'];
 
 export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
-  const ports = allowed[address];
+  // Own keys only: `__proto__`, `constructor` or `toString` must not find Object.prototype's.
+  const ports = Object.hasOwn(allowed, address) ? allowed[address] : undefined;
   if (ports === undefined) throw notAllowed(`Address ${address} is not allowed as a tunnel destination`);
   const list = ports.split(',').map((entry) => entry.trim());
   if (!list.includes('*') && !list.includes(String(port))) {

@@ -38,6 +38,13 @@ export interface ServerTunnel {
    * request token it brought (websocket-tokens), if any.
    */
   admitWebsocket(token: string | undefined): (websocket: WebSocket) => void;
+  /**
+   * Websockets of this tunnel that carry no connection: forward, those before their start
+   * marker (or connecting to the exit); reverse, the ready ones waiting in the supply.
+   */
+  readonly waitingWebsockets: number;
+  /** True when the next websocket is one the server asked for (reverse tunnels). */
+  readonly awaitsWebsocket: boolean;
   stop(force: boolean): Promise<void>;
 }
 
@@ -59,6 +66,12 @@ export class ForwardServerTunnel implements ServerTunnel {
   get traffic(): TunnelTraffic {
     return this.exitPoint.connections.traffic;
   }
+
+  get waitingWebsockets(): number {
+    return this.exitPoint.unpipedCount;
+  }
+
+  readonly awaitsWebsocket = false;
 
   /** The client opens these on its own initiative: the owner checks made by the route suffice. */
   admitWebsocket(): (websocket: WebSocket) => void {
@@ -128,6 +141,19 @@ export class ReverseServerTunnel implements ServerTunnel {
   /** Only in answer to an outstanding request: one request, one websocket. */
   admitWebsocket(token: string | undefined): (websocket: WebSocket) => void {
     return this.requests.claim(token);
+  }
+
+  get waitingWebsockets(): number {
+    return this.supply.idleCount;
+  }
+
+  get awaitsWebsocket(): boolean {
+    return this.requests.outstandingCount > 0;
+  }
+
+  /** At most `max` connections to the entrance at once; those above are closed as they arrive. */
+  limitConnections(max: number, onRefused: () => void): void {
+    this.entrancePoint.limitConnections(max, onRefused);
   }
 
   async stop(force: boolean): Promise<void> {

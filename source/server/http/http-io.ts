@@ -1,27 +1,68 @@
-/** Reading JSON requests and writing JSON answers, including refusals of websocket upgrades. */
+/** Reading JSON requests and writing JSON answers, including refusals on a bare socket (upgrades, parser errors). */
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {STATUS_CODES} from 'node:http';
 import type {Duplex} from 'node:stream';
-import {badRequest, HttpError} from './http-errors.js';
+import {badRequest, LimitError} from './http-errors.js';
 
-const MAX_BODY_BYTES = 1024 * 1024;
+/** Without another limit: aiohttp's client_max_size, what 1.0.12 accepts. */
+export const DEFAULT_MAX_BODY_BYTES = 1024 * 1024;
 
-/** The parsed JSON body, or undefined for an empty one. Not JSON: 400 with the parser's message. */
-export async function readJsonBody(request: IncomingMessage): Promise<unknown> {
+/**
+ * Far deeper than any body of the protocol (an auth plugin's data included): a deeper one
+ * would only make validators and serializers recurse until the stack gives out.
+ */
+export const MAX_BODY_DEPTH = 64;
+
+/** How deeply arrays and objects nest in a parsed JSON value (iteratively: the value may be deep). */
+function depthOf(value: unknown): number {
+  let deepest = 0;
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== 'object' || current === null) continue;
+    deepest = Math.max(deepest, depth + 1);
+    if (deepest > MAX_BODY_DEPTH) return deepest;
+    for (const child of Object.values(current)) stack.push([child, depth + 1]);
+  }
+  return deepest;
+}
+
+function tooLarge(maxBytes: number): LimitError {
+  return new LimitError('body_bytes', 413, `Request body larger than ${maxBytes} bytes`);
+}
+
+/**
+ * The parsed JSON body, or undefined for an empty one. Not JSON, or nested deeper than
+ * MAX_BODY_DEPTH: 400 with the reason.
+ * A body over `maxBytes` is refused (413) as soon as its Content-Length says so, else as soon
+ * as that many bytes came; nothing more of it is kept.
+ */
+export async function readJsonBody(request: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
+  const declared = Number(request.headers['content-length'] ?? 0);
+  if (declared > maxBytes) throw tooLarge(maxBytes);
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of request as AsyncIterable<Buffer>) {
     size += chunk.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, `Request body larger than ${MAX_BODY_BYTES} bytes`);
+    if (size > maxBytes) throw tooLarge(maxBytes);
     chunks.push(chunk);
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  let value: unknown;
   try {
-    return JSON.parse(text);
+    value = JSON.parse(text);
   } catch (error) {
     throw badRequest(`Request body is not valid JSON: ${(error as Error).message}`);
   }
+  if (depthOf(value) > MAX_BODY_DEPTH) throw badRequest(`Request body nested deeper than ${MAX_BODY_DEPTH} levels`);
+  return value;
+}
+
+/** True while a request still has body bytes on the way that nobody read. */
+export function hasUnreadBody(request: IncomingMessage): boolean {
+  if (request.complete) return false;
+  return request.headers['transfer-encoding'] !== undefined || Number(request.headers['content-length'] ?? 0) > 0;
 }
 
 /**
@@ -47,8 +88,21 @@ export function sendText(response: ServerResponse, status: number, text: string,
   response.end(text);
 }
 
-/** Answers an upgrade request with a plain HTTP error and closes the socket (no websocket). */
-export function refuseUpgrade(socket: Duplex, status: number, body: unknown, plainText?: string): void {
+/** aiohttp's text for its HTTP exceptions, e.g. `404: Not Found`. */
+export function plainStatusText(status: number): string {
+  return `${status}: ${STATUS_CODES[status] ?? 'Error'}`;
+}
+
+/**
+ * Answers on a bare socket (a refused upgrade, a request the parser refused) and lets go of
+ * it once the answer is out: the socket allows half-open, so ending alone would keep it for as
+ * long as the other side likes.
+ */
+export function refuseOnSocket(socket: Duplex, status: number, body: unknown, plainText?: string): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
   const text = plainText ?? JSON.stringify(body);
   const contentType = plainText === undefined ? 'application/json; charset=utf-8' : 'text/plain; charset=utf-8';
   socket.end(
@@ -57,5 +111,6 @@ export function refuseUpgrade(socket: Duplex, status: number, body: unknown, pla
       `Content-Length: ${Buffer.byteLength(text)}\r\n` +
       'Connection: close\r\n\r\n' +
       text,
+    () => socket.destroy(),
   );
 }

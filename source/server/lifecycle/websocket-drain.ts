@@ -14,8 +14,8 @@ export class WebsocketDrain {
   private readonly tunnelWebsockets = new Set<WebSocket>();
 
   constructor(
-    /** Every open websocket of the server (ws's client tracking). */
-    private readonly all: Set<WebSocket>,
+    /** Every open websocket of the server (ws's client tracking), read at shutdown. */
+    private readonly all: () => Iterable<WebSocket>,
     private readonly logger: Logger,
   ) {}
 
@@ -40,7 +40,7 @@ export class WebsocketDrain {
     if (graceMs <= 0) return;
     const deadline = Date.now() + graceMs;
     let cut = await closeWebsocketsWithin(this.tunnelWebsockets, graceMs);
-    cut += await closeWebsocketsWithin(this.all, Math.max(0, deadline - Date.now()));
+    cut += await closeWebsocketsWithin(this.all(), Math.max(0, deadline - Date.now()));
     if (cut > 0) this.logger.info(`Cut ${cut} websocket(s) still closing after the ${graceMs / 1000} s grace period`);
   }
 }

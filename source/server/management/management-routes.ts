@@ -8,12 +8,14 @@ import type {PeerSource} from '../peers/peer-source.js';
 import type {EventHub} from './event-hub.js';
 import {channelDetails, channelInfo, tunnelInfo} from './management-views.js';
 import {renderMetrics} from './metrics.js';
+import type {LimitRefusals} from '../limits/limit-refusals.js';
 
 export function managementRoutes(
   channels: ChannelRegistry,
   events: EventHub,
   serverInfo: () => ServerInfo,
   peers: PeerSource | undefined,
+  refusals?: LimitRefusals,
 ): RouteTable {
   return mergeRouteTables(
     serve(operations.serverInfo, () => serverInfo()),
@@ -33,7 +35,7 @@ export function managementRoutes(
     serve(operations.listTunnels, () =>
       channels.all().flatMap((channel) => [...channel.tunnels.values()].map((tunnel) => tunnelInfo(channel.id, tunnel))),
     ),
-    serve(operations.metrics, () => renderMetrics(channels.all(), peers?.list() ?? [])),
+    serve(operations.metrics, () => renderMetrics(channels.all(), peers?.list() ?? [], refusals?.all())),
     {rest: {}, upgrade: {events: () => (websocket) => events.subscribe(websocket)}},
   );
 }

@@ -27,7 +27,11 @@ class MetricsText {
   }
 }
 
-export function renderMetrics(channels: ServerChannel[], peers: PeerInfo[]): string {
+/**
+ * `refusals`: how often each of the server's limits refused something (limit name, count),
+ * every limit listed, zeros included.
+ */
+export function renderMetrics(channels: ServerChannel[], peers: PeerInfo[], refusals: ReadonlyArray<readonly [string, number]> = []): string {
   const text = new MetricsText();
   const tunnels = channels.flatMap((channel) => [...channel.tunnels.values()].map((tunnel) => ({channel, tunnel})));
   const tunnelLabels = ({channel, tunnel}: (typeof tunnels)[number]): Labels => ({
@@ -90,6 +94,12 @@ export function renderMetrics(channels: ServerChannel[], peers: PeerInfo[]): str
       [{...staticLabels(entry), way: 'sent'}, entry.staticTunnel.bytes?.sent ?? 0],
       [{...staticLabels(entry), way: 'received'}, entry.staticTunnel.bytes?.received ?? 0],
     ]),
+  );
+  text.family(
+    'netunnel_limit_refusals_total',
+    'counter',
+    'Requests, websockets, frames and connections refused by a limit of the server (the config key under `limits`).',
+    refusals.map(([limit, count]) => [{limit}, count]),
   );
   return text.toString();
 }

@@ -45,6 +45,33 @@ export const httpProxyConfigSchema = z.object(
   expecting('an object or null'),
 );
 
+/**
+ * Ours (1.0.12 ignores the key): what one client or stranger may take of the server. Every
+ * field is optional, and a file without them gets the defaults of server/limits/server-limits.ts
+ * (they are never written into the file, so a later release can raise them). Strict: a
+ * misspelt limit is refused rather than silently ignored.
+ */
+export const limitsConfigSchema = z.strictObject({
+  channels: int().min(1).optional(),
+  channels_per_address: int().min(1).optional(),
+  tunnels_per_channel: int().min(1).optional(),
+  waiting_websockets_per_tunnel: int().min(1).optional(),
+  connections_per_tunnel: int().min(1).optional(),
+  connections: int().min(1).optional(),
+  peers: int().min(1).optional(),
+  control_frame_bytes: int().min(1024).optional(),
+  // A tunnelled chunk is up to 64 KiB (1.0.12: 65535 bytes), so a smaller frame limit would cut real traffic.
+  tunnel_frame_bytes: int().min(65536).optional(),
+  events_frame_bytes: int().min(125).optional(),
+  header_bytes: int().min(1024).optional(),
+  body_bytes: int().min(1024).optional(),
+  headers_timeout_ms: int().min(1).optional(),
+  request_timeout_ms: int().min(1).optional(),
+  unconnected_channel_timeout_ms: int().min(1).optional(),
+  // A tunnel websocket legitimately holds up to 1 MiB unsent (engine/pipe.ts) plus one chunk.
+  unread_websocket_bytes: int().min(2 * 1024 * 1024).optional(),
+});
+
 export const netunnelConfigSchema = z.looseObject({
   // IP -> "*" or a comma-separated list of ports; parsed where tunnels are checked.
   allowed_tunnel_destinations: z.record(z.string(), z.string()),
@@ -56,6 +83,7 @@ export const netunnelConfigSchema = z.looseObject({
   peers: z.array(peerConfigSchema),
   allow_unverified_ssl_peers: z.boolean(),
   revision: int(),
+  limits: limitsConfigSchema.optional(),
   // Absent until generated (secret-key.ts); never among the defaults, as in 1.0.12, so that a
   // key given on the command line or in the environment is not written by accident.
   secret_key: z.string().optional(),
@@ -65,6 +93,7 @@ export type StaticTunnelConfig = z.output<typeof staticTunnelConfigSchema>;
 export type PeerConfig = z.output<typeof peerConfigSchema>;
 export type HttpProxyConfig = z.output<typeof httpProxyConfigSchema>;
 export type NetunnelConfig = z.output<typeof netunnelConfigSchema>;
+export type LimitsConfig = z.output<typeof limitsConfigSchema>;
 
 /**
  * The keys that have a default, in 1.0.12's order (plus ours); only these can come from

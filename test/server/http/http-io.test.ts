@@ -1,5 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
+import {connect} from 'node:net';
+import {once} from 'node:events';
+import {within} from '../../helpers/streams.js';
 import {startEchoServer} from '../../helpers/tcp.js';
 import {startServer, connectClient} from '../../helpers/netunnel.js';
 import {rawRequest, type RawAnswer} from '../../helpers/raw-http.js';
@@ -47,4 +50,34 @@ test('our client takes an empty answer as success (closing a tunnel)', async () 
   await client.close();
   await server.close();
   await echo.close();
+});
+
+test('a refused upgrade lets go of its socket: a client that keeps its half open is not kept', async (t) => {
+  const {server} = await startServer();
+  const socket = connect({port: server.address!.port, host: '127.0.0.1', allowHalfOpen: true});
+  t.after(async () => {
+    socket.destroy();
+    await server.close();
+  });
+  socket.on('error', () => {});
+  await once(socket, 'connect');
+  const closed = new Promise<void>((resolve) => socket.once('close', () => resolve()));
+  const ended = once(socket, 'end');
+  socket.write('GET /nope HTTP/1.1\r\nHost: x\r\nConnection: Upgrade\r\nUpgrade: websocket\r\n\r\n');
+  socket.resume();
+  await ended;
+  // Half-open on our side: only a server that closed its socket entirely makes these writes fail.
+  const writing = setInterval(() => socket.write('still here'), 20);
+  t.after(() => clearInterval(writing));
+  await within(closed, 5000, 'the server to close the socket');
+});
+
+test('bodies nest at most 64 levels: 64 reach validation, 65 are refused before it', async (t) => {
+  const {server, url} = await startServer();
+  t.after(() => server.close());
+  const nested = (levels: number) => `{"version": "1.0.12", "features": ${'['.repeat(levels - 1)}${']'.repeat(levels - 1)}}`;
+  const deepest = await rawRequest(url, 'POST', '/channels', {rawBody: nested(64)});
+  assert.deepEqual({status: deepest.status, body: deepest.json}, {status: 400, body: {error: 'Invalid field `features.0`: Invalid input: expected string, received array'}});
+  const deeper = await rawRequest(url, 'POST', '/channels', {rawBody: nested(65)});
+  assert.deepEqual({status: deeper.status, body: deeper.json}, {status: 400, body: {error: 'Request body nested deeper than 64 levels'}});
 });
