@@ -30,8 +30,8 @@ export interface ChannelRoutesSettings {
 const TOKENS: Feature = 'websocket-tokens';
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
-  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext) => {
-    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers});
+  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext, kind: 'websocket' | 'request' = 'websocket') => {
+    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers}, kind);
   };
   return mergeRouteTables(
     serve(operations.serverVersion, () => PROTOCOL_VERSION),
@@ -49,9 +49,10 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       if (!settings.extensions) return {channel_id: channel.id, version: PROTOCOL_VERSION};
       return {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES], ...(secret === undefined ? {} : {[CHANNEL_SECRET_KEY]: secret})};
     }),
-    serve(operations.createTunnel, async ({params, input}) => {
-      const channel = channels.get(params.channelId!);
-      const body = await input();
+    serve(operations.createTunnel, async (context) => {
+      const channel = channels.get(context.params.channelId!);
+      await checkOwner(channel, context, 'request');
+      const body = await context.input();
       if (!body.reverse) {
         checkDestinationAllowed(settings.allowedTunnelDestinations(), body.exit_address, body.exit_port);
         return {tunnel_id: channel.createForwardTunnel(body).id};
@@ -62,10 +63,11 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       // entrance_port is our addition: 1.0.12 does not say which port it chose.
       return {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null};
     }),
-    serve(operations.deleteTunnel, async ({params, input}) => {
-      const channel = channels.get(params.channelId!);
-      const {force} = await input();
-      channel.deleteTunnel(params.tunnelId!, force, false);
+    serve(operations.deleteTunnel, async (context) => {
+      const channel = channels.get(context.params.channelId!);
+      await checkOwner(channel, context, 'request');
+      const {force} = await context.input();
+      channel.deleteTunnel(context.params.tunnelId!, force, false);
       return null;
     }),
     {

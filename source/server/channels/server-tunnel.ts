@@ -22,7 +22,6 @@ import type {SocketAddress} from '../../protocol/socket-address.js';
 import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
 import {WebsocketRequests} from './websocket-requests.js';
 
-
 export interface ServerTunnel {
   readonly id: number;
   readonly direction: TunnelDirection;

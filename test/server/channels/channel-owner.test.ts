@@ -194,3 +194,35 @@ test('an auth plugin whose clientIdentity throws refuses the request', async (t)
   });
   assert.deepEqual(server.channels.all(), []);
 });
+
+describe("a channel's REST routes", () => {
+  test('another identity or another address can neither create nor delete tunnels on a channel; its owner can', async (t) => {
+    const {url, echo, defer} = await serverWithUsers(t);
+    const victim = await connectClient(url, {auth: new UserAuthClient('alice', USERS.alice)});
+    defer(() => victim.close());
+    const tunnel = await victim.openTunnelToServer({exitPort: echo.port});
+    const forward = {exit_address: '127.0.0.1', exit_port: echo.port, reverse: false};
+    const reverse = {entrance_address: '127.0.0.1', entrance_port: null, reverse: true};
+    const tunnels = `/channels/${victim.channelId}/tunnels`;
+    const refused = (why: string) => ({status: 403, body: {error: `Forbidden: this request is not from the client of channel \`${victim.channelId}\` (${why})`}});
+    const attempts = await Promise.all([
+      rawJson(url, 'POST', tunnels, forward, {headers: MALLORY}),
+      rawJson(url, 'POST', tunnels, reverse, {headers: MALLORY}),
+      rawJson(url, 'POST', tunnels, forward, {headers: ALICE, localAddress: ELSEWHERE}),
+      rawJson(url, 'DELETE', `${tunnels}/${tunnel.id}`, {force: true}, {headers: MALLORY}),
+      rawJson(url, 'DELETE', `${tunnels}/${tunnel.id}`, {force: true}, {headers: ALICE, localAddress: ELSEWHERE}),
+    ]);
+    assert.deepEqual(attempts, [
+      refused('another identity'),
+      refused('another identity'),
+      refused('another address'),
+      refused('another identity'),
+      refused('another address'),
+    ]);
+    const payload = randomPayload(4096);
+    assert.deepEqual(await exchange(tunnel.entrance.port, payload), payload, 'the tunnel is still there');
+    // The owner (same address, same identity) may create one of its own, as a 1.0.12 client does.
+    const own = await rawJson(url, 'POST', tunnels, forward, {headers: ALICE});
+    assert.deepEqual(own, {status: 200, body: {tunnel_id: tunnel.id + 1}});
+  });
+});
