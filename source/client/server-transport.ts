@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {text} from 'node:stream/consumers';
 import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import WebSocket from 'ws';
 import {HttpsProxyAgent} from 'https-proxy-agent';
@@ -156,13 +157,14 @@ export class ServerTransport implements AuthTransport {
           reject(proxyRefusal);
           return;
         }
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          reject(this.refusal(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-          request.destroy();
-        });
-        response.on('error', () => reject(this.refusal(response.statusCode ?? 0, '')));
+        const status = response.statusCode ?? 0;
+        text(response).then(
+          (body) => {
+            reject(this.refusal(status, body));
+            request.destroy();
+          },
+          () => reject(this.refusal(status, '')),
+        );
       });
       websocket.once('error', (error) => reject(this.unreachable(error)));
     });
@@ -267,16 +269,10 @@ export class ServerTransport implements AuthTransport {
             reject(proxyRefusal);
             return;
           }
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-              contentType: String(response.headers['content-type'] ?? ''),
-            }),
+          text(response).then(
+            (body) => resolve({status: response.statusCode ?? 0, text: body, contentType: String(response.headers['content-type'] ?? '')}),
+            (error: unknown) => reject(this.unreachable(error)),
           );
-          response.on('error', (error) => reject(this.unreachable(error)));
         },
       );
       request.on('timeout', () => request.destroy(new Error('request timed out')));
