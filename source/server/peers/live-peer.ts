@@ -11,6 +11,15 @@ export function clientAuthOf(serverAuth: ServerAuth, authData: Record<string, un
   return auth;
 }
 
+/** The same, for auth_data given in a request: a refusal of the plugin is the request's fault (400). */
+export async function checkedClientAuthOf(serverAuth: ServerAuth, authData: Record<string, unknown>): Promise<ClientAuth> {
+  try {
+    return await clientAuthOf(serverAuth, authData);
+  } catch (error) {
+    throw new ServerError('NETUNNEL_ERR_INVALID_AUTH_DATA', `Invalid field \`auth_data\`: ${messageOf(error)}`);
+  }
+}
+
 export class LivePeer {
   readonly tunnels = new Map<number, StaticTunnel>();
 

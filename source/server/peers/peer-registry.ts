@@ -14,7 +14,6 @@ import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
 import type {ClientTlsOptions} from '../../client/server-transport.js';
 import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
-import {messageOf} from '../../protocol/errors.js';
 import type {
   CreateStaticTunnelBody,
   PeerInfo,
@@ -26,7 +25,7 @@ import type {ConfigStore, PeerConfig, StaticTunnelConfig} from '../state/config-
 import {checkEntranceAllowed} from '../channels/destinations.js';
 import {ServerError} from '../server-errors.js';
 import {Mutex} from '../state/mutex.js';
-import {LivePeer, clientAuthOf} from './live-peer.js';
+import {LivePeer, checkedClientAuthOf, clientAuthOf} from './live-peer.js';
 import {firstFreePort, type PortRange} from './local-ports.js';
 import {checkPeerConnectivity, staticTunnelRefusal, type PeerLink} from './peer-link.js';
 import {peerView} from './peer-views.js';
@@ -74,7 +73,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     for (const config of this.options.store.get().peers) {
       this.options.logger.info(`Setup peer \`${config.name}\``);
       const authData = structuredClone(config.auth_data) as Record<string, unknown>;
-      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, authData, this.clientAuth(authData));
+      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, authData, clientAuthOf(this.options.auth, authData));
       this.peers.set(peer.id, peer);
       for (const settings of config.static_tunnels) {
         const tunnel = this.newStaticTunnel(peer, {...settings});
@@ -112,7 +111,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
 
   async register(body: RegisterPeerBody): Promise<PeerInfo> {
     this.requireFreeName(body.name);
-    const auth = await this.checkedClientAuth(body.auth_data);
+    const auth = await checkedClientAuthOf(this.options.auth, body.auth_data);
     await checkPeerConnectivity(body.name, this.link(body.target_netunnel_url, auth), this.options.timing, this.options.logger);
     return this.exclusive(async () => {
       this.requireFreeName(body.name);
@@ -139,7 +138,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   async update(peerId: number, body: UpdatePeerBody): Promise<PeerInfo> {
     const before = this.requirePeer(peerId);
     if (body.name !== undefined) this.requireFreeName(body.name, before);
-    const newAuth = body.auth_data === undefined ? undefined : await this.checkedClientAuth(body.auth_data);
+    const newAuth = body.auth_data === undefined ? undefined : await checkedClientAuthOf(this.options.auth, body.auth_data);
     const changesLink = body.target_netunnel_url !== undefined || newAuth !== undefined;
     if (changesLink) {
       const url = body.target_netunnel_url ?? before.url;
@@ -288,18 +287,6 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     };
   }
 
-  private clientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    return clientAuthOf(this.options.auth, authData);
-  }
-
-  private async checkedClientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    try {
-      return await this.clientAuth(authData);
-    } catch (error) {
-      throw new ServerError('NETUNNEL_ERR_INVALID_AUTH_DATA', `Invalid field \`auth_data\`: ${messageOf(error)}`);
-    }
-  }
-
   private newStaticTunnel(peer: LivePeer, settings: StaticTunnelConfig): StaticTunnel {
     return new StaticTunnel(
       settings,
@@ -314,5 +301,4 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     peer.tunnels.set(tunnel.id, tunnel);
     tunnel.on('status', (_state: StaticTunnelState) => this.emit('staticTunnelStatus', peer.id, tunnel.info()));
   }
-
 }
