@@ -5,6 +5,7 @@
  * (protocol/operations.ts); a 1.0.12 server answers without our live fields, which are optional.
  */
 import type {CloseTunnelInput, DeleteTunnelInput} from '../protocol/bodies.js';
+import type {ConnectionInfo, DrainAnswer, DrainBody} from '../protocol/connections.js';
 import type {ChannelDetails, ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
 import type {ServerEvent} from '../protocol/server-events.js';
 import type {
@@ -48,6 +49,27 @@ export interface TunnelOperations {
   close(channelId: number, tunnelId: number, input?: CloseTunnelInput): Promise<void>;
   /** 1.0.12's `DELETE`: the server stops its half (a 1.0.12 server does not tell the client). */
   delete(channelId: number, tunnelId: number, input?: DeleteTunnelInput): Promise<void>;
+  /**
+   * Ours (`connections`): stops a tunnel gracefully: it takes no new connection, its open ones
+   * run to their end (or are cut after `timeout_ms`), then it goes. Answers at once, with what
+   * the drain waits for.
+   */
+  drain(channelId: number, tunnelId: number, input?: DrainBody): Promise<DrainAnswer>;
+}
+
+export interface ConnectionFilter {
+  channelId?: number;
+  /** Only with `channelId`. */
+  tunnelId?: number;
+}
+
+/** Ours (`connections`): the open tunnelled connections. */
+export interface ConnectionOperations {
+  /** Oldest first: all, one channel's, or one tunnel's. */
+  list(filter?: ConnectionFilter): Promise<ConnectionInfo[]>;
+  get(connectionId: number): Promise<ConnectionInfo>;
+  /** Cuts the connection at both ends; resolves once the server has let go of it. */
+  close(connectionId: number): Promise<void>;
 }
 
 export interface PeerOperations {
@@ -99,6 +121,7 @@ export interface ManagementApi {
   readonly server: ServerOperations;
   readonly channels: ChannelOperations;
   readonly tunnels: TunnelOperations;
+  readonly connections: ConnectionOperations;
   readonly peers: PeerOperations;
   readonly staticTunnels: StaticTunnelOperations;
   readonly proxy: ProxyOperations;

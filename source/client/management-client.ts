@@ -9,6 +9,7 @@
 import {operations} from '../protocol/operations.js';
 import type {
   ChannelOperations,
+  ConnectionOperations,
   EventOperations,
   ManagementApi,
   PeerOperations,
@@ -68,6 +69,15 @@ export class ManagementClient implements ManagementApi {
     },
     delete: async (channelId, tunnelId, input = {}) => {
       await callOperation(this.transport, operations.deleteTunnel, [channelId, tunnelId], {force: input.force ?? false});
+    },
+    drain: (channelId, tunnelId, input = {}) => callOperation(this.transport, operations.drainTunnel, [channelId, tunnelId], input),
+  };
+
+  readonly connections: ConnectionOperations = {
+    list: (filter) => callOperation(this.transport, operations.listConnections, [filter]),
+    get: (connectionId) => callOperation(this.transport, operations.getConnection, [connectionId]),
+    close: async (connectionId) => {
+      await callOperation(this.transport, operations.closeConnection, [connectionId]);
     },
   };
 

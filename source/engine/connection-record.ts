@@ -30,6 +30,8 @@ export class ConnectionRecord implements PipeObserver {
   closedAt: number | undefined;
   /** Once closed: true if reset, failed or cut, false if both directions ended. */
   aborted = false;
+  /** How long the connection took to connect at this end (see TunnelTraffic.connectTimes), once known. */
+  connectMs: number | undefined;
   /** Resolves once the connection's socket is closed and its websocket let go of. */
   done: Promise<void> = Promise.resolve();
   private cut: () => void = () => {};
@@ -45,6 +47,12 @@ export class ConnectionRecord implements PipeObserver {
   /** Cuts both halves at once: the socket is reset and the far end told so. */
   destroy(): void {
     this.cut();
+  }
+
+  /** The connection is through at this end, `ms` after it started here. */
+  connected(ms: number): void {
+    this.connectMs = ms;
+    this.traffic.connectTimes.add(ms);
   }
 
   /** Links the record to the pipe that carries its connection. */

@@ -8,6 +8,7 @@
  */
 import {createServer, type Server, type Socket} from 'node:net';
 import {once} from 'node:events';
+import {performance} from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
@@ -57,10 +58,10 @@ export class Entrance {
     return this.bound;
   }
 
-  /** At most `max` connections at once; those above are closed as they arrive, each one reported. */
-  limitConnections(max: number, onRefused: () => void): void {
+  /** At most `max` connections at once; those above are closed as they arrive, each one reported (with its address). */
+  limitConnections(max: number, onRefused: (remoteAddress: string | undefined) => void): void {
     this.server.maxConnections = max;
-    this.server.on('drop', onRefused);
+    this.server.on('drop', (data?: {remoteAddress?: string}) => onRefused(data?.remoteAddress));
   }
 
   get listening(): boolean {
@@ -78,6 +79,7 @@ export class Entrance {
   }
 
   private accept(socket: Socket): void {
+    const acceptedAt = performance.now();
     // Errors before the pipe exists are answered by the close that follows them.
     socket.on('error', ignoreError);
     this.supply.take().then(
@@ -88,24 +90,25 @@ export class Entrance {
           return;
         }
         websocket.send(START_MARKER);
-        this.connections.pipe(socket, websocket);
+        this.connections.pipe(socket, websocket, {connectMs: performance.now() - acceptedAt});
       },
       () => socket.destroy(),
     );
   }
 
   private acceptStream(socket: Socket, pool: WebsocketPool): void {
+    const acceptedAt = performance.now();
     socket.on('error', ignoreError);
     const ready = pool.takeIdle();
     if (ready) {
-      this.startStream(socket, ready);
+      this.startStream(socket, ready, acceptedAt);
       return;
     }
     pool.take().then(
       (websocket) => {
         // The connection left while waiting: nothing was sent on the websocket, it is still clean.
         if (socket.destroyed) this.release(websocket);
-        else this.startStream(socket, websocket);
+        else this.startStream(socket, websocket, acceptedAt);
       },
       () => {
         if (!socket.destroyed) socket.resetAndDestroy();
@@ -113,8 +116,10 @@ export class Entrance {
     );
   }
 
-  private startStream(socket: Socket, websocket: WebSocket): void {
+  /** The start frame goes out as the pipe starts: what the connection waited for is measured to here. */
+  private startStream(socket: Socket, websocket: WebSocket, acceptedAt: number): void {
     const source = socketPeer(socket);
-    this.connections.pipeStream(socket, websocket, {start: source ? {source} : {}, source, release: this.release});
+    const connectMs = performance.now() - acceptedAt;
+    this.connections.pipeStream(socket, websocket, {start: source ? {source} : {}, source, release: this.release, connectMs});
   }
 }

@@ -6,6 +6,7 @@
  * (stream-exit.ts): that websocket then carries one connection after another.
  */
 import {connect} from 'node:net';
+import {performance} from 'node:perf_hooks';
 import WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
 import {toBuffer} from './pipe.js';
@@ -140,6 +141,7 @@ export function serveExit(
       return;
     }
     started = true;
+    const startedAt = performance.now();
     onStarted();
     websocket.pause();
     const socket = connect({host: target.address, port: target.port, allowHalfOpen: true, noDelay: true});
@@ -158,7 +160,7 @@ export function serveExit(
       websocket.off('message', onMessage);
       websocket.off('close', onEarlyClose);
       onPiped();
-      connections.pipe(socket, websocket, early);
+      connections.pipe(socket, websocket, {pending: early, connectMs: performance.now() - startedAt});
     });
   };
   websocket.on('message', onMessage);

@@ -9,6 +9,7 @@
  *   1.0.12 client only answers pings on websockets it is reading (aiohttp's autoping runs in
  *   `receive()`), and lets go of any it has not read for 30 s by itself anyway.
  */
+import {performance} from 'node:perf_hooks';
 import WebSocket from 'ws';
 
 export const DEFAULT_HEARTBEAT_MS = 20_000;
@@ -64,12 +65,25 @@ export function keepAlive(websocket: WebSocket, intervalMs: number = DEFAULT_HEA
  * calls `onSilent` with the silence (ms) and terminates the websocket. Returns the function
  * that stops watching (for a websocket that leaves the state where it must answer, e.g. an
  * idle one taken into use: a busy one may rightly stop reading while its reader is slow).
+ *
+ * `onRoundTrip` hears the time from a ping to the first pong after it (ms). The pings carry no
+ * payload (as before, so a 1.0.12 peer sees nothing new): a late pong counts from the first
+ * ping it may answer, so a slow peer shows a long round trip rather than none.
  */
-export function watchLiveness(websocket: WebSocket, intervalMs: number = DEFAULT_HEARTBEAT_MS, onSilent?: (silentMs: number) => void): () => void {
+export function watchLiveness(
+  websocket: WebSocket,
+  intervalMs: number = DEFAULT_HEARTBEAT_MS,
+  onSilent?: (silentMs: number) => void,
+  onRoundTrip?: (rttMs: number) => void,
+): () => void {
   let lastSign = Date.now();
   let stopped = false;
+  /** When the oldest ping not answered yet was sent (performance.now()). */
+  let pingSentAt: number | undefined;
   const pinger = setInterval(() => {
-    if (websocket.readyState === WebSocket.OPEN) websocket.ping();
+    if (websocket.readyState !== WebSocket.OPEN) return;
+    websocket.ping();
+    pingSentAt ??= performance.now();
   }, intervalMs);
   const deadline = setTimeout(() => {
     stop();
@@ -84,16 +98,24 @@ export function watchLiveness(websocket: WebSocket, intervalMs: number = DEFAULT
     // refresh() would re-arm a cleared timer: a listener copied into an emit under way may still run.
     if (!stopped) deadline.refresh();
   };
+  const answered = () => {
+    if (pingSentAt === undefined || stopped) return;
+    const rttMs = performance.now() - pingSentAt;
+    pingSentAt = undefined;
+    onRoundTrip?.(rttMs);
+  };
   function stop(): void {
     stopped = true;
     clearInterval(pinger);
     clearTimeout(deadline);
     websocket.off('pong', alive);
+    websocket.off('pong', answered);
     websocket.off('ping', alive);
     websocket.off('message', alive);
     websocket.off('close', stop);
   }
   websocket.on('pong', alive);
+  if (onRoundTrip) websocket.on('pong', answered);
   websocket.on('ping', alive);
   websocket.on('message', alive);
   websocket.once('close', stop);

@@ -5,6 +5,7 @@
  * gone; anything but a start frame while waiting is a violation (close 1002).
  */
 import {connect} from 'node:net';
+import {performance} from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import {messageOf} from '../protocol/errors.js';
 import {CloseCode, closeReason, decodeStartFrame, type StartFrame} from '../protocol/stream-frames.js';
@@ -43,14 +44,16 @@ function startConnection(websocket: WebSocket, frame: Buffer, context: StreamExi
     return;
   }
   const {target} = context;
+  const startedAt = performance.now();
   // Piped at once: what arrives while it connects waits in the socket's own buffer, under its
   // backpressure, and a target that refuses aborts the connection with 1011 (stream-pipe.ts).
   const socket = connect({host: target.address, port: target.port, allowHalfOpen: true, noDelay: true});
-  context.connections.pipeStream(socket, websocket, {
+  const record = context.connections.pipeStream(socket, websocket, {
     firstData: start.firstData,
     source: start.header.source,
     release: (free) => awaitStart(free, context),
   });
+  socket.once('connect', () => record.connected(performance.now() - startedAt));
 }
 
 function awaitStart(websocket: WebSocket, context: StreamExitContext): void {

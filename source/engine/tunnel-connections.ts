@@ -38,16 +38,25 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
     return [...this.open];
   }
 
-  /** A classic connection (PROTOCOL.md 3.3): one websocket for it alone, closed at its end. */
-  pipe(socket: Socket, websocket: WebSocket, pending?: Buffer[]): ConnectionRecord {
+  /**
+   * A classic connection (PROTOCOL.md 3.3): one websocket for it alone, closed at its end.
+   * `pending`: frames that came before the pipe; `connectMs`: how long it took to connect here.
+   */
+  pipe(socket: Socket, websocket: WebSocket, options: {pending?: Buffer[]; connectMs?: number} = {}): ConnectionRecord {
     const record = this.opened(this.end === 'entrance' ? socketPeer(socket) : undefined);
-    this.track(record, pipeSocketToWebsocket(socket, websocket, record, pending));
+    if (options.connectMs !== undefined) record.connected(options.connectMs);
+    this.track(record, pipeSocketToWebsocket(socket, websocket, record, options.pending));
     return record;
   }
 
   /** A connection of the stream extension on a websocket that may carry others after it. */
-  pipeStream(socket: Socket, websocket: WebSocket, options: StreamPipeOptions & {source?: SocketAddress | undefined}): ConnectionRecord {
+  pipeStream(
+    socket: Socket,
+    websocket: WebSocket,
+    options: StreamPipeOptions & {source?: SocketAddress | undefined; connectMs?: number | undefined},
+  ): ConnectionRecord {
     const record = this.opened(options.source);
+    if (options.connectMs !== undefined) record.connected(options.connectMs);
     this.track(record, pipeStream(socket, websocket, record, options));
     return record;
   }

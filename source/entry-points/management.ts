@@ -8,6 +8,8 @@ export type {
   ManagementApi,
   ServerOperations,
   ChannelOperations,
+  ConnectionOperations,
+  ConnectionFilter,
   TunnelOperations,
   PeerOperations,
   StaticTunnelOperations,
@@ -33,3 +35,4 @@ export type {
 } from '../protocol/server-objects.js';
 export type {CloseTunnelInput, DeleteTunnelInput} from '../protocol/bodies.js';
 export type {SocketAddress} from '../protocol/socket-address.js';
+export type * from '../protocol/connections.js';

@@ -1,17 +1,19 @@
 /**
  * The objects of our management API (DESIGN.md "Management API"): the server's description,
- * its channels and tunnels, with their counters. 1.0.12 has none of this; a client finds out
+ * its channels and tunnels, with their counters (the connections API's own: connections.ts). 1.0.12 has none of this; a client finds out
  * whether a server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of
  * the `POST /channels` answer. The `/events` frames are in server-events.ts.
  */
 import {z} from 'zod';
+import {connectLatencySchema, heartbeatSchema, tunnelStateSchema} from './connections.js';
 import {socketAddressSchema} from './socket-address.js';
 
 /**
  * What our implementation understands, announced by both our client and our server.
- * `websocket-tokens`: see websocket-tokens.ts.
+ * `websocket-tokens`: see websocket-tokens.ts. `connections`: the connections API, latencies
+ * and heartbeats (connections.ts).
  */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens'] as const;
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', 'connections'] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export const serverInfoSchema = z.object({
@@ -43,6 +45,8 @@ export const channelInfoSchema = z.object({
   connected_at: z.string().nullable(),
   last_seen: z.string().nullable(),
   tunnel_count: z.int(),
+  /** The server's pings on the control websocket (absent from servers without `connections`). */
+  heartbeat: heartbeatSchema.optional(),
 });
 export type ChannelInfo = z.output<typeof channelInfoSchema>;
 
@@ -66,6 +70,9 @@ export const tunnelInfoSchema = z.object({
   /** Durations of the connections that ended in the last minutes (null: none). */
   durations_ms: z.object({p50: z.number().nullable(), p90: z.number().nullable()}),
   created_at: z.string(),
+  /** Absent from servers without the `connections` feature. */
+  state: tunnelStateSchema.optional(),
+  connect_ms: connectLatencySchema.optional(),
 });
 export type TunnelInfo = z.output<typeof tunnelInfoSchema>;
 

@@ -22,6 +22,7 @@ import {
   parseCreateTunnelBody,
   parseOptionalBody,
 } from './bodies.js';
+import {connectionInfoSchema, connectionListSchema, drainAnswerSchema, drainBodySchema} from './connections.js';
 import {channelDetailsSchema, channelInfoSchema, serverInfoSchema, tunnelInfoSchema} from './management.js';
 import {paths, type RouteName} from './routes.js';
 import {
@@ -111,6 +112,23 @@ export const operations = {
     extension: true,
   },
   listTunnels: {method: 'GET', route: 'allTunnels', path: paths.allTunnels, answer: z.array(tunnelInfoSchema), extension: true},
+  /** Ours (`connections`): it takes no new connection, the open ones run to their end (or are cut after `timeout_ms`), then it goes. */
+  drainTunnel: {
+    method: 'POST',
+    route: 'tunnelDrain',
+    path: paths.tunnelDrain,
+    input: drainBodySchema,
+    readInput: optionalBodyOf(drainBodySchema),
+    answer: drainAnswerSchema,
+    extension: true,
+  },
+
+  // ------------------------------------------------------------ tunnelled connections (ours, `connections`)
+  /** The query (`channel_id`, `tunnel_id`) is read by the handler: it is no body. */
+  listConnections: {method: 'GET', route: 'connections', path: paths.connections, answer: connectionListSchema, extension: true},
+  getConnection: {method: 'GET', route: 'connection', path: paths.connection, answer: connectionInfoSchema, extension: true},
+  /** Cuts the connection at both ends; answers once the server has let go of it. */
+  closeConnection: {method: 'DELETE', route: 'connection', path: paths.connection, answer: noAnswer, extension: true},
 
   // ------------------------------------------------------------ peers and their static tunnels
   listPeers: {method: 'GET', route: 'peers', path: paths.peers, answer: z.array(peerInfoSchema)},

@@ -22,11 +22,14 @@ export type RouteName =
   | 'serverInfo'
   | 'allTunnels'
   | 'events'
-  | 'metrics';
+  | 'metrics'
+  | 'connections'
+  | 'connection'
+  | 'tunnelDrain';
 
 export interface RouteMatch {
   name: RouteName;
-  /** Numeric path parameters, by name (channelId, tunnelId, peerId, staticTunnelId). */
+  /** Numeric path parameters, by name (channelId, tunnelId, peerId, staticTunnelId, connectionId). */
   params: Record<string, number>;
 }
 
@@ -75,6 +78,14 @@ const SPECS: RouteSpec[] = [
   {name: 'allTunnels', pattern: /^\/tunnels$/, params: [], extension: true},
   {name: 'events', pattern: /^\/events$/, params: [], extension: true},
   {name: 'metrics', pattern: /^\/metrics$/, params: [], extension: true},
+  {name: 'connections', pattern: /^\/connections$/, params: [], extension: true},
+  {name: 'connection', pattern: new RegExp(`^/connections/${ID}$`), params: ['connectionId'], extension: true},
+  {
+    name: 'tunnelDrain',
+    pattern: new RegExp(`^/channels/${ID}/tunnels/${ID}/drain$`),
+    params: ['channelId', 'tunnelId'],
+    extension: true,
+  },
 ];
 
 /** Matches a path (no query string, no prefix) against the route table. */
@@ -112,6 +123,15 @@ export const paths = {
   allTunnels: () => '/tunnels',
   events: () => '/events',
   metrics: () => '/metrics',
+  /** `filter`: one channel's connections, or one tunnel's. */
+  connections: (filter: {channelId?: number; tunnelId?: number} = {}) => {
+    const query = new URLSearchParams();
+    if (filter.channelId !== undefined) query.set('channel_id', String(filter.channelId));
+    if (filter.tunnelId !== undefined) query.set('tunnel_id', String(filter.tunnelId));
+    return query.size === 0 ? '/connections' : `/connections?${query}`;
+  },
+  connection: (connectionId: number) => `/connections/${connectionId}`,
+  tunnelDrain: (channelId: number, tunnelId: number) => `/channels/${channelId}/tunnels/${tunnelId}/drain`,
 } as const;
 
 /** The text frame that starts a tunnelled connection (PROTOCOL.md 3.3). */

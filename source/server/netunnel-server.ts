@@ -22,6 +22,11 @@ import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
 import {WebsocketDrain} from './lifecycle/websocket-drain.js';
 import {managementRoutes} from './management/management-routes.js';
+import {ConnectionRegistry} from './management/connection-registry.js';
+import {connectionRoutes} from './management/connection-routes.js';
+import {drainRoutes} from './management/drain-routes.js';
+import {RefusalEvents} from './management/refusal-events.js';
+import {reportTunnelRefusals} from './management/tunnel-refusals.js';
 import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry} from './channels/channel-registry.js';
 import {identifyClient} from './channels/channel-owner.js';
@@ -107,6 +112,10 @@ export class NetunnelServer {
   private readonly startedAt = new Date();
   private readonly extensions: boolean;
   readonly events: EventHub;
+  /** Every open tunnelled connection (tracked with extensions only). */
+  readonly connections: ConnectionRegistry;
+  /** Where the server's refusals are reported, for the event stream. */
+  private readonly refusalEvents = new RefusalEvents();
   private readonly peerSource = new RegistryPeerSource();
   private opened: ServerState | undefined;
   private readonly timing: StaticTunnelTiming;
@@ -124,21 +133,36 @@ export class NetunnelServer {
     this.extensions = options.extensions ?? true;
     const serverInfo = () => this.serverInfo();
     const peerSource = this.peerSource;
-    this.events = new EventHub(this.channels, serverInfo, peerSource, options.events);
+    this.connections = new ConnectionRegistry(options.events?.statsIntervalMs);
+    if (this.extensions) {
+      this.connections.watchChannels(this.channels);
+      this.refusalEvents.watchLimits(this.refusals);
+    }
+    this.events = new EventHub(
+      {channels: this.channels, serverInfo, peers: peerSource, connections: this.connections, refusals: this.refusalEvents},
+      options.events,
+    );
     const state = () => this.state;
+    const channelTable = channelRoutes(this.channels, {
+      extensions: this.extensions,
+      allowedTunnelDestinations: () => this.allowedDestinations(),
+      allowedTunnelEntrances: () => this.allowedEntrances(),
+      clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
+      ownerAddressCheck: options.ownerAddressCheck ?? true,
+    });
     const tables = [
-      channelRoutes(this.channels, {
-        extensions: this.extensions,
-        allowedTunnelDestinations: () => this.allowedDestinations(),
-        allowedTunnelEntrances: () => this.allowedEntrances(),
-        clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
-        ownerAddressCheck: options.ownerAddressCheck ?? true,
-      }),
+      this.extensions ? reportTunnelRefusals(channelTable, this.refusalEvents) : channelTable,
       peerRoutes(() => state().peers),
       httpProxyRoutes(state, {checkTimeoutMs: this.timing.requestTimeoutMs, logger: this.logger}),
       factoryResetRoutes(state, this.channels, this.logger),
     ];
-    if (this.extensions) tables.push(managementRoutes(this.channels, this.events, serverInfo, peerSource, this.refusals));
+    if (this.extensions) {
+      tables.push(
+        managementRoutes(this.channels, this.events, serverInfo, peerSource, this.refusals),
+        connectionRoutes(this.channels, this.connections),
+        drainRoutes(this.channels),
+      );
+    }
     const admission = new Admission({channels: this.channels, peerCount: () => this.opened?.peers.list().length ?? 0, limits, refusals: this.refusals});
     this.websockets = new WebsocketAcceptor({limits, refusals: this.refusals, logger: this.logger, extensions: this.extensions});
     this.drain = new WebsocketDrain(() => this.websockets.clients, this.logger);
@@ -150,6 +174,7 @@ export class NetunnelServer {
       limits,
       refusals: this.refusals,
       websockets: this.websockets,
+      authRefused: (request) => this.refusalEvents.authRefused(request),
     });
     const onRequest = dispatcher.onRequest;
     // TLS in the server itself (1.0.12 needs a reverse proxy in front for https).
@@ -271,6 +296,7 @@ export class NetunnelServer {
     const stoppedListening = new Promise<void>((resolve) => (this.http.listening ? this.http.close(() => resolve()) : resolve()));
     this.http.closeIdleConnections();
     this.events.close();
+    this.connections.close();
     await Promise.all([this.opened?.close(), this.drain.closeWithin(graceMs)]);
     await this.channels.closeAll();
     for (const websocket of this.websockets.clients) websocket.terminate();

@@ -17,10 +17,16 @@ export type ServerErrorCode =
   | 'NETUNNEL_ERR_UNKNOWN_TUNNEL'
   /** A channel that is already connected, or not yet. */
   | 'NETUNNEL_ERR_CHANNEL_STATE'
-  /** An entrance that cannot listen (the port is taken). */
+  /** A reverse tunnel's entrance that cannot listen (the port is taken, or not an address of this host). */
   | 'NETUNNEL_ERR_ENTRANCE_UNAVAILABLE'
-  /** A destination or entrance outside `allowed_tunnel_destinations` / `allowed_tunnel_entrances`. */
-  | 'NETUNNEL_ERR_NOT_ALLOWED'
+  /** A forward tunnel's exit outside `allowed_tunnel_destinations`. */
+  | 'NETUNNEL_ERR_DESTINATION_NOT_ALLOWED'
+  /** A reverse or static tunnel's entrance outside `allowed_tunnel_entrances`. */
+  | 'NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED'
+  /** A tunnel that is already draining. */
+  | 'NETUNNEL_ERR_TUNNEL_STATE'
+  /** A connection id of no open connection. */
+  | 'NETUNNEL_ERR_UNKNOWN_CONNECTION'
   /** A channel's websocket from another client than the one that created the channel. */
   | 'NETUNNEL_ERR_NOT_CHANNEL_OWNER'
   /** A tunnel websocket when the tunnel asked for none. */

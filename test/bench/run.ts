@@ -28,6 +28,7 @@ import {cpus, loadavg} from 'node:os';
 import {parseArgs} from 'node:util';
 import {BenchChild} from './children.js';
 import {closeAll, concurrentEcho, connectionCycle, openIdle, pushParallel, pushToSink, withTimeout, type ConcurrentResult} from './load.js';
+import {eventStreamUnderChurn} from './event-stream.js';
 import {listenDrops} from './netstat.js';
 import {formatTable, fixed, type Row} from './report.js';
 import {median, percentile} from './stats.js';
@@ -44,8 +45,8 @@ const {values: flags} = parseArgs({
 
 const MiB = 1024 * 1024;
 const params = flags.quick
-  ? {reps: 2, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, concurrent: 200, concurrentSize: 64 * 1024, idle: 100}
-  : {reps: 5, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, concurrent: 1000, concurrentSize: 64 * 1024, idle: 500};
+  ? {reps: 2, singleBytes: 32 * MiB, parallelBytes: 32 * MiB, streams: 8, cycles: 200, cycleWarmup: 20, cycleBlock: 50, concurrent: 200, concurrentSize: 64 * 1024, idle: 100, churnRate: 1000, churnSeconds: 2}
+  : {reps: 5, singleBytes: 256 * MiB, parallelBytes: 256 * MiB, streams: 8, cycles: 1000, cycleWarmup: 100, cycleBlock: 100, concurrent: 1000, concurrentSize: 64 * 1024, idle: 500, churnRate: 1000, churnSeconds: 5};
 
 const TARGET_SINGLE_RATIO = 0.3;
 const TARGET_P50_RATIO = 3;
@@ -142,6 +143,9 @@ async function main(): Promise<void> {
     };
     const dropsAfter = listenDrops();
     const drops = dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore;
+
+    log(`event stream: ${params.churnRate} new connections/s for ${params.churnSeconds} s, one /events subscriber...`);
+    const churn = await withTimeout(eventStreamUnderChurn(server.port('server'), pair.echo, params.churnRate, params.churnSeconds), 120_000, 'event stream');
     await pair.stop();
     pair = undefined;
 
@@ -218,6 +222,8 @@ async function main(): Promise<void> {
         met: yes(allIntact),
       },
       ...(drops === undefined ? [] : [tunnelOnly('  SYNs dropped by full listen queues (machine-wide)', String(drops))]),
+      tunnelOnly(`/events KB/s, ${fixed(churn.achievedRate, 0)} new connections/s (${churn.failures} failed)`, fixed(churn.bytes / 1000 / churn.seconds, 2)),
+      tunnelOnly('  /events frames/s', fixed(churn.frames / churn.seconds, 2)),
       tunnelOnly(`idle connection RSS KiB/conn, server (n=${params.idle})`, fixed(perConnection('rss', 'server'), 1)),
       tunnelOnly(`idle connection RSS KiB/conn, client (n=${params.idle})`, fixed(perConnection('rss', 'client'), 1)),
       tunnelOnly('idle connection heap KiB/conn, server', fixed(perConnection('heapUsed', 'server'), 1)),
@@ -265,6 +271,16 @@ async function main(): Promise<void> {
             direct: {intact: concurrent.direct.intact, connections: concurrent.direct.connections, wallMs: concurrent.direct.wallMs},
             allIntact,
             listenDrops: drops ?? null,
+          },
+          eventStreamUnderChurn: {
+            connections: churn.connections,
+            newConnectionsPerSecond: churn.achievedRate,
+            failures: churn.failures,
+            seconds: churn.seconds,
+            frames: churn.frames,
+            bytes: churn.bytes,
+            bytesPerSecond: churn.bytes / churn.seconds,
+            framesByType: churn.byType,
           },
           idleConnectionKiB: {
             connections: params.idle,

@@ -1,13 +1,21 @@
 /**
  * The one client of a server's routes against a server answering as NETunnel 1.0.12 does
  * (PROTOCOL.md 4, and its observed answers): its objects parse as they are, without our live
- * fields, `server.info()` is null, and what the client sends is the wire's shapes.
+ * fields, `server.info()` is null, and what the client sends is the wire's shapes; and our
+ * connections API against a real server (listing, one connection, closing it, draining).
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {ServerRefusedError} from '../../source/client/client-errors.js';
+import http from 'node:http';
+import {once} from 'node:events';
+import {BadAnswerError, ServerRefusedError} from '../../source/client/client-errors.js';
 import {ManagementClient} from '../../source/client/management-client.js';
 import {startAnsweringServer} from '../helpers/answering-server.js';
+import {deferrer} from '../helpers/cleanup.js';
+import {openHalfOpen, readToEnd, startHalfOpenService} from '../helpers/half-open.js';
+import {eventually, startServer} from '../helpers/netunnel.js';
+import {within} from '../helpers/streams.js';
+import {startTunnel} from '../helpers/tunnels.js';
 
 const STATIC_TUNNEL = {id: 1, tunnel_local_address: '127.0.0.1', tunnel_local_port: 20000, tunnel_remote_address: '127.0.0.1', tunnel_remote_port: 22};
 const PEER = {id: 1, name: 'server1', target_netunnel_url: 'http://localhost:4040', auth_data: {}, static_tunnels: [STATIC_TUNNEL]};
@@ -76,4 +84,57 @@ test('adding a peer sends the auth_data 1.0.12 requires, `{}` when none is given
     'POST /peers {"name":"server1","target_netunnel_url":"http://localhost:4040","auth_data":{}}',
     'POST /peers {"name":"server1","target_netunnel_url":"http://localhost:4040","auth_data":{"secret":"s"}}',
   ]);
+});
+
+test('list, get and close a connection, then drain its tunnel', async (t) => {
+  const service = await startHalfOpenService(deferrer(t));
+  const {url, client, tunnel, entrancePort, defer} = await startTunnel(t, 'reverse', service.port);
+  const management = new ManagementClient({serverUrl: url});
+  defer(() => management.close());
+  const app = await openHalfOpen(defer, entrancePort);
+  await within(service.nextSocket(), 5000, 'the connection at the service');
+  await eventually(async () => (await management.connections.list()).length === 1, 5000, 'the listing');
+  const [listed] = await management.connections.list({channelId: client.channelId, tunnelId: tunnel.id});
+  assert.deepEqual(listed!.source, {address: '127.0.0.1', port: app.localPort});
+  assert.equal((await management.connections.get(listed!.id)).tunnel_id, tunnel.id);
+  const ended = readToEnd(app);
+  await management.connections.close(listed!.id);
+  await within(ended, 5000, 'the cut');
+  assert.deepEqual(await management.connections.list(), []);
+  await assert.rejects(management.connections.get(listed!.id), {name: 'ServerRefusedError', status: 404, message: `Connection \`${listed!.id}\` was not found`});
+  assert.deepEqual(await management.tunnels.drain(client.channelId, tunnel.id, {timeout_ms: 1000}), {
+    channel_id: client.channelId,
+    tunnel_id: tunnel.id,
+    state: 'draining',
+    connections: {active: 0, total: 1},
+    timeout_ms: 1000,
+  });
+  await within(tunnel.closed, 5000, 'the drained tunnel to stop at the client');
+});
+
+test('a server without the connections API answers 404; an answer that does not fit is a BadAnswerError', async (t) => {
+  const defer = deferrer(t);
+  const {server, url} = await startServer({extensions: false});
+  defer(() => server.close());
+  const strict = new ManagementClient({serverUrl: url});
+  defer(() => strict.close());
+  await assert.rejects(strict.connections.list(), (error: unknown) => error instanceof ServerRefusedError && error.status === 404);
+
+  const odd = http.createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, {'Content-Type': 'application/json'});
+    response.end(JSON.stringify([{id: 'one'}]));
+  });
+  odd.listen(0, '127.0.0.1');
+  await once(odd, 'listening');
+  defer(() => new Promise<void>((resolve) => odd.close(() => resolve())));
+  const confused = new ManagementClient({serverUrl: `http://127.0.0.1:${(odd.address() as {port: number}).port}`});
+  defer(() => confused.close());
+  await assert.rejects(
+    confused.connections.list({channelId: 2}),
+    (error: unknown) =>
+      error instanceof BadAnswerError &&
+      error.code === 'NETUNNEL_ERR_BAD_ANSWER' &&
+      error.message === 'GET /connections?channel_id=2 answered an unexpected body: 0.id: expected number',
+  );
 });

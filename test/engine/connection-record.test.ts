@@ -59,3 +59,13 @@ test('destroy() cuts through the pipe that carries the connection', async () => 
   assert.equal(cut, 1);
   assert.equal(record.done, done);
 });
+
+test('the connect time is kept on the record and recorded as a sample of the tunnel', () => {
+  const traffic = new TunnelTraffic();
+  const record = new ConnectionRecord(1, 'exit', undefined, traffic);
+  assert.equal(record.connectMs, undefined);
+  assert.deepEqual(traffic.connectTimes.percentiles(), {p50: null, p90: null});
+  record.connected(2.5);
+  assert.equal(record.connectMs, 2.5);
+  assert.deepEqual(traffic.connectTimes.percentiles(), {p50: 2.5, p90: 2.5});
+});

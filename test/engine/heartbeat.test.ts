@@ -63,6 +63,30 @@ describe('keepAlive on a websocket', () => {
 });
 
 describe('watchLiveness (the server side)', () => {
+  test('round trips: from each ping to the pong after it; a pong asked by no ping is no round trip', async (t) => {
+    const pair = await websocketPair({autoPong: false});
+    t.after(() => pair.close());
+    const trips: number[] = [];
+    let answers = 0;
+    // The peer answers each ping 30 ms late, and once sends a pong of its own between two pings.
+    pair.server.on('ping', () =>
+      setTimeout(() => {
+        pair.server.pong();
+        answers += 1;
+        if (answers === 1) setTimeout(() => pair.server.pong(), 10);
+      }, 30),
+    );
+    const threeTrips = new Promise<void>((resolve) =>
+      watchLiveness(pair.client, 100, undefined, (ms) => {
+        trips.push(ms);
+        if (trips.length === 3) resolve();
+      }),
+    );
+    await within(threeTrips, 10_000, 'three round trips');
+    assert.equal(trips.length, 3, 'the pong of its own made no round trip');
+    for (const ms of trips) assert.ok(ms >= 29 && ms < 5000, `a round trip of ${ms} ms includes the 30 ms delay`);
+  });
+
   test('a peer that answers pings is kept', async (t) => {
     const pair = await websocketPair();
     t.after(() => pair.close());

@@ -107,3 +107,28 @@ test('close(false) waits for open connections to end; close(true) cuts them', as
   await within(graceful, 5000, 'the graceful close');
   assert.ok(second.destroyed || (await within(errorOf(second), 5000, 'the reset at the service')) === 'ECONNRESET');
 });
+
+for (const classic of [false, true]) {
+  const kind = classic ? 'classic' : 'stream';
+  test(`${kind}: both ends measure how long a connection took to connect, and the tunnel keeps the samples`, async (t) => {
+    const defer = deferrer(t);
+    const service = await startHalfOpenService(defer);
+    const tunnel = await startEngineTunnel(defer, service.port, {classic});
+    const app = await openHalfOpen(defer, tunnel.entrancePort);
+    const serviceSocket = await within(service.nextSocket(), 5000, 'the connection at the service');
+    app.write('x');
+    await readExactly(serviceSocket, 1);
+    const [atEntrance] = tunnel.entrance.connections.list();
+    // At a stream exit the record exists before the target's connect, which is measured when it comes.
+    await eventually(() => tunnel.exit.connections.list()[0]?.connectMs !== undefined, 5000, 'the exit to measure its connect');
+    const [atExit] = tunnel.exit.connections.list();
+    for (const [end, record, connections] of [
+      ['entrance', atEntrance!, tunnel.entrance.connections],
+      ['exit', atExit!, tunnel.exit.connections],
+    ] as const) {
+      const ms = record.connectMs!;
+      assert.ok(ms >= 0 && ms < 5000, `${end}: ${ms} ms`);
+      assert.deepEqual(connections.traffic.connectTimes.percentiles(), {p50: ms, p90: ms}, end);
+    }
+  });
+}

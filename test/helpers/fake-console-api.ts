@@ -134,6 +134,23 @@ export class FakeConsoleApi implements ManagementApi {
     list: () => this.answer('tunnels.list', () => [] as TunnelInfo[]),
     close: (channelId, tunnelId, input = {}) => this.answer(`tunnels.close ${channelId}/${tunnelId} force=${input.force ?? true}`, () => undefined),
     delete: (channelId, tunnelId, input = {}) => this.answer(`tunnels.delete ${channelId}/${tunnelId} force=${input.force ?? false}`, () => undefined),
+    drain: (channelId, tunnelId, input = {}) =>
+      this.answer(`tunnels.drain ${channelId}/${tunnelId} ${JSON.stringify(input)}`, () => ({
+        channel_id: channelId,
+        tunnel_id: tunnelId,
+        state: 'draining' as const,
+        connections: {active: 0, total: 0},
+        timeout_ms: input.timeout_ms ?? null,
+      })),
+  };
+
+  readonly connections: ManagementApi['connections'] = {
+    list: (filter = {}) => this.answer(`connections.list ${JSON.stringify(filter)}`, () => []),
+    get: (connectionId) =>
+      this.answer(`connections.get ${connectionId}`, () => {
+        throw new ServerRefusedError(404, `Connection \`${connectionId}\` was not found`);
+      }),
+    close: (connectionId) => this.answer(`connections.close ${connectionId}`, () => undefined),
   };
 
   readonly peers: ManagementApi['peers'] = {

@@ -6,8 +6,6 @@
  */
 import {ServerError} from '../server-errors.js';
 
-const notAllowed = (message: string) => new ServerError('NETUNNEL_ERR_NOT_ALLOWED', message);
-
 export type AllowedDestinations = Record<string, string>;
 
 export const DEFAULT_ALLOWED_DESTINATIONS: AllowedDestinations = {'127.0.0.1': '*'};
@@ -16,15 +14,15 @@ export const DEFAULT_ALLOWED_ENTRANCES: string[] = ['127.0.0.1'];
 export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
   // Own keys only: `__proto__`, `constructor` or `toString` must not find Object.prototype's.
   const ports = Object.hasOwn(allowed, address) ? allowed[address] : undefined;
-  if (ports === undefined) throw notAllowed(`Address ${address} is not allowed as a tunnel destination`);
+  if (ports === undefined) throw new ServerError('NETUNNEL_ERR_DESTINATION_NOT_ALLOWED', `Address ${address} is not allowed as a tunnel destination`);
   const list = ports.split(',').map((entry) => entry.trim());
   if (!list.includes('*') && !list.includes(String(port))) {
-    throw notAllowed(`Port ${address}:${port} is not allowed as a tunnel destination`);
+    throw new ServerError('NETUNNEL_ERR_DESTINATION_NOT_ALLOWED', `Port ${address}:${port} is not allowed as a tunnel destination`);
   }
 }
 
 export function checkEntranceAllowed(allowed: readonly string[], address: string): void {
   if (!allowed.includes(address)) {
-    throw notAllowed(`Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
+    throw new ServerError('NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED', `Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
   }
 }

@@ -28,6 +28,8 @@ export interface ServerChannelEvents {
   connected: [];
   closed: [];
   tunnelCreated: [ServerTunnel];
+  /** A graceful stop began: the tunnel takes no new connection, and stays listed until its last one ended. */
+  tunnelDraining: [ServerTunnel];
   tunnelDeleted: [ServerTunnel];
 }
 
@@ -40,7 +42,12 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   readonly createdAt = new Date();
   connectedAt: Date | undefined;
   lastSeenAt = new Date();
+  /** The heartbeat's last ping-to-pong time on the control websocket (ms), and the last pong. */
+  heartbeatRttMs: number | undefined;
+  lastPongAt: Date | undefined;
   readonly tunnels = new Map<number, ServerTunnel>();
+  /** Ids of the tunnels draining (still in `tunnels` until their connections ended). */
+  readonly draining = new Set<number>();
   private control: RequestChannel | undefined;
   private nextTunnelId = 1;
   private closed = false;
@@ -74,9 +81,16 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
     this.lastSeenAt = this.connectedAt;
     websocket.on('message', () => (this.lastSeenAt = new Date()));
     websocket.on('ping', () => (this.lastSeenAt = new Date()));
-    websocket.on('pong', () => (this.lastSeenAt = new Date()));
-    watchLiveness(websocket, this.heartbeatMs, (silentMs) =>
-      this.logger.warn(`Channel ${this.id} (${this.remoteAddress ?? 'unknown address'}): no answer to pings for ${formatSilence(silentMs)}; closing it`),
+    websocket.on('pong', () => {
+      this.lastSeenAt = new Date();
+      this.lastPongAt = this.lastSeenAt;
+    });
+    watchLiveness(
+      websocket,
+      this.heartbeatMs,
+      (silentMs) =>
+        this.logger.warn(`Channel ${this.id} (${this.remoteAddress ?? 'unknown address'}): no answer to pings for ${formatSilence(silentMs)}; closing it`),
+      (rttMs) => (this.heartbeatRttMs = rttMs),
     );
     // Clients of 1.0.12 send no requests; anything they might send is answered with an error.
     this.control = new RequestChannel(websocket, (messageName) => {
@@ -139,13 +153,39 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
     const tunnel = this.getTunnel(tunnelId);
     this.tunnels.delete(tunnelId);
     void tunnel.stop(force);
-    if (notifyClient && this.control?.isOpen) {
-      this.control
-        .request('DELETE_TUNNEL', {tunnel_id: tunnelId, force})
-        .catch((error: Error) => this.logger.warn(`Channel ${this.id}: the client did not stop tunnel ${tunnelId}: ${error.message}`));
-    }
+    // A draining tunnel's client was told when the drain began (and forgot the tunnel then).
+    if (notifyClient && !this.draining.has(tunnelId)) this.tellClientToStop(tunnelId, force);
     this.emit('tunnelDeleted', tunnel);
     return tunnel;
+  }
+
+  /**
+   * Stops a tunnel gracefully: the client is told (DELETE_TUNNEL, force false: its entrance
+   * stops accepting, a 1.0.12 client's too), this side takes no new connection, and the open
+   * ones run to their end; then the tunnel goes (tunnelDeleted). Resolves then, or when the
+   * tunnel went another way meanwhile (a forced close, the channel's end).
+   */
+  drainTunnel(tunnelId: number): Promise<void> {
+    const tunnel = this.getTunnel(tunnelId);
+    if (this.draining.has(tunnelId)) throw new ServerError('NETUNNEL_ERR_TUNNEL_STATE', `Tunnel \`${tunnelId}\` of channel \`${this.id}\` is already draining`);
+    this.draining.add(tunnelId);
+    this.tellClientToStop(tunnelId, false);
+    this.emit('tunnelDraining', tunnel);
+    return tunnel
+      .stop(false)
+      .finally(() => this.draining.delete(tunnelId))
+      .then(() => {
+        if (this.tunnels.get(tunnelId) !== tunnel) return;
+        this.tunnels.delete(tunnelId);
+        this.emit('tunnelDeleted', tunnel);
+      });
+  }
+
+  private tellClientToStop(tunnelId: number, force: boolean): void {
+    if (!this.control?.isOpen) return;
+    this.control
+      .request('DELETE_TUNNEL', {tunnel_id: tunnelId, force})
+      .catch((error: Error) => this.logger.warn(`Channel ${this.id}: the client did not stop tunnel ${tunnelId}: ${error.message}`));
   }
 
   /** Ends the channel: its tunnels stop (cut), its control websocket closes. */

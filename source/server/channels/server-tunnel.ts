@@ -15,6 +15,7 @@ import {ExitPoint} from '../../engine/exit.js';
 import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
 import type {TunnelTraffic} from '../../engine/traffic.js';
+import type {TunnelConnections} from '../../engine/tunnel-connections.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
 import type {FrameData} from '../../protocol/channel-frames.js';
 import type {TunnelDirection} from '../../protocol/management.js';
@@ -31,6 +32,8 @@ export interface ServerTunnel {
   /** Where the tunnel leads, when this side knows it. */
   readonly exit: SocketAddress | null;
   readonly traffic: TunnelTraffic;
+  /** This side's open connections, each with its live record. */
+  readonly connections: TunnelConnections;
   /**
    * Before the upgrade of a tunnel websocket from the channel's owner: refuses it (an HttpError)
    * unless this tunnel takes it now, and returns what to do with it once open. `token`: the
@@ -64,6 +67,10 @@ export class ForwardServerTunnel implements ServerTunnel {
 
   get traffic(): TunnelTraffic {
     return this.exitPoint.connections.traffic;
+  }
+
+  get connections(): TunnelConnections {
+    return this.exitPoint.connections;
   }
 
   get waitingWebsockets(): number {
@@ -132,6 +139,10 @@ export class ReverseServerTunnel implements ServerTunnel {
     return this.entrancePoint.connections.traffic;
   }
 
+  get connections(): TunnelConnections {
+    return this.entrancePoint.connections;
+  }
+
   /** Requests for a websocket the client has not answered with one yet. */
   get outstandingRequests(): number {
     return this.requests.outstandingCount;
@@ -151,7 +162,7 @@ export class ReverseServerTunnel implements ServerTunnel {
   }
 
   /** At most `max` connections to the entrance at once; those above are closed as they arrive. */
-  limitConnections(max: number, onRefused: () => void): void {
+  limitConnections(max: number, onRefused: (remoteAddress: string | undefined) => void): void {
     this.entrancePoint.limitConnections(max, onRefused);
   }
 

@@ -34,6 +34,13 @@ export interface HttpDispatcherSettings {
   limits(): ServerLimits;
   refusals: LimitRefusals;
   websockets: WebsocketAcceptor;
+  /** Hears of every request or upgrade the auth plugin refused, and of a refused POST /authenticate. */
+  authRefused?: ((request: AuthRequest) => void) | undefined;
+}
+
+/** A request's socket is a net.Socket (or a TLSSocket): it knows its peer. */
+function remoteAddressOf(socket: Duplex): string | undefined {
+  return 'remoteAddress' in socket && typeof socket.remoteAddress === 'string' ? socket.remoteAddress : undefined;
 }
 
 /** A request's socket is a net.Socket (or a TLSSocket): it counts what was written to it. */
@@ -76,7 +83,12 @@ export class HttpDispatcher {
     });
     server.on('clientError', (error: Error, socket: Duplex) => this.onClientError(error, socket));
     // More sockets than `connections`: Node closes the newcomer at once.
-    server.on('drop', () => this.settings.refusals.count('connections'));
+    server.on('drop', (data?: {remoteAddress?: string}) =>
+      this.settings.refusals.count('connections', {
+        remoteAddress: data?.remoteAddress,
+        message: `The server holds its limit of ${this.settings.limits().connections} connections: a new one was closed`,
+      }),
+    );
     // A failing accept once listening (start() reports errors before that) must not end the process.
     server.on('error', (error) => {
       if (server.listening) this.settings.logger.error(`The server's listening socket failed: ${stackOf(error)}`);
@@ -102,12 +114,14 @@ export class HttpDispatcher {
   }
 
   private async isAllowed(context: RouteContext): Promise<boolean> {
+    let allowed = false;
     try {
-      return await this.settings.auth.isAuthenticated(context.auth);
+      allowed = await this.settings.auth.isAuthenticated(context.auth);
     } catch (error) {
       this.settings.logger.warn(`Auth plugin failed on ${context.auth.method} ${context.auth.path}: ${messageOf(error)}`);
-      return false;
     }
+    if (!allowed) this.settings.authRefused?.(context.auth);
+    return allowed;
   }
 
   private async handleRequest(request: IncomingMessage, response: ServerResponse): Promise<void> {
@@ -131,6 +145,7 @@ export class HttpDispatcher {
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw HttpError.plain(405, `Method ${method} is not allowed on ${path}`);
         const answer = await this.settings.auth.authenticate(context.auth, await context.readBody());
+        if (answer.status === 401 || answer.status === 403) this.settings.authRefused?.(context.auth);
         if (answer.text !== undefined) sendText(response, answer.status, answer.text);
         else sendJson(response, answer.status, answer.body);
         return;
@@ -162,8 +177,8 @@ export class HttpDispatcher {
     return plainStatusText(error.status);
   }
 
-  private statusOf(error: unknown, what: string): number {
-    if (error instanceof LimitError) this.settings.refusals.count(error.limit);
+  private statusOf(error: unknown, what: string, socket: Duplex): number {
+    if (error instanceof LimitError) this.settings.refusals.count(error.limit, {remoteAddress: remoteAddressOf(socket), message: error.message});
     const status = statusOf(error);
     if (status !== undefined) return status;
     this.settings.logger.error(`Unexpected failure on ${what}: ${stackOf(error)}`);
@@ -178,7 +193,7 @@ export class HttpDispatcher {
       this.settings.logger.debug(`${what}: the connection closed before the answer (${messageOf(error)})`);
       return;
     }
-    const status = this.statusOf(error, what);
+    const status = this.statusOf(error, what, socket);
     if (response.headersSent) {
       response.destroy();
       return;
@@ -219,7 +234,7 @@ export class HttpDispatcher {
 
   /** Answers on a bare socket (a refused upgrade, CONNECT) and closes it. */
   private refuse(socket: Duplex, error: unknown, what = 'request'): void {
-    const status = this.statusOf(error, what);
+    const status = this.statusOf(error, what, socket);
     refuseOnSocket(socket, status, errorBody(messageOf(error)), this.plainRefusal(error));
   }
 

@@ -67,8 +67,9 @@ export class WebsocketAcceptor {
    * logs, e.g. `websocket /events`.
    */
   accept(kind: WebsocketKind, request: IncomingMessage, socket: Duplex, head: Buffer, what: string, onOpen: (websocket: WebSocket) => void): void {
+    const remoteAddress = 'remoteAddress' in socket && typeof socket.remoteAddress === 'string' ? socket.remoteAddress : undefined;
     this.serverFor(kind).handleUpgrade(request, socket, head, (websocket) => {
-      this.watch(kind, websocket, what);
+      this.watch(kind, websocket, what, remoteAddress);
       try {
         onOpen(websocket);
       } catch (error) {
@@ -93,7 +94,7 @@ export class WebsocketAcceptor {
     return server;
   }
 
-  private watch(kind: WebsocketKind, websocket: WebSocket, what: string): void {
+  private watch(kind: WebsocketKind, websocket: WebSocket, what: string, remoteAddress: string | undefined): void {
     const {logger, refusals} = this.settings;
     let failed = false;
     guardListeners(websocket, (error, event) => {
@@ -103,7 +104,10 @@ export class WebsocketAcceptor {
       websocket.terminate();
     });
     websocket.on('error', (error: Error & {code?: string}) => {
-      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') refusals.count(FRAME_LIMITS[kind]);
+      if (error.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH') {
+        const limit = FRAME_LIMITS[kind];
+        refusals.count(limit, {remoteAddress, message: `${what}: a frame over ${this.settings.limits()[limit]} bytes (closed 1009)`});
+      }
       logger.debug(`${what}: ${error.message}`);
     });
     const unreadLimit = this.settings.limits().unread_websocket_bytes;
@@ -111,7 +115,7 @@ export class WebsocketAcceptor {
     const checkUnread = () => {
       if (cut || websocket.bufferedAmount <= unreadLimit) return;
       cut = true;
-      refusals.count('unread_websocket_bytes');
+      refusals.count('unread_websocket_bytes', {remoteAddress, message: `${what}: cut, ${websocket.bufferedAmount} bytes sent to it are unread`});
       logger.debug(`${what}: cut, ${websocket.bufferedAmount} bytes sent to it are unread`);
       // A close frame would wait behind what is unread: cut at once.
       websocket.terminate();

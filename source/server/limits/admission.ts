@@ -29,13 +29,23 @@ export class Admission {
 
   constructor(private readonly settings: AdmissionSettings) {
     const {channels, refusals} = settings;
-    channels.on('channelExpired', () => refusals.count('unconnected_channel_timeout_ms'));
+    channels.on('channelExpired', (channel) =>
+      refusals.count('unconnected_channel_timeout_ms', {
+        remoteAddress: channel.remoteAddress,
+        message: `Channel \`${channel.id}\` was closed: its control websocket did not come within ${settings.limits().unconnected_channel_timeout_ms} ms`,
+      }),
+    );
     // A reverse tunnel's connections arrive at its entrance, not through an upgrade.
     channels.on('channelCreated', (channel) =>
       channel.on('tunnelCreated', (tunnel) => {
-        if (tunnel instanceof ReverseServerTunnel) {
-          tunnel.limitConnections(settings.limits().connections_per_tunnel, () => refusals.count('connections_per_tunnel'));
-        }
+        if (!(tunnel instanceof ReverseServerTunnel)) return;
+        const max = settings.limits().connections_per_tunnel;
+        tunnel.limitConnections(max, (remoteAddress) =>
+          refusals.count('connections_per_tunnel', {
+            remoteAddress,
+            message: `Tunnel \`${tunnel.id}\` of channel \`${channel.id}\` carries its limit of ${max} connections: a connection to its entrance was closed`,
+          }),
+        );
       }),
     );
   }

@@ -1,49 +1,81 @@
 /**
  * The `/events` stream: each subscriber first gets a full snapshot, then every change as it
- * happens and, about once a second, a `stats` frame with the counters that moved.
+ * happens and, once per stats interval (1 s by default), what moved: the connections that
+ * opened and closed (connection-batch.ts) and a `stats` frame (stats-frame.ts). Refusals go
+ * out as they happen, within a budget per interval (refusal-budget.ts).
  *
  * Each event is serialized once for all subscribers. A subscriber that does not read (its
  * websocket's buffered bytes pass a limit) is dropped, so it can neither slow the server nor
- * grow its memory.
+ * grow its memory; and no frame grows with the rate of connections (the batch and the stats
+ * list a bounded number and count the rest).
  */
 import WebSocket from 'ws';
-import type {ServerEvent, StaticTunnelStats, TunnelStats} from '../../protocol/server-events.js';
+import type {ServerEvent} from '../../protocol/server-events.js';
 import type {ServerInfo} from '../../protocol/management.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
-import {byteCounters, channelInfo, connectionCounters, tunnelInfo} from './management-views.js';
-import type {PeerSource} from '../peers/peer-source.js';
 import type {ServerChannel} from '../channels/server-channel.js';
+import type {PeerSource} from '../peers/peer-source.js';
+import {ConnectionBatch} from './connection-batch.js';
+import type {ConnectionRegistry} from './connection-registry.js';
+import {connectionInfo} from './connection-views.js';
+import {allTunnels, channelInfo, tunnelInfo} from './management-views.js';
+import {RefusalBudget} from './refusal-budget.js';
+import type {RefusalEvents} from './refusal-events.js';
+import {StatsFrames} from './stats-frame.js';
 
 export interface EventHubOptions {
   statsIntervalMs?: number;
   /** Bytes a subscriber may leave unread before it is dropped. */
   maxBufferedBytes?: number;
+  /** Connections listed per frame (snapshot, connection.opened / closed, stats); the others are counted. */
+  maxConnectionsPerFrame?: number;
+  /** Refusal events sent per stats interval; the others are counted (events.suppressed). */
+  maxRefusalsPerInterval?: number;
+}
+
+export interface EventSources {
+  channels: ChannelRegistry;
+  serverInfo: () => ServerInfo;
+  peers: PeerSource | undefined;
+  connections: ConnectionRegistry;
+  refusals: RefusalEvents;
 }
 
 export class EventHub {
   private readonly subscribers = new Set<WebSocket>();
-  /** Last counters sent per tunnel key, to send only what moved. */
-  private readonly lastStats = new Map<string, string>();
   private timer: NodeJS.Timeout | undefined;
   private readonly statsIntervalMs: number;
   private readonly maxBufferedBytes: number;
+  private readonly maxListed: number;
+  private readonly batch: ConnectionBatch;
+  private readonly stats: StatsFrames;
+  private readonly budget: RefusalBudget;
 
   constructor(
-    private readonly channels: ChannelRegistry,
-    private readonly serverInfo: () => ServerInfo,
-    private readonly peers: PeerSource | undefined,
+    private readonly sources: EventSources,
     options: EventHubOptions = {},
   ) {
     this.statsIntervalMs = options.statsIntervalMs ?? 1000;
     this.maxBufferedBytes = options.maxBufferedBytes ?? 1024 * 1024;
+    this.maxListed = options.maxConnectionsPerFrame ?? 500;
+    this.batch = new ConnectionBatch(sources.connections, this.maxListed, this.statsIntervalMs);
+    this.stats = new StatsFrames(sources.channels, sources.peers, sources.connections, this.maxListed, (tracked) => !this.batch.isPending(tracked));
+    this.budget = new RefusalBudget(options.maxRefusalsPerInterval ?? 20);
+    const {channels, peers, refusals} = sources;
     channels.on('channelCreated', (channel) => this.watchChannel(channel));
-    channels.on('channelClosed', (channel) => this.broadcast({type: 'channel.closed', channel_id: channel.id}));
+    channels.on('channelClosed', (channel) => {
+      this.flushConnections();
+      this.broadcast({type: 'channel.closed', channel_id: channel.id});
+    });
     peers?.on('peer.added', (peer) => this.broadcast({type: 'peer.added', peer}));
     peers?.on('peer.changed', (peer) => this.broadcast({type: 'peer.changed', peer}));
     peers?.on('peer.removed', (peerId) => this.broadcast({type: 'peer.removed', peer_id: peerId}));
     peers?.on('static_tunnel.status', (peerId, staticTunnel) =>
       this.broadcast({type: 'static_tunnel.status', peer_id: peerId, static_tunnel: staticTunnel}),
     );
+    refusals.on('refused', (event) => {
+      if (this.subscribers.size > 0 && this.budget.admit(event.type)) this.broadcast(event);
+    });
   }
 
   get subscriberCount(): number {
@@ -51,6 +83,9 @@ export class EventHub {
   }
 
   subscribe(websocket: WebSocket): void {
+    // Nobody was listening: the batch's closures and due openings are news to no one (the
+    // snapshot shows what is open); connections too young to be listed stay for their frame.
+    if (this.subscribers.size === 0) this.batch.take();
     this.subscribers.add(websocket);
     websocket.once('close', () => {
       this.subscribers.delete(websocket);
@@ -68,28 +103,41 @@ export class EventHub {
     this.subscribers.clear();
   }
 
+  /** Connections still waiting for their `connection.opened` frame are left to it. */
   snapshot(): ServerEvent {
-    const channels = this.channels.all();
+    const channels = this.sources.channels.all();
+    const now = Date.now();
+    const open = this.sources.connections.list().filter((tracked) => !this.batch.isPending(tracked));
+    const listed = open.slice(0, this.maxListed);
     return {
       type: 'snapshot',
-      server: this.serverInfo(),
+      server: this.sources.serverInfo(),
       channels: channels.map(channelInfo),
-      tunnels: channels.flatMap((channel) => [...channel.tunnels.values()].map((tunnel) => tunnelInfo(channel.id, tunnel))),
-      peers: this.peers?.list() ?? [],
+      tunnels: allTunnels(channels),
+      peers: this.sources.peers?.list() ?? [],
+      connections: listed.map((tracked) => connectionInfo(tracked, now)),
+      connections_omitted: open.length - listed.length,
     };
   }
 
   private watchChannel(channel: ServerChannel): void {
     channel.on('connected', () => this.broadcast({type: 'channel.opened', channel: channelInfo(channel)}));
-    channel.on('tunnelCreated', (tunnel) => this.broadcast({type: 'tunnel.created', tunnel: tunnelInfo(channel.id, tunnel)}));
+    channel.on('tunnelCreated', (tunnel) => this.broadcast({type: 'tunnel.created', tunnel: tunnelInfo(channel, tunnel)}));
+    channel.on('tunnelDraining', (tunnel) =>
+      this.broadcast({type: 'tunnel.draining', at: new Date().toISOString(), channel_id: channel.id, tunnel_id: tunnel.id}),
+    );
     channel.on('tunnelDeleted', (tunnel) => {
-      // Counters that moved since the last stats frame are sent before the tunnel goes.
-      const stats = {channel_id: channel.id, id: tunnel.id, connections: connectionCounters(tunnel.traffic), bytes: byteCounters(tunnel.traffic)};
-      if (this.moved(`t/${channel.id}/${tunnel.id}`, stats, new Set())) {
-        this.broadcast({type: 'stats', at: new Date().toISOString(), tunnels: [stats], static_tunnels: []});
-      }
+      // What moved since the last tick is sent before the tunnel goes: its connections, its counters.
+      this.flushConnections();
+      const final = this.subscribers.size > 0 ? this.stats.final(channel, tunnel) : undefined;
+      if (final) this.broadcast(final);
       this.broadcast({type: 'tunnel.deleted', channel_id: channel.id, tunnel_id: tunnel.id});
     });
+  }
+
+  private flushConnections(): void {
+    if (this.subscribers.size === 0) return;
+    for (const frame of this.batch.take()) this.broadcast(frame);
   }
 
   private broadcast(event: ServerEvent): void {
@@ -110,7 +158,7 @@ export class EventHub {
 
   private startStats(): void {
     if (this.timer) return;
-    this.timer = setInterval(() => this.sendStats(), this.statsIntervalMs);
+    this.timer = setInterval(() => this.tick(), this.statsIntervalMs);
     this.timer.unref();
   }
 
@@ -119,38 +167,13 @@ export class EventHub {
     this.timer = undefined;
   }
 
-  private moved(key: string, counters: {connections: {active: number; total: number}; bytes: {sent: number; received: number}}, seen: Set<string>): boolean {
-    seen.add(key);
-    const value = `${counters.connections.active}/${counters.connections.total}/${counters.bytes.sent}/${counters.bytes.received}`;
-    if (this.lastStats.get(key) === value) return false;
-    this.lastStats.set(key, value);
-    return true;
-  }
-
-  private sendStats(): void {
+  private tick(): void {
     if (this.subscribers.size === 0) return;
-    const seen = new Set<string>();
-    const tunnels: TunnelStats[] = [];
-    for (const channel of this.channels.all()) {
-      for (const tunnel of channel.tunnels.values()) {
-        const stats = {channel_id: channel.id, id: tunnel.id, connections: connectionCounters(tunnel.traffic), bytes: byteCounters(tunnel.traffic)};
-        if (this.moved(`t/${channel.id}/${tunnel.id}`, stats, seen)) tunnels.push(stats);
-      }
-    }
-    const staticTunnels: StaticTunnelStats[] = [];
-    for (const peer of this.peers?.list() ?? []) {
-      for (const staticTunnel of peer.static_tunnels) {
-        const stats = {
-          peer_id: peer.id,
-          id: staticTunnel.id,
-          connections: staticTunnel.connections ?? {active: 0, total: 0},
-          bytes: staticTunnel.bytes ?? {sent: 0, received: 0},
-        };
-        if (this.moved(`s/${peer.id}/${staticTunnel.id}`, stats, seen)) staticTunnels.push(stats);
-      }
-    }
-    for (const key of this.lastStats.keys()) if (!seen.has(key)) this.lastStats.delete(key);
-    if (tunnels.length === 0 && staticTunnels.length === 0) return;
-    this.broadcast({type: 'stats', at: new Date().toISOString(), tunnels, static_tunnels: staticTunnels});
+    const now = Date.now();
+    for (const frame of this.batch.take(now)) this.broadcast(frame);
+    const stats = this.stats.next(now);
+    if (stats) this.broadcast(stats);
+    const suppressed = this.budget.nextInterval(now);
+    if (suppressed) this.broadcast(suppressed);
   }
 }

@@ -6,7 +6,7 @@ import {serve} from '../http/operation-routes.js';
 import {mergeRouteTables, type RouteTable} from '../http/route-table.js';
 import type {PeerSource} from '../peers/peer-source.js';
 import type {EventHub} from './event-hub.js';
-import {channelDetails, channelInfo, tunnelInfo} from './management-views.js';
+import {allTunnels, channelDetails, channelInfo} from './management-views.js';
 import {renderMetrics} from './metrics.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
 
@@ -32,9 +32,7 @@ export function managementRoutes(
       channels.get(params.channelId!).deleteTunnel(params.tunnelId!, force, true);
       return null;
     }),
-    serve(operations.listTunnels, () =>
-      channels.all().flatMap((channel) => [...channel.tunnels.values()].map((tunnel) => tunnelInfo(channel.id, tunnel))),
-    ),
+    serve(operations.listTunnels, () => allTunnels(channels.all())),
     serve(operations.metrics, () => renderMetrics(channels.all(), peers?.list() ?? [], refusals?.all())),
     {rest: {}, upgrade: {events: () => (websocket) => events.subscribe(websocket)}},
   );

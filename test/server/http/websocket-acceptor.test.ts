@@ -5,7 +5,7 @@ import {createServer} from 'node:http';
 import {once} from 'node:events';
 import WebSocket from 'ws';
 import {closeReason, WebsocketAcceptor, websocketKindOf, type WebsocketKind} from '../../../source/server/http/websocket-acceptor.js';
-import {LimitRefusals} from '../../../source/server/limits/limit-refusals.js';
+import {LimitRefusals, type LimitRefusal} from '../../../source/server/limits/limit-refusals.js';
 import {DEFAULT_LIMITS} from '../../../source/server/limits/server-limits.js';
 import {NetunnelError} from '../../../source/protocol/errors.js';
 import {deferrer} from '../../helpers/cleanup.js';
@@ -30,6 +30,8 @@ test('each kind has its frame limit, refusals are counted; a failing onOpen clos
   const limits = {...DEFAULT_LIMITS, control_frame_bytes: 2048, tunnel_frame_bytes: 65536, events_frame_bytes: 200};
   const logger = recordingLogger();
   const acceptor = new WebsocketAcceptor({limits: () => limits, refusals, logger, extensions: true});
+  const announced: Array<[string, LimitRefusal]> = [];
+  refusals.on('refused', (limit, refusal) => announced.push([limit, refusal]));
   const server = createServer();
   server.on('upgrade', (request, socket, head) => {
     const [kind, failure] = String(request.url).slice(1).split('/') as [WebsocketKind, string | undefined];
@@ -64,6 +66,12 @@ test('each kind has its frame limit, refusals are counted; a failing onOpen clos
     [refusals.get('control_frame_bytes'), refusals.get('tunnel_frame_bytes'), refusals.get('events_frame_bytes')],
     [1, 1, 1],
   );
+  // Each refusal is also announced (for the event stream) with the client's address and what happened.
+  assert.deepEqual(announced, [
+    ['control_frame_bytes', {remoteAddress: '127.0.0.1', message: 'websocket /control: a frame over 2048 bytes (closed 1009)'}],
+    ['tunnel_frame_bytes', {remoteAddress: '127.0.0.1', message: 'websocket /tunnel: a frame over 65536 bytes (closed 1009)'}],
+    ['events_frame_bytes', {remoteAddress: '127.0.0.1', message: 'websocket /events: a frame over 200 bytes (closed 1009)'}],
+  ]);
   for (const [path, reason] of [
     ['/tunnel/gone', 'The tunnel went away'],
     ['/tunnel/bug', 'a bug'],

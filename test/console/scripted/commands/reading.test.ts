@@ -110,7 +110,19 @@ describe('scripted mode: reading a server', () => {
 
       const listed = JSON.parse(channelsJson.stdout) as Array<Record<string, unknown>>;
       assert.equal(listed.length, 1);
-      assert.deepEqual(Object.keys(listed[0]!), ['server_url', 'id', 'client_version', 'client_features', 'remote_address', 'connected', 'created_at', 'connected_at', 'last_seen', 'tunnel_count']);
+      assert.deepEqual(Object.keys(listed[0]!), [
+        'server_url',
+        'id',
+        'client_version',
+        'client_features',
+        'remote_address',
+        'connected',
+        'created_at',
+        'connected_at',
+        'last_seen',
+        'tunnel_count',
+        'heartbeat',
+      ]);
       assert.equal(listed[0]!.server_url, url);
       assert.equal(listed[0]!.id, client.channelId);
       const [listedTunnel] = JSON.parse(tunnelsJson.stdout) as Array<Record<string, unknown>>;
@@ -125,6 +137,8 @@ describe('scripted mode: reading a server', () => {
         bytes: {sent: 500, received: 500},
         durations_ms: listedTunnel!.durations_ms,
         created_at: listedTunnel!.created_at,
+        state: 'open',
+        connect_ms: listedTunnel!.connect_ms,
       });
 
       const name = new URL(url).host;
