@@ -56,6 +56,7 @@ const ERRORS: Array<[string, NetunnelError, string, number]> = [
   ['client', new clientErrors.TlsMaterialError('x'), 'NETUNNEL_ERR_TLS_MATERIAL', 2],
   ['server/http', new httpErrors.HttpError(413, 'x'), 'NETUNNEL_ERR_HTTP_413', 1],
   ['server/http', httpErrors.badRequest('x'), 'NETUNNEL_ERR_BAD_REQUEST', 1],
+  ['server/http', new httpErrors.LimitError('body_bytes', 413, 'x'), 'NETUNNEL_ERR_LIMIT', 1],
   ...Object.keys(STATUS_OF_CODE).map((code): [string, NetunnelError, string, number] => ['server', new serverErrors.ServerError(code as ServerErrorCode, 'x'), code, 1]),
   ['server', new serverErrors.ConfigError('x'), 'NETUNNEL_ERR_CONFIG', 2],
   ['server', new serverErrors.SecretKeyError('x'), 'NETUNNEL_ERR_SECRET_KEY', 2],

@@ -13,7 +13,7 @@ import {within} from '../helpers/streams.js';
 
 test('an unknown frame type is skipped, a known one that does not fit reconnects with the field named', async (t) => {
   const frames = [
-    JSON.stringify({type: 'connection.opened', connection: {id: 1}}),
+    JSON.stringify({type: 'future.thing', thing: {id: 1}}),
     JSON.stringify({type: 'peer.removed', peer_id: 3}),
     JSON.stringify({type: 'channel.closed', channel_id: 'one'}),
     JSON.stringify({type: 'peer.removed', peer_id: 4}),

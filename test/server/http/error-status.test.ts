@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {BodyError, ProtocolError} from '../../../source/protocol/errors.js';
 import {STATUS_OF_CODE, errorBodyOf, statusOf} from '../../../source/server/http/error-status.js';
-import {HttpError, badRequest} from '../../../source/server/http/http-errors.js';
+import {HttpError, LimitError, badRequest} from '../../../source/server/http/http-errors.js';
 import {ConfigError, SecretKeyError, ServerError, WebsocketArrivalTimeout, type ServerErrorCode} from '../../../source/server/server-errors.js';
 
 /** Every domain error's status, as a 1.0.12 client and ours see it. */
@@ -42,6 +42,7 @@ test('every domain error code answers its status', () => {
 
 test('an HttpError answers its own status, a BodyError 400; anything else is unexpected (no status: 500, logged)', () => {
   assert.equal(statusOf(new HttpError(413, 'too large')), 413);
+  assert.equal(statusOf(new LimitError('body_bytes', 413, 'Request body larger than 10 bytes')), 413);
   assert.equal(statusOf(HttpError.plain(404, 'Not found')), 404);
   assert.equal(statusOf(badRequest('x')), 400);
   assert.equal(statusOf(new BodyError('Missing field `name`')), 400);
