@@ -6,12 +6,13 @@
  *   the server asks and connects to its local exit when the start marker comes.
  */
 import type WebSocket from 'ws';
-import {Entrance, type SocketAddress} from '../engine/entrance.js';
+import {Entrance} from '../engine/entrance.js';
 import {ExitPoint} from '../engine/exit.js';
 import type {TunnelTraffic} from '../engine/traffic.js';
 import {WebsocketSupply} from '../engine/websocket-supply.js';
+import type {TunnelDirection} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
-export type TunnelDirection = 'forward' | 'reverse';
 
 export abstract class ClientTunnel {
   abstract readonly direction: TunnelDirection;

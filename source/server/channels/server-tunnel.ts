@@ -9,7 +9,8 @@
  * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
  */
 import type WebSocket from 'ws';
-import {Entrance, type SocketAddress} from '../../engine/entrance.js';
+import {SupplyStoppedError} from '../../engine/engine-errors.js';
+import {Entrance} from '../../engine/entrance.js';
 import {ExitPoint} from '../../engine/exit.js';
 import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
@@ -17,11 +18,10 @@ import type {TunnelTraffic} from '../../engine/traffic.js';
 import type {TunnelConnections} from '../../engine/tunnel-connections.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
 import type {FrameData} from '../../protocol/channel-frames.js';
-import {NetunnelError} from '../../protocol/errors.js';
+import type {TunnelDirection} from '../../protocol/management.js';
+import type {SocketAddress} from '../../protocol/socket-address.js';
 import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
 import {WebsocketRequests} from './websocket-requests.js';
-
-export type TunnelDirection = 'forward' | 'reverse';
 
 export interface ServerTunnel {
   readonly id: number;
@@ -167,7 +167,7 @@ export class ReverseServerTunnel implements ServerTunnel {
   }
 
   async stop(force: boolean): Promise<void> {
-    this.requests.rejectAll(new NetunnelError('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped'));
+    this.requests.rejectAll(new SupplyStoppedError());
     await this.entrancePoint.stop(force);
   }
 }

@@ -13,11 +13,11 @@ import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import type {AuthRequest, ServerAuth} from '../../auth/contract.js';
 import type {Logger} from '../../engine/logger.js';
-import {BodyError} from '../../protocol/bodies.js';
 import {errorBody, messageOf} from '../../protocol/errors.js';
 import {matchRoute} from '../../protocol/routes.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
 import type {ServerLimits} from '../limits/server-limits.js';
+import {errorBodyOf, statusOf} from './error-status.js';
 import {HttpError, LimitError, badRequest, stackOf} from './http-errors.js';
 import {hasUnreadBody, plainStatusText, readJsonBody, refuseOnSocket, sendJson, sendText} from './http-io.js';
 import {parserRefusal} from './parser-refusal.js';
@@ -179,8 +179,8 @@ export class HttpDispatcher {
 
   private statusOf(error: unknown, what: string, socket: Duplex): number {
     if (error instanceof LimitError) this.settings.refusals.count(error.limit, {remoteAddress: remoteAddressOf(socket), message: error.message});
-    if (error instanceof HttpError) return error.status;
-    if (error instanceof BodyError) return 400;
+    const status = statusOf(error);
+    if (status !== undefined) return status;
     this.settings.logger.error(`Unexpected failure on ${what}: ${stackOf(error)}`);
     return 500;
   }
@@ -202,7 +202,7 @@ export class HttpDispatcher {
     if (hasUnreadBody(request)) response.setHeader('Connection', 'close');
     const plain = this.plainRefusal(error);
     if (plain !== undefined) sendText(response, status, plain);
-    else sendJson(response, status, errorBody(messageOf(error), error instanceof HttpError ? error.data : undefined));
+    else sendJson(response, status, errorBodyOf(error));
   }
 
   /** A failure of answerError itself: the answer is abandoned, the process goes on. */

@@ -14,6 +14,7 @@ import {FEATURES} from '../../../source/protocol/management.js';
 import {rawRequest, tryUpgrade} from '../../helpers/raw-http.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {freePort, isPortClosed} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 
 async function serverFor(t: TestContext, options: NetunnelServerOptions = {}) {
   const {server, url} = await startServer(options);
@@ -27,7 +28,7 @@ async function connectedChannel(t: TestContext, url: string): Promise<number> {
   const channelId = (created.json as {channel_id: number}).channel_id;
   const websocket = new WebSocket(`${url.replace('http', 'ws')}/channels/${channelId}/connect`);
   t.after(() => websocket.terminate());
-  await once(websocket, 'open');
+  await within(once(websocket, 'open'), 10_000, "websocket to emit 'open'");
   return channelId;
 }
 
