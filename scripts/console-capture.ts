@@ -5,7 +5,7 @@
 import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
 import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../test/helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer} from '../test/helpers/tcp.js';
-import {ServerApi} from '../source/client/server-api.js';
+import {ManagementClient} from '../source/client/management-client.js';
 
 const show = (title: string, tui: ConsoleInPty) => {
   console.log(`--- ${title}`);
@@ -15,9 +15,9 @@ const show = (title: string, tui: ConsoleInPty) => {
 const peerSide = await startServer();
 const {server, url} = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: {min: 20900, max: 21000}});
 const echo = await startEchoServer();
-const api = new ServerApi({serverUrl: url});
-const peer = await api.registerPeer({name: 'branch-office', targetNetunnelUrl: peerSide.url});
-await api.createStaticTunnel(peer.id, {remotePort: echo.port});
+const api = new ManagementClient({serverUrl: url});
+const peer = await api.peers.add({name: 'branch-office', target_netunnel_url: peerSide.url});
+await api.staticTunnels.add(peer.id, {tunnel_remote_port: echo.port});
 const client = await connectClient(url);
 const first = await client.openTunnelToServer({exitPort: echo.port});
 await client.openTunnelToClient({exitPort: echo.port});

@@ -40,7 +40,8 @@ export class InterruptedError extends NetunnelError {
 
 /**
  * Error codes whose cause is the user's input: the command line (usage, a value that does
- * not validate), the auth plugin it names, the config file or secret key it points at.
+ * not validate), the auth plugin it names, the config file or secret key it points at, the
+ * console's settings file.
  */
 const USAGE_CODES: ReadonlySet<string> = new Set([
   'NETUNNEL_ERR_USAGE',
@@ -48,6 +49,7 @@ const USAGE_CODES: ReadonlySet<string> = new Set([
   'NETUNNEL_ERR_AUTH_PLUGIN',
   'NETUNNEL_ERR_TLS_MATERIAL',
   'NETUNNEL_ERR_CONFIG',
+  'NETUNNEL_ERR_SETTINGS',
   'NETUNNEL_ERR_SECRET_KEY',
   'NETUNNEL_ERR_FERNET',
 ]);

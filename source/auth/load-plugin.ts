@@ -12,6 +12,7 @@ import {pathToFileURL} from 'node:url';
 import {createRequire} from 'node:module';
 import {isAbsolute, resolve} from 'node:path';
 import {NetunnelError, messageOf} from '../protocol/errors.js';
+import {authDataSchema} from '../protocol/fields.js';
 import type {ClientAuth, ServerAuth} from './contract.js';
 import type {SecretSourceOptions} from './secret-source.js';
 
@@ -62,10 +63,9 @@ export function parseAuthData(text: string): Record<string, unknown> {
   } catch (error) {
     throw new AuthPluginError(`--auth-data is not valid JSON: ${(error as Error).message}`);
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new AuthPluginError('--auth-data must be a JSON object');
-  }
-  return value as Record<string, unknown>;
+  const parsed = authDataSchema().safeParse(value);
+  if (!parsed.success) throw new AuthPluginError('--auth-data must be a JSON object');
+  return parsed.data;
 }
 
 async function loadClass(where: string, cwd: string, half: 'server' | 'client'): Promise<PluginClass> {

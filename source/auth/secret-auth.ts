@@ -14,8 +14,13 @@
  */
 import {createHash, timingSafeEqual} from 'node:crypto';
 import {SignJWT, jwtVerify} from 'jose';
+import {z} from 'zod';
 import type {AuthRequest, AuthResponse, AuthTransport, ClientAuth, ServerAuth} from './contract.js';
 import {secretOf, type Secret, type SecretSourceOptions} from './secret-source.js';
+
+/** This plugin's `POST /authenticate`: the secret asked, the token answered (PROTOCOL.md 6 leaves both to the plugin). */
+const secretBody = z.object({secret: z.string()});
+const tokenAnswer = z.object({token: z.string()});
 
 /** How long a token is valid (1.0.12: 30 s). */
 export const TOKEN_LIFETIME_SECONDS = 30;
@@ -71,8 +76,8 @@ export class SecretServerAuth implements ServerAuth {
 
   /** `POST /authenticate {"secret"}`: a token for the right secret, 403 otherwise. */
   async authenticate(_request: AuthRequest, body: unknown): Promise<AuthResponse> {
-    const given = typeof body === 'object' && body !== null ? (body as {secret?: unknown}).secret : undefined;
-    if (typeof given !== 'string' || !sameSecret(given, this.secret.value)) return FORBIDDEN;
+    const given = secretBody.safeParse(body);
+    if (!given.success || !sameSecret(given.data.secret, this.secret.value)) return FORBIDDEN;
     // The wall clock with sub-millisecond digits (from the monotonic clock), like time.time(): a float even at a whole second.
     const now = (Date.now() + (performance.now() % 1)) / 1000;
     const token = await new SignJWT({exp: now + TOKEN_LIFETIME_SECONDS}).setProtectedHeader({alg: 'HS256', typ: 'JWT'}).sign(this.key);
@@ -102,11 +107,12 @@ export class SecretClientAuth implements ClientAuth {
       answer = await transport.requestWithoutAuth('POST', '/authenticate', {secret: this.secret.value});
     } catch (error) {
       // The client library reports it as "Authentication failed: <this message>" (a 403).
-      if ((error as {status?: unknown}).status === 403) throw new Error('the server refused the secret');
+      if (typeof error === 'object' && error !== null && 'status' in error && error.status === 403) throw new Error('the server refused the secret');
       throw error;
     }
-    const token = typeof answer === 'object' && answer !== null ? (answer as {token?: unknown}).token : undefined;
-    if (typeof token !== 'string') throw new Error('The server answered /authenticate without a token');
+    const parsed = tokenAnswer.safeParse(answer);
+    if (!parsed.success) throw new Error('The server answered /authenticate without a token');
+    const token = parsed.data.token;
     const expiry = await verifiedExpiry(token, this.key);
     if (expiry === null) throw new Error('The server answered /authenticate with a token not signed with our secret');
     this.token = token;

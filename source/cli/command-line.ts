@@ -7,6 +7,7 @@
 import {parseArgs, type ParseArgsConfig} from 'node:util';
 import meow, {type AnyFlag, type AnyFlags, type Result} from 'meow';
 import {UsageError} from '../exit-codes.js';
+import {portSchema} from '../protocol/fields.js';
 
 export type CommandLine<Flags extends AnyFlags> = Result<Flags> & {
   /** The flags written on the command line (by their camelCase key), as opposed to defaulted. */
@@ -96,10 +97,8 @@ export function parseCommandLine<Flags extends AnyFlags>(help: string, flags: Fl
 }
 
 /** A TCP port flag: an integer in [min, 65535]. */
-export function checkPort(value: number | undefined, flag: string, min = 1): number | undefined {
+export function checkPort(value: number | undefined, flag: string, min: 0 | 1 = 1): number | undefined {
   if (value === undefined) return undefined;
-  if (!Number.isInteger(value) || value < min || value > 65535) {
-    throw new UsageError(`--${flag} must be an integer from ${min} to 65535`);
-  }
+  if (!portSchema({anyPort: min === 0}).safeParse(value).success) throw new UsageError(`--${flag} must be an integer from ${min} to 65535`);
   return value;
 }

@@ -11,7 +11,8 @@
  * that the entry point alone touches process.argv and process.exit, and tests need neither.
  */
 import {EXIT} from '../exit-codes.js';
-import {FernetError, fernetDecrypt, fernetEncrypt, generateFernetKey} from '../protocol/fernet.js';
+import {FernetError} from '../protocol/errors.js';
+import {fernetDecrypt, fernetEncrypt, generateFernetKey} from '../protocol/fernet.js';
 
 export const KEYS_USAGE = 'Usage: netunnel-server keys generate | encrypt KEY DATA | decrypt KEY TOKEN';
 

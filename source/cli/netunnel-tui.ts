@@ -4,8 +4,8 @@
  * else an embedded server started in this process on 127.0.0.1 (a free port).
  */
 import {loadClientAuth, parseAuthData} from '../auth/load-plugin.js';
+import {ManagementClient} from '../client/management-client.js';
 import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
-import {connectApi} from '../console/connect-api.js';
 import {startEmbeddedServer} from '../console/embedded.js';
 import {transportOptionsOf, type ServerTarget} from '../console/server-handle.js';
 import {ConsoleSession, targetFromSaved} from '../console/session.js';
@@ -98,7 +98,7 @@ async function main(argv: string[]): Promise<void> {
   const warn = (message: string) => process.stderr.write(`${COMMAND}: warning: ${message}\n`);
   if (!flags.sslValidate) warn(NO_SSL_VALIDATE_WARNING);
   const settings = new ConsoleSettings(flags.configDir === undefined ? {} : {configDir: flags.configDir});
-  const session = new ConsoleSession({createApi: (target) => connectApi(transportOptionsOf(target))});
+  const session = new ConsoleSession({createApi: (target) => new ManagementClient(transportOptionsOf(target))});
 
   if (cli.input.length > 0) {
     const auth = flags.authPlugin ? await loadClientAuth(flags.authPlugin, authData, process.cwd(), warn) : undefined;

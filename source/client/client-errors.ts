@@ -1,4 +1,4 @@
-/** What a client call can fail with: the server refused, or it could not be reached. */
+/** What a client call can fail with: the server refused, answered something else, or could not be reached. */
 import {NetunnelError} from '../protocol/errors.js';
 
 /** The server answered with an error (its `{"error": ...}` message, or its text). */
@@ -8,6 +8,21 @@ export class ServerRefusedError extends NetunnelError {
     message: string,
   ) {
     super('NETUNNEL_ERR_REFUSED', message);
+  }
+}
+
+/**
+ * The server answered a success that is not what the operation answers (protocol/operations.ts):
+ * never taken for what it is not, and the message names the field at fault.
+ */
+export class BadAnswerError extends NetunnelError {
+  constructor(
+    /** The request, e.g. `GET /peers/1`. */
+    readonly request: string,
+    /** What is wrong, e.g. `static_tunnels.0.tunnel_local_port: expected number`. */
+    readonly problem: string,
+  ) {
+    super('NETUNNEL_ERR_BAD_ANSWER', `${request} answered an unexpected body: ${problem}`);
   }
 }
 
@@ -22,6 +37,20 @@ export class ServerUnreachableError extends NetunnelError {
 export class NotConnectedError extends NetunnelError {
   constructor(message = 'The client is not connected: call connect() first') {
     super('NETUNNEL_ERR_NOT_CONNECTED', message);
+  }
+}
+
+/** connect() on a client whose channel is open already. */
+export class AlreadyConnectedError extends NetunnelError {
+  constructor(serverUrl: string) {
+    super('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${serverUrl}`);
+  }
+}
+
+/** A tunnel id this client has no open tunnel by. */
+export class TunnelNotOpenError extends NetunnelError {
+  constructor(tunnelId: number) {
+    super('NETUNNEL_ERR_UNKNOWN_TUNNEL', `Tunnel \`${tunnelId}\` is not open on this client`);
   }
 }
 

@@ -8,13 +8,14 @@
  *   extension, each start frame) comes.
  */
 import type WebSocket from 'ws';
-import {Entrance, type SocketAddress} from '../engine/entrance.js';
+import {Entrance} from '../engine/entrance.js';
 import {ExitPoint} from '../engine/exit.js';
 import type {TunnelTraffic} from '../engine/traffic.js';
 import {WebsocketPool, type WebsocketPoolOptions} from '../engine/websocket-pool.js';
 import {WebsocketSupply} from '../engine/websocket-supply.js';
+import type {TunnelDirection} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
-export type TunnelDirection = 'forward' | 'reverse';
 
 export abstract class ClientTunnel {
   abstract readonly direction: TunnelDirection;

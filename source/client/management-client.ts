@@ -1,85 +1,124 @@
 /**
- * The management API of our server (DESIGN.md), from the outside: typed calls and the live
- * event stream. Against a 1.0.12 server, getServerInfo() answers null and the rest refuse.
+ * The client of a NETunnel server's REST routes (1.0.12's: version, peers, static tunnels,
+ * the global HTTP proxy, factory reset; ours: server info, channels, tunnels, metrics) and of
+ * its `/events` stream. Every call is an operation of protocol/operations.ts, its answer
+ * parsed: failures throw ServerRefusedError (with the server's message), BadAnswerError or
+ * ServerUnreachableError. Works against our server and against 1.0.12 (whose answers lack our
+ * live fields; server.info() answers null there, and the rest of ours refuse with 404).
  */
-import type {ChannelDetails, ChannelInfo, ServerEvent, ServerInfo, TunnelInfo} from '../protocol/management.js';
-import {paths} from '../protocol/routes.js';
+import {operations} from '../protocol/operations.js';
+import type {
+  ChannelOperations,
+  ConnectionOperations,
+  EventOperations,
+  ManagementApi,
+  PeerOperations,
+  ProxyOperations,
+  ServerOperations,
+  StaticTunnelOperations,
+  TunnelOperations,
+} from './management-api.js';
 import {ServerRefusedError} from './client-errors.js';
-import {EventSubscription, type SubscriptionOptions, type SubscriptionState} from './event-subscription.js';
+import {EventSubscription} from './event-subscription.js';
+import {callOperation} from './operation-call.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
 
-export class ManagementClient {
+export class ManagementClient implements ManagementApi {
   readonly transport: ServerTransport;
+  private readonly ownsTransport: boolean;
   private readonly subscriptions = new Set<EventSubscription>();
 
-  constructor(options: TransportOptions | ServerTransport) {
-    this.transport = options instanceof ServerTransport ? options : new ServerTransport(options);
+  /** Give it a client's transport to share its auth and proxy, or options for a transport of its own. */
+  constructor(transport: ServerTransport | TransportOptions) {
+    this.ownsTransport = !(transport instanceof ServerTransport);
+    this.transport = transport instanceof ServerTransport ? transport : new ServerTransport(transport);
   }
 
   get serverUrl(): string {
     return this.transport.serverUrl;
   }
 
-  /** Our server's description, or null when the server has no management API (1.0.12). */
-  async getServerInfo(): Promise<ServerInfo | null> {
-    try {
-      return (await this.transport.request('GET', paths.serverInfo())) as ServerInfo;
-    } catch (error) {
-      if (error instanceof ServerRefusedError && error.status === 404) return null;
-      throw error;
-    }
-  }
+  readonly server: ServerOperations = {
+    version: () => callOperation(this.transport, operations.serverVersion, []),
+    info: async () => {
+      try {
+        return await callOperation(this.transport, operations.serverInfo, []);
+      } catch (error) {
+        if (error instanceof ServerRefusedError && error.status === 404) return null;
+        throw error;
+      }
+    },
+    metrics: () => callOperation(this.transport, operations.metrics, []),
+    factoryReset: async (input = {}) => {
+      await callOperation(this.transport, operations.factoryReset, [], input);
+    },
+  };
 
-  /** `GET /version` (every server has it). */
-  getVersion(): Promise<string> {
-    return this.transport.requestText(paths.version());
-  }
+  readonly channels: ChannelOperations = {
+    list: () => callOperation(this.transport, operations.listChannels, []),
+    get: (channelId) => callOperation(this.transport, operations.getChannel, [channelId]),
+    disconnect: async (channelId) => {
+      await callOperation(this.transport, operations.disconnectChannel, [channelId]);
+    },
+  };
 
-  async listChannels(): Promise<ChannelInfo[]> {
-    return (await this.transport.request('GET', paths.channels())) as ChannelInfo[];
-  }
+  readonly tunnels: TunnelOperations = {
+    list: () => callOperation(this.transport, operations.listTunnels, []),
+    close: async (channelId, tunnelId, input = {}) => {
+      await callOperation(this.transport, operations.closeTunnel, [channelId, tunnelId], {force: input.force ?? true});
+    },
+    delete: async (channelId, tunnelId, input = {}) => {
+      await callOperation(this.transport, operations.deleteTunnel, [channelId, tunnelId], {force: input.force ?? false});
+    },
+    drain: (channelId, tunnelId, input = {}) => callOperation(this.transport, operations.drainTunnel, [channelId, tunnelId], input),
+  };
 
-  async getChannel(channelId: number): Promise<ChannelDetails> {
-    return (await this.transport.request('GET', paths.channel(channelId))) as ChannelDetails;
-  }
+  readonly connections: ConnectionOperations = {
+    list: (filter) => callOperation(this.transport, operations.listConnections, [filter]),
+    get: (connectionId) => callOperation(this.transport, operations.getConnection, [connectionId]),
+    close: async (connectionId) => {
+      await callOperation(this.transport, operations.closeConnection, [connectionId]);
+    },
+  };
 
-  /** Disconnects a client: its channel closes, its tunnels stop, its entrance ports close. */
-  async disconnectChannel(channelId: number): Promise<void> {
-    await this.transport.request('DELETE', paths.channel(channelId));
-  }
+  readonly peers: PeerOperations = {
+    list: (name) => callOperation(this.transport, operations.listPeers, [name]),
+    get: (peerId) => callOperation(this.transport, operations.getPeer, [peerId]),
+    findByName: async (name) => (await this.peers.list(name)).find((peer) => peer.name === name),
+    // 1.0.12 requires auth_data: `{}` is no auth.
+    add: (input) => callOperation(this.transport, operations.registerPeer, [], {...input, auth_data: input.auth_data ?? {}}),
+    update: (peerId, input) => callOperation(this.transport, operations.updatePeer, [peerId], input),
+    remove: async (peerId) => {
+      await callOperation(this.transport, operations.deletePeer, [peerId]);
+    },
+  };
 
-  /**
-   * Tears down any client's tunnel: the server stops its half and tells the owning client to
-   * stop its own (by default cutting open connections).
-   */
-  async closeTunnel(channelId: number, tunnelId: number, options: {force?: boolean} = {}): Promise<void> {
-    await this.transport.request('POST', paths.tunnelClose(channelId, tunnelId), {force: options.force ?? true});
-  }
+  readonly staticTunnels: StaticTunnelOperations = {
+    list: (peerId) => callOperation(this.transport, operations.listStaticTunnels, [peerId]),
+    get: (peerId, staticTunnelId) => callOperation(this.transport, operations.getStaticTunnel, [peerId, staticTunnelId]),
+    add: (peerId, input) => callOperation(this.transport, operations.createStaticTunnel, [peerId], input),
+    remove: async (peerId, staticTunnelId) => {
+      await callOperation(this.transport, operations.deleteStaticTunnel, [peerId, staticTunnelId]);
+    },
+  };
 
-  async listTunnels(): Promise<TunnelInfo[]> {
-    return (await this.transport.request('GET', paths.allTunnels())) as TunnelInfo[];
-  }
+  readonly proxy: ProxyOperations = {
+    get: () => callOperation(this.transport, operations.getHttpProxy, []),
+    set: (input) => callOperation(this.transport, operations.setHttpProxy, [], input),
+    clear: () => callOperation(this.transport, operations.setHttpProxy, [], {proxy_url: null}),
+  };
 
-  /** The Prometheus text of `GET /metrics`. */
-  getMetrics(): Promise<string> {
-    return this.transport.requestText(paths.metrics());
-  }
+  readonly events: EventOperations = {
+    subscribe: (onEvent, onState, options) => {
+      const subscription = new EventSubscription(this.transport, onEvent, onState, options);
+      this.subscriptions.add(subscription);
+      return subscription;
+    },
+  };
 
-  /** Follows `/events`, reconnecting with backoff; every (re)connection starts with a snapshot. */
-  subscribe(
-    onEvent: (event: ServerEvent) => void,
-    onState?: (state: SubscriptionState, detail?: string) => void,
-    options?: SubscriptionOptions,
-  ): EventSubscription {
-    const subscription = new EventSubscription(this.transport, onEvent, onState, options);
-    this.subscriptions.add(subscription);
-    return subscription;
-  }
-
-  /** Ends every subscription made here and the transport's connections. */
   close(): void {
     for (const subscription of this.subscriptions) subscription.close();
     this.subscriptions.clear();
-    this.transport.close();
+    if (this.ownsTransport) this.transport.close();
   }
 }

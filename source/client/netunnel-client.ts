@@ -5,19 +5,22 @@
 import {EventEmitter} from 'node:events';
 import {formatSilence, heartbeatSilenceMs} from '../engine/heartbeat.js';
 import {RequestChannel} from '../engine/request-channel.js';
-import type {SocketAddress} from '../engine/entrance.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import type {FrameData} from '../protocol/channel-frames.js';
-import {NetunnelError, messageOf} from '../protocol/errors.js';
+import type {CreateChannelBody, ForwardTunnelBody, ReverseTunnelBody} from '../protocol/bodies.js';
+import {messageOf} from '../protocol/errors.js';
+import {operations} from '../protocol/operations.js';
 import {paths} from '../protocol/routes.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
 import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../protocol/stream-frames.js';
 import type {PoolSizing} from '../engine/pool-sizing.js';
 import {ChannelCredentials} from './channel-credentials.js';
-import {NotConnectedError, ServerRefusedError} from './client-errors.js';
+import {AlreadyConnectedError, NotConnectedError, TunnelNotOpenError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
-import {ServerApi} from './server-api.js';
+import {ManagementClient} from './management-client.js';
+import {callOperation} from './operation-call.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
 import {StreamSettings} from './stream-settings.js';
 
@@ -69,8 +72,8 @@ function tunnelIdOf(data: FrameData): number {
 
 export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   readonly transport: ServerTransport;
-  /** The server's REST calls that need no channel: peers, static tunnels, proxy, factory reset. */
-  readonly api: ServerApi;
+  /** The server's REST routes that need no channel (version, peers, proxy, ...), on this client's transport. */
+  readonly api: ManagementClient;
   private readonly logger: Logger;
   private control: RequestChannel | undefined;
   private channel: number | undefined;
@@ -91,7 +94,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   constructor(options: NetunnelClientOptions) {
     super();
     this.transport = new ServerTransport(options);
-    this.api = new ServerApi(this.transport);
+    this.api = new ManagementClient(this.transport);
     this.logger = options.logger ?? silentLogger;
     this.ownFeatures = options.features ?? FEATURES;
     this.poolSizing = options.websocketPool;
@@ -136,21 +139,14 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   /** Creates the channel and opens its control websocket. */
   async connect(): Promise<void> {
     if (this.closing) throw new NotConnectedError('The client is closed');
-    if (this.control) throw new NetunnelError('NETUNNEL_ERR_ALREADY_CONNECTED', `Already connected to ${this.serverUrl}`);
+    if (this.control) throw new AlreadyConnectedError(this.serverUrl);
     // `features` is our extension: 1.0.12 servers ignore it; ours answer with their own.
-    const body: Record<string, unknown> = {version: PROTOCOL_VERSION};
+    const body: CreateChannelBody = {version: PROTOCOL_VERSION};
     if (this.ownFeatures.length > 0) body.features = [...this.ownFeatures];
-    const answer = (await this.transport.request('POST', paths.channels(), body)) as {
-      channel_id?: unknown;
-      version?: unknown;
-      features?: unknown;
-      channel_secret?: unknown;
-      [IDLE_WEBSOCKETS_KEY]?: unknown;
-    };
-    this.remoteFeatures = Array.isArray(answer?.features) ? answer.features.filter((item): item is string => typeof item === 'string') : [];
-    if (typeof answer?.channel_id !== 'number') throw new ServerRefusedError(200, 'The server answered no channel_id');
+    const answer = await callOperation(this.transport, operations.createChannel, [], body);
+    this.remoteFeatures = answer.features ?? [];
     this.channel = answer.channel_id;
-    this.remoteVersion = typeof answer.version === 'string' ? answer.version : undefined;
+    this.remoteVersion = answer.version;
     this.credentials = ChannelCredentials.fromAnswer(answer.channel_secret, this.uses('websocket-tokens'));
     this.streams = StreamSettings.fromAnswer(answer[IDLE_WEBSOCKETS_KEY], this.uses(STREAM_FEATURE), this.poolSizing);
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel), this.credentials.headers());
@@ -166,11 +162,6 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.logger.debug(`Channel ${this.channel} open on ${this.serverUrl} (server version ${this.remoteVersion ?? 'unknown'})`);
   }
 
-  /** `GET /version` of the server. */
-  getServerVersion(): Promise<string> {
-    return this.api.getServerVersion();
-  }
-
   /** A tunnel from a local entrance to an exit reached by the server. */
   async openTunnelToServer(options: ForwardTunnelOptions): Promise<ForwardClientTunnel> {
     const control = this.requireChannel();
@@ -182,10 +173,9 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
         {address: options.localAddress ?? '127.0.0.1', port: options.localPort ?? null},
         exit,
         async (entrance) => {
-          const body: Record<string, unknown> = {exit_address: exit.address, exit_port: exit.port, reverse: false};
+          const body: ForwardTunnelBody = {exit_address: exit.address, exit_port: exit.port, reverse: false};
           if (this.uses('endpoint-report')) body.entrance = entrance;
-          const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {tunnel_id: number};
-          registered = answer.tunnel_id;
+          registered = (await callOperation(this.transport, operations.createTunnel, [this.channelId], body)).tunnel_id;
           return registered;
         },
         (tunnelId) => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId), this.credentials.headers()),
@@ -211,12 +201,9 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     const exit = {address: options.exitAddress ?? '127.0.0.1', port: options.exitPort};
     const entranceAddress = options.entranceAddress ?? '127.0.0.1';
     const creation = (async () => {
-      const body: Record<string, unknown> = {entrance_address: entranceAddress, entrance_port: options.entrancePort ?? null, reverse: true};
+      const body: ReverseTunnelBody = {entrance_address: entranceAddress, entrance_port: options.entrancePort ?? null, reverse: true};
       if (this.uses('endpoint-report')) body.exit = exit;
-      const answer = (await this.transport.request('POST', paths.tunnels(this.channelId), body)) as {
-        tunnel_id: number;
-        entrance_port?: number | null;
-      };
+      const answer = await callOperation(this.transport, operations.createTunnel, [this.channelId], body);
       // Our server says which port it listens on; 1.0.12 does not, so the asked one is shown.
       const entrance: SocketAddress = {address: entranceAddress, port: answer.entrance_port ?? options.entrancePort ?? 0};
       const tunnel = new ReverseClientTunnel(answer.tunnel_id, entrance, exit, {streams: this.streams !== undefined});
@@ -230,7 +217,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   /** Stops a tunnel here and on the server. */
   async closeTunnel(tunnelId: number, options: {force?: boolean} = {}): Promise<void> {
     const tunnel = this.openTunnels.get(tunnelId);
-    if (!tunnel) throw new NetunnelError('NETUNNEL_ERR_UNKNOWN_TUNNEL', `Tunnel \`${tunnelId}\` is not open on this client`);
+    if (!tunnel) throw new TunnelNotOpenError(tunnelId);
     this.openTunnels.delete(tunnelId);
     const force = options.force ?? false;
     await Promise.all([tunnel.stopLocally(force), this.deleteOnServer(tunnelId, force)]);
@@ -265,7 +252,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   private async deleteOnServer(tunnelId: number, force: boolean): Promise<void> {
     if (!this.connected) return;
     try {
-      await this.transport.request('DELETE', paths.tunnel(this.channelId, tunnelId), {force});
+      await callOperation(this.transport, operations.deleteTunnel, [this.channelId, tunnelId], {force});
     } catch (error) {
       this.logger.warn(`Failed to delete remote tunnel ${tunnelId}: ${messageOf(error)}`);
     }

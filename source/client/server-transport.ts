@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import {text} from 'node:stream/consumers';
 import {createSecureContext, rootCertificates, type SecureContext} from 'node:tls';
 import WebSocket from 'ws';
 import {HttpsProxyAgent} from 'https-proxy-agent';
@@ -13,13 +14,9 @@ import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
 import {AuthHeaders} from './auth-headers.js';
+import {httpUrlProblem} from '../protocol/fields.js';
+import {proxyUrlWithCredentials, type ProxySettings} from '../protocol/proxy-settings.js';
 import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
-
-export interface ProxySettings {
-  url: string;
-  username?: string | undefined;
-  password?: string | undefined;
-}
 
 /** TLS material toward an https server (PEM). */
 export interface ClientTlsOptions {
@@ -45,16 +42,6 @@ export interface TransportOptions {
 /** What the commands warn with when told not to check certificates (one line on stderr). */
 export const NO_SSL_VALIDATE_WARNING =
   "--no-ssl-validate: the server's TLS certificate is not checked, so anyone on the network path can pose as the server; trust its CA with --ca-file instead";
-
-/** The proxy URL with its Basic credentials in it, as https-proxy-agent takes them. */
-export function proxyUrlWithCredentials(proxy: ProxySettings): URL {
-  const url = new URL(proxy.url);
-  if (proxy.username !== undefined && proxy.password !== undefined) {
-    url.username = encodeURIComponent(proxy.username);
-    url.password = encodeURIComponent(proxy.password);
-  }
-  return url;
-}
 
 /** The CONNECT answer of a proxy, as https-proxy-agent reports it ('proxyConnect'). */
 interface ProxyConnectAnswer {
@@ -95,16 +82,10 @@ export class ServerTransport implements AuthTransport {
   private readonly authHeaders: AuthHeaders;
 
   constructor(private readonly options: TransportOptions) {
-    let base: URL;
-    try {
-      base = new URL(options.serverUrl);
-    } catch {
-      throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
-    }
-    if (base.protocol !== 'http:' && base.protocol !== 'https:') {
-      throw new ServerUnreachableError(`Server URL must start with http:// or https://: ${options.serverUrl}`);
-    }
-    this.base = base;
+    const problem = httpUrlProblem(options.serverUrl);
+    if (problem === 'not-http') throw new ServerUnreachableError(`Server URL must start with http:// or https://: ${options.serverUrl}`);
+    if (problem !== undefined) throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
+    this.base = new URL(options.serverUrl);
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
     this.authHeaders = new AuthHeaders(options.auth ?? new NoAuthClient(), this);
     this.tlsOptions = {rejectUnauthorized: options.sslValidate ?? true, ...secureContextOf(options.tls)};
@@ -119,7 +100,7 @@ export class ServerTransport implements AuthTransport {
         if (answer.statusCode !== 200) this.proxyRefusals.set(request, answer);
       });
       this.agent = agent;
-    } else if (base.protocol === 'https:') {
+    } else if (this.base.protocol === 'https:') {
       this.agent = new https.Agent({keepAlive: true, ...this.tlsOptions});
     } else {
       this.agent = new http.Agent({keepAlive: true});
@@ -179,13 +160,14 @@ export class ServerTransport implements AuthTransport {
           reject(proxyRefusal);
           return;
         }
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => {
-          reject(this.refusal(response.statusCode ?? 0, Buffer.concat(chunks).toString('utf8')));
-          request.destroy();
-        });
-        response.on('error', () => reject(this.refusal(response.statusCode ?? 0, '')));
+        const status = response.statusCode ?? 0;
+        text(response).then(
+          (body) => {
+            reject(this.refusal(status, body));
+            request.destroy();
+          },
+          () => reject(this.refusal(status, '')),
+        );
       });
       websocket.once('error', (error) => reject(this.unreachable(error)));
     });
@@ -280,16 +262,10 @@ export class ServerTransport implements AuthTransport {
             reject(proxyRefusal);
             return;
           }
-          const chunks: Buffer[] = [];
-          response.on('data', (chunk: Buffer) => chunks.push(chunk));
-          response.on('end', () =>
-            resolve({
-              status: response.statusCode ?? 0,
-              text: Buffer.concat(chunks).toString('utf8'),
-              contentType: String(response.headers['content-type'] ?? ''),
-            }),
+          text(response).then(
+            (body) => resolve({status: response.statusCode ?? 0, text: body, contentType: String(response.headers['content-type'] ?? '')}),
+            (error: unknown) => reject(this.unreachable(error)),
           );
-          response.on('error', (error) => reject(this.unreachable(error)));
         },
       );
       request.on('timeout', () => request.destroy(new Error('request timed out')));

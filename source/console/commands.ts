@@ -6,10 +6,21 @@
  * UnsupportedByServerError says that a 1.0.12-like server cannot do it. No command prints,
  * prompts or touches a screen. The commands on the saved servers are in saved-server-commands.ts.
  */
+import {ServerRefusedError} from '../client/client-errors.js';
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {SocketAddress} from '../engine/entrance.js';
-import type {ChannelDetails, ChannelInfo, HttpProxyRecord, PeerRecord, ServerInfo, StaticTunnelRecord, TunnelInfo} from './api.js';
-import type {EventSubscription, ServerEvent, StreamState} from './api.js';
+import type {SubscriptionState} from '../client/event-subscription.js';
+import type {Subscription} from '../client/management-api.js';
+import type {ChannelDetails, ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
+import type {ServerEvent} from '../protocol/server-events.js';
+import type {
+  CreateStaticTunnelInput,
+  HttpProxyInfo,
+  PeerInfo,
+  SetHttpProxyInput,
+  StaticTunnelInfo,
+  UpdatePeerInput,
+} from '../protocol/server-objects.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from './errors.js';
 import type {ServerHandle} from './server-handle.js';
 import {requireIpv4, requireJsonObject, requireName, requirePort, requireUrl} from './validate.js';
@@ -28,7 +39,7 @@ export interface ServerStatus {
 
 export async function getStatus(server: ServerHandle): Promise<ServerStatus> {
   const started = performance.now();
-  const version = await server.api.getVersion();
+  const version = await server.api.server.version();
   const roundTripMs = performance.now() - started;
   return {url: server.target.url, version, roundTripMs, info: await server.serverInfo()};
 }
@@ -41,26 +52,26 @@ async function requireManagement(server: ServerHandle, what: string): Promise<Se
 
 export async function listChannels(server: ServerHandle): Promise<ChannelInfo[]> {
   await requireManagement(server, 'list channels');
-  return server.api.listChannels();
+  return server.api.channels.list();
 }
 
 export async function getChannel(server: ServerHandle, channelId: number): Promise<ChannelDetails> {
   await requireManagement(server, 'show channels');
-  return server.api.getChannel(requireId('channel', channelId));
+  return server.api.channels.get(requireId('channel', channelId));
 }
 
 export async function listTunnels(server: ServerHandle): Promise<TunnelInfo[]> {
   await requireManagement(server, 'list tunnels');
-  return server.api.listTunnels();
+  return server.api.tunnels.list();
 }
 
-export function listPeers(server: ServerHandle): Promise<PeerRecord[]> {
-  return server.api.listPeers();
+export function listPeers(server: ServerHandle): Promise<PeerInfo[]> {
+  return server.api.peers.list();
 }
 
 /** A peer by id, or by name (a name that is all digits is taken as an id only if no peer has that name). */
-export async function findPeer(server: ServerHandle, peer: number | string): Promise<PeerRecord> {
-  const peers = await server.api.listPeers();
+export async function findPeer(server: ServerHandle, peer: number | string): Promise<PeerInfo> {
+  const peers = await server.api.peers.list();
   const found =
     typeof peer === 'number'
       ? peers.find((candidate) => candidate.id === peer)
@@ -70,12 +81,12 @@ export async function findPeer(server: ServerHandle, peer: number | string): Pro
   return found;
 }
 
-export function listStaticTunnels(server: ServerHandle, peerId: number): Promise<StaticTunnelRecord[]> {
-  return server.api.listStaticTunnels(requireId('peer', peerId));
+export function listStaticTunnels(server: ServerHandle, peerId: number): Promise<StaticTunnelInfo[]> {
+  return server.api.staticTunnels.list(requireId('peer', peerId));
 }
 
-export function getProxy(server: ServerHandle): Promise<HttpProxyRecord> {
-  return server.api.getHttpProxy();
+export function getProxy(server: ServerHandle): Promise<HttpProxyInfo> {
+  return server.api.proxy.get();
 }
 
 // ---------------------------------------------------------------- the console's own tunnels
@@ -163,7 +174,7 @@ export async function closeTunnel(server: ServerHandle, input: CloseTunnelInput)
     const client = await server.ownClient();
     await client.closeTunnel(tunnelId, {force});
   } else {
-    await server.api.deleteTunnel(channelId, tunnelId, force);
+    await closeAnyTunnel(server, channelId, tunnelId, force);
   }
   server.changed();
   return {own};
@@ -172,7 +183,7 @@ export async function closeTunnel(server: ServerHandle, input: CloseTunnelInput)
 /** Disconnects a client: its channel ends, its tunnels stop, its entrance ports close. */
 export async function disconnectChannel(server: ServerHandle, channelId: number): Promise<void> {
   await requireManagement(server, 'disconnect channels');
-  await server.api.disconnectChannel(requireId('channel', channelId));
+  await server.api.channels.disconnect(requireId('channel', channelId));
   server.changed();
 }
 
@@ -193,36 +204,36 @@ function authDataOf(value: Record<string, unknown> | string | undefined): Record
 }
 
 /** Registers a peer (the server checks that it can reach it first). */
-export async function addPeer(server: ServerHandle, input: PeerInput): Promise<PeerRecord> {
+export async function addPeer(server: ServerHandle, input: PeerInput): Promise<PeerInfo> {
   const name = requireName('name', input.name);
   const targetNetunnelUrl = requireUrl('url', input.url);
   const authData = authDataOf(input.authData);
-  const peer = await server.api.registerPeer({name, targetNetunnelUrl, ...(authData === undefined ? {} : {authData})});
+  const peer = await server.api.peers.add({name, target_netunnel_url: targetNetunnelUrl, ...(authData === undefined ? {} : {auth_data: authData})});
   server.changed();
   return peer;
 }
 
-export async function renamePeer(server: ServerHandle, peerId: number, name: string): Promise<PeerRecord> {
-  const peer = await server.api.updatePeer(requireId('peer', peerId), {name: requireName('name', name)});
+export async function renamePeer(server: ServerHandle, peerId: number, name: string): Promise<PeerInfo> {
+  const peer = await server.api.peers.update(requireId('peer', peerId), {name: requireName('name', name)});
   server.changed();
   return peer;
 }
 
 /** Changes how a peer is reached (its static tunnels then reconnect). */
-export async function editPeer(server: ServerHandle, peerId: number, input: Partial<PeerInput>): Promise<PeerRecord> {
-  const changes: {name?: string; targetNetunnelUrl?: string; authData?: Record<string, unknown>} = {};
+export async function editPeer(server: ServerHandle, peerId: number, input: Partial<PeerInput>): Promise<PeerInfo> {
+  const changes: UpdatePeerInput = {};
   if (input.name !== undefined) changes.name = requireName('name', input.name);
-  if (input.url !== undefined) changes.targetNetunnelUrl = requireUrl('url', input.url);
+  if (input.url !== undefined) changes.target_netunnel_url = requireUrl('url', input.url);
   const authData = authDataOf(input.authData);
-  if (authData !== undefined) changes.authData = authData;
-  const peer = await server.api.updatePeer(requireId('peer', peerId), changes);
+  if (authData !== undefined) changes.auth_data = authData;
+  const peer = await server.api.peers.update(requireId('peer', peerId), changes);
   server.changed();
   return peer;
 }
 
 /** Removes a peer and stops its static tunnels. */
 export async function removePeer(server: ServerHandle, peerId: number): Promise<void> {
-  await server.api.deletePeer(requireId('peer', peerId));
+  await server.api.peers.remove(requireId('peer', peerId));
   server.changed();
 }
 
@@ -234,18 +245,18 @@ export interface StaticTunnelInput {
   localAddress?: string;
 }
 
-export async function addStaticTunnel(server: ServerHandle, peerId: number, input: StaticTunnelInput): Promise<StaticTunnelRecord> {
+export async function addStaticTunnel(server: ServerHandle, peerId: number, input: StaticTunnelInput): Promise<StaticTunnelInfo> {
   const remotePort = requirePort('remote port', input.remotePort);
-  const options: {remotePort: number; remoteAddress?: string; localAddress?: string} = {remotePort};
-  if (input.remoteAddress !== undefined && input.remoteAddress.trim() !== '') options.remoteAddress = requireIpv4('remote address', input.remoteAddress);
-  if (input.localAddress !== undefined && input.localAddress.trim() !== '') options.localAddress = requireIpv4('local address', input.localAddress);
-  const created = await server.api.createStaticTunnel(requireId('peer', peerId), options);
+  const options: CreateStaticTunnelInput = {tunnel_remote_port: remotePort};
+  if (input.remoteAddress !== undefined && input.remoteAddress.trim() !== '') options.tunnel_remote_address = requireIpv4('remote address', input.remoteAddress);
+  if (input.localAddress !== undefined && input.localAddress.trim() !== '') options.tunnel_local_address = requireIpv4('local address', input.localAddress);
+  const created = await server.api.staticTunnels.add(requireId('peer', peerId), options);
   server.changed();
   return created;
 }
 
 export async function removeStaticTunnel(server: ServerHandle, peerId: number, staticTunnelId: number): Promise<void> {
-  await server.api.deleteStaticTunnel(requireId('peer', peerId), requireId('static tunnel', staticTunnelId));
+  await server.api.staticTunnels.remove(requireId('peer', peerId), requireId('static tunnel', staticTunnelId));
   server.changed();
 }
 
@@ -263,29 +274,29 @@ export interface ProxyInput {
 }
 
 /** Sets the server's global HTTP proxy (used toward its peers). */
-export async function setProxy(server: ServerHandle, input: ProxyInput): Promise<HttpProxyRecord> {
+export async function setProxy(server: ServerHandle, input: ProxyInput): Promise<HttpProxyInfo> {
   const proxyUrl = requireUrl('proxy url', input.url);
   const username = input.username === undefined || input.username === '' ? undefined : input.username;
   const password = input.password === undefined || input.password === '' ? undefined : input.password;
   if ((username === undefined) !== (password === undefined)) throw new InvalidInputError('username', 'username and password go together');
-  const options: {proxyUrl: string; username?: string; password?: string; testUrl?: string; checkProxy?: boolean} = {proxyUrl};
+  const options: SetHttpProxyInput = {proxy_url: proxyUrl};
   if (username !== undefined && password !== undefined) Object.assign(options, {username, password});
-  if (input.testUrl !== undefined && input.testUrl.trim() !== '') options.testUrl = requireUrl('test url', input.testUrl);
-  if (input.check !== undefined) options.checkProxy = input.check;
-  const answer = await server.api.setHttpProxy(options);
+  if (input.testUrl !== undefined && input.testUrl.trim() !== '') options.test_url = requireUrl('test url', input.testUrl);
+  if (input.check !== undefined) options.check_proxy = input.check;
+  const answer = await server.api.proxy.set(options);
   server.changed();
   return answer;
 }
 
-export async function clearProxy(server: ServerHandle): Promise<HttpProxyRecord> {
-  const answer = await server.api.clearHttpProxy();
+export async function clearProxy(server: ServerHandle): Promise<HttpProxyInfo> {
+  const answer = await server.api.proxy.clear();
   server.changed();
   return answer;
 }
 
 /** Erases the server's peers, static tunnels and proxy; with disconnectClients, every channel too. */
 export async function factoryReset(server: ServerHandle, options: {disconnectClients?: boolean} = {}): Promise<void> {
-  await server.api.factoryReset({disconnectClients: options.disconnectClients ?? false});
+  await server.api.server.factoryReset({disconnect_clients: options.disconnectClients ?? false});
   server.changed();
 }
 
@@ -298,13 +309,23 @@ export async function factoryReset(server: ServerHandle, options: {disconnectCli
 export async function watchEvents(
   server: ServerHandle,
   onEvent: (event: ServerEvent) => void,
-  onState?: (state: StreamState, detail?: string) => void,
-): Promise<EventSubscription> {
+  onState?: (state: SubscriptionState, detail?: string) => void,
+): Promise<Subscription> {
   await requireManagement(server, 'stream events');
-  return server.api.subscribe(onEvent, onState);
+  return server.api.events.subscribe(onEvent, onState);
 }
 
 // ----------------------------------------------------------------
+
+/** Ours tells the owning client too; a 1.0.12 server (404) only has the DELETE route. */
+async function closeAnyTunnel(server: ServerHandle, channelId: number, tunnelId: number, force: boolean): Promise<void> {
+  try {
+    await server.api.tunnels.close(channelId, tunnelId, {force});
+  } catch (error) {
+    if (!(error instanceof ServerRefusedError && error.status === 404)) throw error;
+    await server.api.tunnels.delete(channelId, tunnelId, {force});
+  }
+}
 
 function requireId(what: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new InvalidInputError(what, `${what} id must be a positive integer`);

@@ -14,8 +14,9 @@
 import {EventEmitter} from 'node:events';
 import {ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
-import type {ServerEvent} from '../protocol/management.js';
-import type {EventSubscription, StreamState} from './api.js';
+import type {ServerEvent} from '../protocol/server-events.js';
+import type {SubscriptionState} from '../client/event-subscription.js';
+import type {Subscription} from '../client/management-api.js';
 import {RateSampler} from './rate-sampler.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, type StreamedServer} from './server-events.js';
@@ -49,7 +50,7 @@ export interface ServerConnectionEvents {
 export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private readonly timing: ConnectionTiming;
   private stopped = false;
-  private subscription: EventSubscription | undefined;
+  private subscription: Subscription | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | undefined;
   private sampleTimer: NodeJS.Timeout | undefined;
@@ -159,7 +160,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.probing = true;
     try {
       const started = performance.now();
-      const version = await this.handle.api.getVersion();
+      const version = await this.handle.api.server.version();
       const rtt = performance.now() - started;
       this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt)}));
     } catch {
@@ -175,13 +176,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   // ------------------------------------------------------------ our server: the event stream
 
   private subscribe(): void {
-    this.subscription = this.handle.api.subscribe(
+    this.subscription = this.handle.api.events.subscribe(
       (event) => this.apply(event),
       (state, detail) => this.streamState(state, detail),
     );
   }
 
-  private streamState(state: StreamState, detail?: string): void {
+  private streamState(state: SubscriptionState, detail?: string): void {
     if (this.stopped) return;
     if (state === 'reconnecting') this.failed(detail ?? 'The event stream was lost');
     if (state === 'closed') {
@@ -227,7 +228,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.polling = true;
     let delay = this.timing.pollMs;
     try {
-      const peers = await this.handle.api.listPeers();
+      const peers = await this.handle.api.peers.list();
       if (this.stopped) return;
       this.connected();
       this.update({peers: sortById(peers), peersError: null});

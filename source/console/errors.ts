@@ -2,7 +2,8 @@
  * What a console command can fail with, besides the client's own errors
  * (ServerRefusedError: the server said no, with its message; ServerUnreachableError).
  * Each has a stable code so that the scripted mode can map it to an exit code:
- * NETUNNEL_ERR_INVALID_INPUT is the user's mistake (exit 2), the others are failures (exit 1).
+ * NETUNNEL_ERR_INVALID_INPUT and NETUNNEL_ERR_SETTINGS are the user's to fix (exit 2), the others are
+ * failures (exit 1).
  */
 import {NetunnelError} from '../protocol/errors.js';
 
@@ -35,5 +36,12 @@ export class NotFoundError extends NetunnelError {
 export class AlreadyExistsError extends NetunnelError {
   constructor(message: string) {
     super('NETUNNEL_ERR_ALREADY_EXISTS', message);
+  }
+}
+
+/** The settings file cannot be read as the console's settings (its message names the file and the field). */
+export class SettingsError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_SETTINGS', message);
   }
 }

@@ -1,5 +1,5 @@
 /** Text formatting shared by the TUI and the scripted mode: sizes, rates, endpoints, sparklines. */
-import type {Endpoint} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
 
@@ -20,7 +20,7 @@ export function formatRate(bytesPerSecond: number): string {
   return `${formatBytes(bytesPerSecond)}/s`;
 }
 
-export function formatEndpoint(endpoint: Endpoint | null | undefined): string {
+export function formatEndpoint(endpoint: SocketAddress | null | undefined): string {
   if (!endpoint) return '?';
   return endpoint.address.includes(':') ? `[${endpoint.address}]:${endpoint.port}` : `${endpoint.address}:${endpoint.port}`;
 }

@@ -1,8 +1,10 @@
 /**
  * Whether a server counts as reconnecting or down, and how long to wait before trying it
- * again: the backoff doubles from the first wait to the longest, and starts over once the
- * server answers. Time is given by the caller, so the rules are tested without waiting.
+ * again: the backoff (engine/retry-backoff.ts) doubles from the first wait to the longest, and
+ * starts over once the server answers. Time is given by the caller, so the rules are tested
+ * without waiting.
  */
+import {RetryBackoff} from '../engine/retry-backoff.js';
 
 export interface ReachabilityTiming {
   /** First and longest wait before retrying a server that cannot be reached. */
@@ -15,17 +17,17 @@ export interface ReachabilityTiming {
 export class Reachability {
   private everConnected = false;
   private lostAt: number | undefined;
-  private retryDelay: number;
+  private readonly backoff: RetryBackoff;
 
   constructor(private readonly timing: ReachabilityTiming) {
-    this.retryDelay = timing.retryMinMs;
+    this.backoff = new RetryBackoff({minMs: timing.retryMinMs, maxMs: timing.retryMaxMs});
   }
 
   /** The server answered. */
   reached(): void {
     this.everConnected = true;
     this.lostAt = undefined;
-    this.retryDelay = this.timing.retryMinMs;
+    this.backoff.reset();
   }
 
   /** The server could not be reached at `now`: a server never reached, or lost for long, is down. */
@@ -36,8 +38,6 @@ export class Reachability {
 
   /** The wait before the next try (each one twice the last, up to retryMaxMs). */
   nextRetryDelay(): number {
-    const delay = this.retryDelay;
-    this.retryDelay = Math.min(this.timing.retryMaxMs, this.retryDelay * 2);
-    return delay;
+    return this.backoff.next();
   }
 }

@@ -3,12 +3,14 @@
  * (the state before and one event in, the state after out), so that the live connection
  * only decides when to apply it and the rules are tested without any stream.
  */
-import type {ChannelInfo, PeerRecord, ServerEvent, ServerInfo, TunnelInfo} from './api.js';
+import type {ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
+import type {ServerEvent} from '../protocol/server-events.js';
+import type {PeerInfo} from '../protocol/server-objects.js';
 
 export interface StreamedServer {
   info: ServerInfo | null;
   channels: ChannelInfo[];
-  peers: PeerRecord[];
+  peers: PeerInfo[];
   /** Every tunnel of every channel, by tunnelKey, with the counters of the latest stats frame. */
   tunnels: ReadonlyMap<string, TunnelInfo>;
 }

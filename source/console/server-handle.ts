@@ -8,9 +8,11 @@ import {EventEmitter} from 'node:events';
 import type {ClientAuth} from '../auth/contract.js';
 import {NetunnelClient} from '../client/netunnel-client.js';
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {ClientTlsOptions, ProxySettings, TransportOptions} from '../client/server-transport.js';
+import type {ClientTlsOptions, TransportOptions} from '../client/server-transport.js';
+import type {ProxySettings} from '../protocol/proxy-settings.js';
 import type {Logger} from '../engine/logger.js';
-import type {ConsoleApi, ServerInfo} from './api.js';
+import type {ManagementApi} from '../client/management-api.js';
+import type {ServerInfo} from '../protocol/management.js';
 
 /** How to reach one server. */
 export interface ServerTarget {
@@ -40,15 +42,15 @@ export interface ServerHandleEvents {
 }
 
 export interface ServerHandleOptions {
-  /** Builds the API client; the default is connectApi (the client library). */
-  api: ConsoleApi;
+  /** The server's API (a ManagementClient, or a test's). */
+  api: ManagementApi;
   logger?: Logger;
   /** Builds the NetunnelClient of the console's own channel (default: a plain one). */
   createClient?: (target: ServerTarget) => NetunnelClient;
 }
 
 export class ServerHandle extends EventEmitter<ServerHandleEvents> {
-  readonly api: ConsoleApi;
+  readonly api: ManagementApi;
   private client: NetunnelClient | undefined;
   private connecting: Promise<NetunnelClient> | undefined;
   private info: Promise<ServerInfo | null> | undefined;
@@ -72,7 +74,7 @@ export class ServerHandle extends EventEmitter<ServerHandleEvents> {
    */
   serverInfo(refresh = false): Promise<ServerInfo | null> {
     if (refresh || !this.info) {
-      const asked = this.api.getServerInfo();
+      const asked = this.api.server.info();
       this.info = asked;
       asked.catch(() => {
         if (this.info === asked) this.info = undefined;

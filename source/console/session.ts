@@ -7,7 +7,7 @@ import {EventEmitter} from 'node:events';
 import {loadClientAuth, type AuthWarning} from '../auth/load-plugin.js';
 import {readClientTlsFiles} from '../client/tls-files.js';
 import type {Logger} from '../engine/logger.js';
-import type {ConsoleApi} from './api.js';
+import type {ManagementApi} from '../client/management-api.js';
 import {ServerConnection, type ConnectionTiming} from './connection.js';
 import {ServerHandle, type ServerTarget} from './server-handle.js';
 import type {SavedServer} from './settings.js';
@@ -24,7 +24,7 @@ export interface SessionServer {
 
 export interface ConsoleSessionOptions {
   /** Builds the API client of one server (the client library's, or a test's). */
-  createApi: (target: ServerTarget) => ConsoleApi;
+  createApi: (target: ServerTarget) => ManagementApi;
   timing?: Partial<ConnectionTiming>;
   logger?: Logger;
 }

@@ -2,29 +2,39 @@
  * The console's settings: its saved servers, kept by conf where the user's config lives
  * (`$XDG_CONFIG_HOME/netunnel/config.json` on Linux), or in `configDir` when given
  * (`--config-dir`; tests always pass a temporary one). The file is readable by its owner
- * only, since it may hold auth data and proxy credentials.
+ * only, since it may hold auth data and proxy credentials. It is parsed on every read: a file
+ * edited by hand into something else is a SettingsError naming the file and the field.
  */
 import Conf from 'conf';
-import type {ProxySettings} from '../client/server-transport.js';
-import {AlreadyExistsError, InvalidInputError, NotFoundError} from './errors.js';
+import {z} from 'zod';
+import {messageOf} from '../protocol/errors.js';
+import {authDataSchema, httpUrlSchema} from '../protocol/fields.js';
+import {proxySettingsSchema} from '../protocol/proxy-settings.js';
+import {describeValueIssue} from '../protocol/schema-issues.js';
+import {AlreadyExistsError, InvalidInputError, NotFoundError, SettingsError} from './errors.js';
 import {nameError, requireName, requireUrl} from './validate.js';
 
-export interface SavedServer {
+const savedServerSchema = z.object({
   /** Unique; what the tabs show and what `servers rm NAME` takes. */
-  name: string;
-  url: string;
+  name: z.string().min(1),
+  url: httpUrlSchema(),
   /** `<module>#<ExportName>`, as netunnel-client's --auth-plugin. */
-  authPlugin?: string;
-  authData?: Record<string, unknown>;
-  proxy?: ProxySettings;
+  authPlugin: z.string().optional(),
+  authData: authDataSchema().optional(),
+  proxy: proxySettingsSchema.optional(),
   /** False: do not check the server's TLS certificate (--no-ssl-validate). */
-  sslValidate?: boolean;
+  sslValidate: z.boolean().optional(),
   /** A private CA to trust for this server (--ca-file; an absolute path, read at each connection). */
-  caFile?: string;
+  caFile: z.string().optional(),
   /** A client certificate and its key (--tls-cert, --tls-key; absolute paths). */
-  tlsCert?: string;
-  tlsKey?: string;
-}
+  tlsCert: z.string().optional(),
+  tlsKey: z.string().optional(),
+});
+
+export type SavedServer = z.output<typeof savedServerSchema>;
+
+/** Keys of later versions are kept as they are. */
+const settingsFileSchema = z.looseObject({servers: z.array(savedServerSchema)});
 
 interface SettingsShape {
   servers: SavedServer[];
@@ -55,13 +65,15 @@ export class ConsoleSettings {
   private readonly store: Conf<SettingsShape>;
 
   constructor(options: {configDir?: string} = {}) {
-    this.store = new Conf<SettingsShape>({
-      projectName: 'netunnel',
-      projectSuffix: '',
-      ...(options.configDir === undefined ? {} : {cwd: options.configDir}),
-      configFileMode: 0o600,
-      defaults: {servers: []},
-    });
+    const where = {projectName: 'netunnel', projectSuffix: '', ...(options.configDir === undefined ? {} : {cwd: options.configDir})};
+    try {
+      this.store = new Conf<SettingsShape>({...where, configFileMode: 0o600, defaults: {servers: []}});
+    } catch (error) {
+      // conf reads the file as it is made and throws the parser's error, without the file's
+      // name: a second instance that takes any text (and has no defaults to write) tells it.
+      const path = new Conf({...where, deserialize: () => ({})}).path;
+      throw new SettingsError(`Settings file ${path} is not valid JSON: ${messageOf(error)}`);
+    }
   }
 
   /** Where the settings file is. */
@@ -70,8 +82,9 @@ export class ConsoleSettings {
   }
 
   listServers(): SavedServer[] {
-    const servers = this.store.get('servers');
-    return Array.isArray(servers) ? servers : [];
+    const parsed = settingsFileSchema.safeParse(this.store.store);
+    if (!parsed.success) throw new SettingsError(`Settings file ${this.path}: ${describeValueIssue(parsed.error)}`);
+    return parsed.data.servers;
   }
 
   getServer(name: string): SavedServer {

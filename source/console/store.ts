@@ -5,8 +5,9 @@
  * no one: an idle console does no work.
  */
 import {isDeepStrictEqual} from 'node:util';
-import type {ChannelInfo, PeerRecord, ServerInfo} from './api.js';
-import type {Endpoint} from '../protocol/management.js';
+import type {ChannelInfo, ServerInfo} from '../protocol/management.js';
+import type {PeerInfo} from '../protocol/server-objects.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 
 export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down';
 
@@ -22,8 +23,8 @@ export interface TunnelRow {
   channelId: number;
   id: number;
   direction: 'forward' | 'reverse';
-  entrance: Endpoint | null;
-  exit: Endpoint | null;
+  entrance: SocketAddress | null;
+  exit: SocketAddress | null;
   active: number;
   total: number;
   /** Bytes that entered at the entrance toward the exit. */
@@ -57,7 +58,7 @@ export interface ServerView {
   stale: boolean;
   channels: ChannelInfo[];
   tunnels: TunnelRow[];
-  peers: PeerRecord[];
+  peers: PeerInfo[];
   /** Why the peers could not be listed although the server answered (polling only), or null. */
   peersError: string | null;
   /** The console's own channel on this server, while open. */
@@ -157,7 +158,7 @@ export class ConsoleStore {
         merged[field] = list;
         if (list !== before) changed = true;
       } else if (field === 'peers') {
-        const list = reconcileList(before as PeerRecord[], after as PeerRecord[], (row) => row.id);
+        const list = reconcileList(before as PeerInfo[], after as PeerInfo[], (row) => row.id);
         merged[field] = list;
         if (list !== before) changed = true;
       } else if (isDeepStrictEqual(before, after)) {

@@ -3,7 +3,7 @@
  * events), or, on a server that cannot list them (1.0.12), the console's own from its engine.
  */
 import type {ClientTunnel} from '../client/client-tunnel.js';
-import type {TunnelInfo} from './api.js';
+import type {TunnelInfo} from '../protocol/management.js';
 import {tunnelKey} from './server-events.js';
 import type {ServerMode, TunnelRow} from './store.js';
 

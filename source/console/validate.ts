@@ -1,9 +1,11 @@
 /**
- * Validation of what the user types, shared by the forms (as they type) and the commands
- * (which refuse bad values with InvalidInputError). Each check returns the error message
- * or undefined; the parse* functions turn text into the typed value or throw.
+ * Validation of what the user types, shared by the forms (as they type), the command lines and
+ * the commands (which refuse bad values with InvalidInputError). The rules are the protocol's
+ * (protocol/fields.ts: one port rule, one address rule, one URL rule for the whole code base);
+ * this module reads text into the values they check and words the refusals for the console.
+ * Each check returns the error message or undefined; the require* functions return the value or throw.
  */
-import {isIPv4} from 'node:net';
+import {authDataSchema, httpUrlProblem, ipv4Schema, portSchema, type AuthData, type HttpUrlProblem} from '../protocol/fields.js';
 import {InvalidInputError} from './errors.js';
 
 export type Check = (text: string) => string | undefined;
@@ -11,31 +13,27 @@ export type Check = (text: string) => string | undefined;
 export function portError(text: string, options: {allowZero?: boolean; optional?: boolean} = {}): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return options.optional ? undefined : 'required';
-  const min = options.allowZero ? 0 : 1;
-  if (!/^[0-9]+$/.test(trimmed)) return `must be a number from ${min} to 65535`;
-  const value = Number(trimmed);
-  if (value < min || value > 65535) return `must be a number from ${min} to 65535`;
-  return undefined;
+  const valid = /^[0-9]+$/.test(trimmed) && portSchema({anyPort: options.allowZero ?? false}).safeParse(Number(trimmed)).success;
+  return valid ? undefined : `must be a number from ${options.allowZero ? 0 : 1} to 65535`;
 }
 
 export function ipv4Error(text: string, options: {optional?: boolean} = {}): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return options.optional ? undefined : 'required';
-  return isIPv4(trimmed) ? undefined : 'must be an IPv4 address, like 127.0.0.1';
+  return ipv4Schema().safeParse(trimmed).success ? undefined : 'must be an IPv4 address, like 127.0.0.1';
 }
+
+const URL_PROBLEMS: Record<HttpUrlProblem, string> = {
+  'not-a-url': 'must be a URL, like http://host:4040',
+  'not-http': 'must start with http:// or https://',
+  'no-host': 'must name a host',
+};
 
 export function urlError(text: string, options: {optional?: boolean} = {}): string | undefined {
   const trimmed = text.trim();
   if (trimmed === '') return options.optional ? undefined : 'required';
-  let url: URL;
-  try {
-    url = new URL(trimmed);
-  } catch {
-    return 'must be a URL, like http://host:4040';
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') return 'must start with http:// or https://';
-  if (url.hostname === '') return 'must name a host';
-  return undefined;
+  const problem = httpUrlProblem(trimmed);
+  return problem === undefined ? undefined : URL_PROBLEMS[problem];
 }
 
 export function nameError(text: string): string | undefined {
@@ -46,17 +44,22 @@ export function nameError(text: string): string | undefined {
   return undefined;
 }
 
-export function jsonObjectError(text: string, options: {optional?: boolean} = {}): string | undefined {
-  const trimmed = text.trim();
-  if (trimmed === '') return options.optional ? undefined : 'required';
+/** The JSON object in `text` (auth data), or what is wrong with it. */
+export function readJsonObject(text: string): {value: AuthData} | {error: string} {
   let value: unknown;
   try {
-    value = JSON.parse(trimmed);
+    value = JSON.parse(text.trim());
   } catch {
-    return 'must be JSON, like {"secret": "..."}';
+    return {error: 'must be JSON, like {"secret": "..."}'};
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return 'must be a JSON object';
-  return undefined;
+  const parsed = authDataSchema().safeParse(value);
+  return parsed.success ? {value: parsed.data} : {error: 'must be a JSON object'};
+}
+
+export function jsonObjectError(text: string, options: {optional?: boolean} = {}): string | undefined {
+  if (text.trim() === '') return options.optional ? undefined : 'required';
+  const read = readJsonObject(text);
+  return 'error' in read ? read.error : undefined;
 }
 
 function check(field: string, error: string | undefined): void {
@@ -84,7 +87,9 @@ export function requireName(field: string, value: string): string {
   return value.trim();
 }
 
-export function requireJsonObject(field: string, text: string): Record<string, unknown> {
-  check(field, jsonObjectError(text));
-  return JSON.parse(text.trim()) as Record<string, unknown>;
+export function requireJsonObject(field: string, text: string): AuthData {
+  if (text.trim() === '') check(field, 'required');
+  const read = readJsonObject(text);
+  if ('error' in read) throw new InvalidInputError(field, `${field} ${read.error}`);
+  return read.value;
 }

@@ -4,7 +4,7 @@
  * tunnel's counters, so a byte is counted once for the connection and once for the tunnel.
  */
 import type {Socket} from 'node:net';
-import type {Endpoint} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import type {PipeObserver} from './pipe.js';
 import type {TunnelTraffic} from './traffic.js';
 
@@ -40,7 +40,7 @@ export class ConnectionRecord implements PipeObserver {
     readonly id: number,
     readonly end: TunnelEnd,
     /** The application's address, when known: at the entrance, or from a stream start frame. */
-    readonly source: Endpoint | undefined,
+    readonly source: SocketAddress | undefined,
     private readonly traffic: TunnelTraffic,
   ) {}
 
@@ -106,7 +106,7 @@ export class ConnectionRecord implements PipeObserver {
 }
 
 /** The far address of a connected socket (an entrance's application), if it has one. */
-export function socketPeer(socket: Socket): Endpoint | undefined {
+export function socketPeer(socket: Socket): SocketAddress | undefined {
   const {remoteAddress, remotePort} = socket;
   return remoteAddress === undefined || remotePort === undefined ? undefined : {address: remoteAddress, port: remotePort};
 }

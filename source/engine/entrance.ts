@@ -11,6 +11,7 @@ import {once} from 'node:events';
 import {performance} from 'node:perf_hooks';
 import type WebSocket from 'ws';
 import {START_MARKER} from '../protocol/routes.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {socketPeer} from './connection-record.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import {WebsocketPool} from './websocket-pool.js';
@@ -22,10 +23,6 @@ import type {WebsocketSupply} from './websocket-supply.js';
  */
 export const LISTEN_BACKLOG = 4096;
 
-export interface SocketAddress {
-  address: string;
-  port: number;
-}
 
 function ignoreError(): void {}
 
@@ -49,7 +46,8 @@ export class Entrance {
    */
   async listen(host: string, port: number | null): Promise<SocketAddress> {
     this.server.listen({host, port: port ?? 0, backlog: LISTEN_BACKLOG});
-    await Promise.race([once(this.server, 'listening'), once(this.server, 'error').then(([error]) => Promise.reject(error))]);
+    // once() rejects with an 'error' (the port taken) instead of waiting on.
+    await once(this.server, 'listening');
     const address = this.server.address();
     if (address === null || typeof address === 'string') throw new Error('The entrance has no TCP address');
     this.bound = {address: address.address, port: address.port};

@@ -12,7 +12,7 @@ import {START_MARKER} from '../protocol/routes.js';
 import {toBuffer} from './pipe.js';
 import {serveStreamExit, type StreamExitContext} from './stream-exit.js';
 import {TunnelConnections} from './tunnel-connections.js';
-import type {SocketAddress} from './entrance.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import type {IdleWatcher} from './websocket-supply.js';
 
 export interface ExitOptions {

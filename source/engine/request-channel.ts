@@ -6,23 +6,10 @@
 import {EventEmitter} from 'node:events';
 import WebSocket from 'ws';
 import {decodeFrame, encodeRequest, encodeResponse, type FrameData} from '../protocol/channel-frames.js';
-import {NetunnelError, messageOf} from '../protocol/errors.js';
+import {messageOf} from '../protocol/errors.js';
+import {ChannelClosedError, ChannelRequestError} from './engine-errors.js';
 
 export type MessageHandler = (messageName: string, data: FrameData) => Promise<FrameData> | FrameData;
-
-/** The other side answered a request with an error. */
-export class ChannelRequestError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_CHANNEL_REQUEST', message);
-  }
-}
-
-/** The channel closed before an answer came. */
-export class ChannelClosedError extends NetunnelError {
-  constructor(message = 'The control channel is closed') {
-    super('NETUNNEL_ERR_CHANNEL_CLOSED', message);
-  }
-}
 
 interface PendingRequest {
   resolve(data: FrameData): void;

@@ -10,7 +10,7 @@ import type WebSocket from 'ws';
 import {messageOf} from '../protocol/errors.js';
 import {CloseCode, closeReason, decodeStartFrame, type StartFrame} from '../protocol/stream-frames.js';
 import {toBuffer} from './pipe.js';
-import type {SocketAddress} from './entrance.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import type {TunnelConnections} from './tunnel-connections.js';
 import type {IdleWatcher} from './websocket-supply.js';
 

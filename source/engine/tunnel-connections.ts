@@ -7,7 +7,7 @@
 import {EventEmitter} from 'node:events';
 import type {Socket} from 'node:net';
 import type WebSocket from 'ws';
-import type {Endpoint} from '../protocol/management.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {ConnectionRecord, socketPeer, type TunnelEnd} from './connection-record.js';
 import {pipeSocketToWebsocket} from './pipe.js';
 import {pipeStream, type StreamPipeOptions} from './stream-pipe.js';
@@ -53,7 +53,7 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
   pipeStream(
     socket: Socket,
     websocket: WebSocket,
-    options: StreamPipeOptions & {source?: Endpoint | undefined; connectMs?: number | undefined},
+    options: StreamPipeOptions & {source?: SocketAddress | undefined; connectMs?: number | undefined},
   ): ConnectionRecord {
     const record = this.opened(options.source);
     if (options.connectMs !== undefined) record.connected(options.connectMs);
@@ -68,7 +68,7 @@ export class TunnelConnections extends EventEmitter<TunnelConnectionsEvents> {
     await Promise.all(connections.map((connection) => connection.done));
   }
 
-  private opened(source: Endpoint | undefined): ConnectionRecord {
+  private opened(source: SocketAddress | undefined): ConnectionRecord {
     const record = new ConnectionRecord(this.nextId++, this.end, source, this.traffic);
     this.open.add(record);
     this.traffic.connectionOpened();

@@ -1,17 +1,15 @@
 /**
- * JSON request bodies of the channel and tunnel routes (PROTOCOL.md 3), validated with zod.
- * A rejected body names the field at fault, so the server can answer 400 with that message.
+ * The bodies of the channel and tunnel routes (PROTOCOL.md 3): what a client sends and what
+ * the server answers, validated with zod. A rejected request body names the field at fault,
+ * so the server can answer 400 with that message.
  */
 import {z} from 'zod';
-import {NetunnelError} from './errors.js';
-
-export class BodyError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_BAD_BODY', message);
-  }
-}
-
-export const portSchema = z.number().int().min(1).max(65535);
+import {BodyError} from './errors.js';
+import {portSchema} from './fields.js';
+import {describeBodyIssue} from './schema-issues.js';
+import {socketAddressSchema} from './socket-address.js';
+import {IDLE_WEBSOCKETS_KEY} from './stream-frames.js';
+import {CHANNEL_SECRET_KEY} from './websocket-tokens.js';
 
 /**
  * Strings a server keeps for as long as a channel or tunnel lives are bounded: 1000 channels
@@ -27,12 +25,25 @@ export const createChannelBody = z.looseObject({
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 
-/** Our extension: the client says where its own end of the tunnel is, for listings. */
-const endpointSchema = z.object({address: z.string().max(MAX_KEPT_STRING), port: z.number().int().min(0).max(65535)});
+/**
+ * 1.0.12's answer, plus our `features`, (websocket-tokens) the channel's secret and (stream)
+ * the websockets without a connection the client may hold per tunnel; a value of that last
+ * one that makes no sense reads as absent (the client then assumes its documented default).
+ */
+export const createChannelAnswer = z.object({
+  channel_id: z.int(),
+  version: z.string(),
+  features: z.array(z.string()).optional(),
+  [CHANNEL_SECRET_KEY]: z.string().optional(),
+  [IDLE_WEBSOCKETS_KEY]: z.int().positive().optional().catch(undefined),
+});
+
+/** Our extension: where the client's own end of the tunnel is, for listings (its address bounded as the strings kept). */
+const endpointSchema = socketAddressSchema.extend({address: z.string().max(MAX_KEPT_STRING)});
 
 export const forwardTunnelBody = z.looseObject({
   exit_address: z.string().min(1).max(MAX_KEPT_STRING),
-  exit_port: portSchema,
+  exit_port: portSchema(),
   reverse: z.literal(false),
   /** Extension (sent only to servers announcing 'endpoint-report'): the client's entrance. */
   entrance: endpointSchema.optional(),
@@ -41,7 +52,7 @@ export const forwardTunnelBody = z.looseObject({
 export const reverseTunnelBody = z.looseObject({
   entrance_address: z.string().min(1).max(MAX_KEPT_STRING),
   /** null (or 0): any free port. */
-  entrance_port: z.number().int().min(0).max(65535).nullable(),
+  entrance_port: portSchema({anyPort: true}).nullable(),
   reverse: z.literal(true),
   /** Extension (sent only to servers announcing 'endpoint-report'): the client's exit. */
   exit: endpointSchema.optional(),
@@ -49,40 +60,28 @@ export const reverseTunnelBody = z.looseObject({
 
 export type ForwardTunnelBody = z.infer<typeof forwardTunnelBody>;
 export type ReverseTunnelBody = z.infer<typeof reverseTunnelBody>;
+export const createTunnelBody = z.union([forwardTunnelBody, reverseTunnelBody]);
+
+/** 1.0.12's answer; ours adds, for a reverse tunnel, the port the server listens on. */
+export const createTunnelAnswer = z.object({
+  tunnel_id: z.int(),
+  entrance_port: z.int().nullable().optional(),
+});
 
 export const deleteTunnelBody = z.looseObject({force: z.boolean().default(false)});
+export type DeleteTunnelInput = z.input<typeof deleteTunnelBody>;
 
-function pathOf(path: PropertyKey[]): string {
-  return path.map(String).join('.');
-}
+/** Ours (`POST .../close`): any client's tunnel, its client told; connections are cut by default. */
+export const closeTunnelBody = z.strictObject({force: z.boolean().default(true)});
+export type CloseTunnelInput = z.input<typeof closeTunnelBody>;
 
-function valueAt(value: unknown, path: PropertyKey[]): unknown {
-  let current = value;
-  for (const key of path) {
-    if (typeof current !== 'object' || current === null) return undefined;
-    current = (current as Record<PropertyKey, unknown>)[key];
-  }
-  return current;
-}
-
-/** One line naming the first problem of a rejected value, e.g. "Missing field `exit_port`". */
-export function describeFirstIssue(error: z.ZodError, value: unknown): string {
-  const issue = error.issues[0];
-  if (!issue) return 'Invalid body';
-  if (issue.code === 'unrecognized_keys') {
-    const where = issue.path.length > 0 ? ` in \`${pathOf(issue.path)}\`` : '';
-    return `Unknown field${issue.keys.length > 1 ? 's' : ''} ${issue.keys.map((key) => `\`${key}\``).join(', ')}${where}`;
-  }
-  if (issue.path.length === 0) return `The request body must be a JSON object (${issue.message})`;
-  const field = pathOf(issue.path);
-  if (valueAt(value, issue.path) === undefined) return `Missing field \`${field}\``;
-  return `Invalid field \`${field}\`: ${issue.message}`;
-}
+/** What routes without a JSON answer send: an empty body, read as null. */
+export const noAnswer = z.null();
 
 /** Validates a parsed JSON body, throwing a BodyError that names the field at fault. */
 export function parseBody<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
   const result = schema.safeParse(value);
-  if (!result.success) throw new BodyError(describeFirstIssue(result.error, value));
+  if (!result.success) throw new BodyError(describeBodyIssue(result.error, value));
   return result.data;
 }
 
@@ -90,4 +89,9 @@ export function parseBody<Schema extends z.ZodType>(schema: Schema, value: unkno
 export function parseCreateTunnelBody(value: unknown): ForwardTunnelBody | ReverseTunnelBody {
   const {reverse} = parseBody(z.looseObject({reverse: z.boolean()}), value);
   return reverse ? parseBody(reverseTunnelBody, value) : parseBody(forwardTunnelBody, value);
+}
+
+/** A body that may be left out: none means `{}`. */
+export function parseOptionalBody<Schema extends z.ZodType>(schema: Schema, value: unknown): z.output<Schema> {
+  return parseBody(schema, value ?? {});
 }

@@ -8,11 +8,11 @@
  * what it receives with the schema.
  */
 import {z} from 'zod';
+import {socketAddressSchema} from './socket-address.js';
 
 const isoTime = z.string();
 const count = z.number().int().min(0);
 
-const endpoint = z.object({address: z.string(), port: z.number().int().min(0).max(65535)});
 
 /** As in every management shape: `sent` toward the exit, `received` back toward the entrance. */
 const byteCounters = z.object({sent: count, received: count});
@@ -53,7 +53,7 @@ export const connectionInfoSchema = z.object({
    * The application's address at the tunnel's entrance: seen by this server for reverse tunnels;
    * reported by the entrance for forward ones (the stream extension's start frame); else null.
    */
-  source: endpoint.nullable(),
+  source: socketAddressSchema.nullable(),
   opened_at: isoTime,
   last_activity_at: isoTime,
   idle_ms: count,

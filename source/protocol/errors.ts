@@ -1,6 +1,7 @@
 /**
- * Base error of every layer. `code` is stable (NETUNNEL_ERR_*) so that the CLI can map an
- * error to a message and an exit code, and the server to an HTTP status.
+ * The protocol layer's errors, and the base error of every layer. `code` is stable
+ * (NETUNNEL_ERR_*) so that the CLI can map an error to a message and an exit code
+ * (exit-codes.ts), and the server to an HTTP status (server/http/error-status.ts).
  */
 export class NetunnelError extends Error {
   readonly code: string;
@@ -16,6 +17,20 @@ export class NetunnelError extends Error {
 export class ProtocolError extends NetunnelError {
   constructor(message: string, options?: {cause?: unknown}) {
     super('NETUNNEL_ERR_PROTOCOL', message, options);
+  }
+}
+
+/** A request body that does not follow PROTOCOL.md; the message names the field at fault. */
+export class BodyError extends NetunnelError {
+  constructor(message: string) {
+    super('NETUNNEL_ERR_BAD_BODY', message);
+  }
+}
+
+/** A bad Fernet key or a token that is malformed, tampered with, or made with another key. */
+export class FernetError extends NetunnelError {
+  constructor(message: string, options?: {cause?: unknown}) {
+    super('NETUNNEL_ERR_FERNET', message, options);
   }
 }
 

@@ -11,14 +11,7 @@
  * Key: url-safe base64 (with padding) of 32 bytes: signing key = first 16, encryption key = last 16.
  */
 import {createCipheriv, createDecipheriv, createHmac, randomBytes, timingSafeEqual} from 'node:crypto';
-import {NetunnelError} from './errors.js';
-
-/** A bad Fernet key or a token that is malformed, tampered with, or made with another key. */
-export class FernetError extends NetunnelError {
-  constructor(message: string, options?: {cause?: unknown}) {
-    super('NETUNNEL_ERR_FERNET', message, options);
-  }
-}
+import {FernetError} from './errors.js';
 
 export const INVALID_KEY_MESSAGE = 'Invalid Fernet key: it must be 32 url-safe base64-encoded bytes';
 export const INVALID_TOKEN_MESSAGE = 'Invalid Fernet token: it is malformed, was tampered with, or was made with another key';

@@ -1,10 +1,12 @@
 /**
- * The shapes of our management API (DESIGN.md "Management API"): JSON answers and the
- * frames of the `/events` websocket. 1.0.12 has none of this; a client finds out whether a
- * server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of the
- * `POST /channels` answer.
+ * The objects of our management API (DESIGN.md "Management API"): the server's description,
+ * its channels and tunnels, with their counters (the connections API's own: connections.ts). 1.0.12 has none of this; a client finds out
+ * whether a server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of
+ * the `POST /channels` answer. The `/events` frames are in server-events.ts.
  */
-import type {ChannelStats, ConnectionInfo, ConnectionStats, ConnectionsEvent, ConnectLatency, Heartbeat, TunnelState} from './connections.js';
+import {z} from 'zod';
+import {connectLatencySchema, heartbeatSchema, tunnelStateSchema} from './connections.js';
+import {socketAddressSchema} from './socket-address.js';
 import {STREAM_FEATURE} from './stream-frames.js';
 
 /**
@@ -15,122 +17,65 @@ import {STREAM_FEATURE} from './stream-frames.js';
 export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', 'connections', STREAM_FEATURE] as const;
 export type Feature = (typeof FEATURES)[number];
 
-export interface ServerInfo {
-  implementation: string;
-  version: string;
-  protocol: string;
-  features: string[];
+export const serverInfoSchema = z.object({
+  implementation: z.string(),
+  version: z.string(),
+  protocol: z.string(),
+  features: z.array(z.string()),
   /** ISO 8601 */
-  started_at: string;
-  hostname: string;
+  started_at: z.string(),
+  hostname: z.string(),
   /** Listening beyond loopback without an auth plugin: anyone who reaches it may use it (absent from older servers). */
-  exposed_without_auth?: boolean;
-}
+  exposed_without_auth: z.boolean().optional(),
+});
+export type ServerInfo = z.output<typeof serverInfoSchema>;
 
-export interface Endpoint {
-  address: string;
-  port: number;
-}
+/** Which side listens: forward, the client (the server reaches the exit); reverse, the server. */
+export const tunnelDirectionSchema = z.enum(['forward', 'reverse']);
+export type TunnelDirection = z.output<typeof tunnelDirectionSchema>;
 
-export interface ChannelInfo {
-  id: number;
-  client_version: string;
+export const channelInfoSchema = z.object({
+  id: z.int(),
+  client_version: z.string(),
   /** Features the client announced ([] for a 1.0.12 client). */
-  client_features: string[];
-  remote_address: string | null;
+  client_features: z.array(z.string()),
+  remote_address: z.string().nullable(),
   /** True while the control websocket is open. */
-  connected: boolean;
-  created_at: string;
-  connected_at: string | null;
-  last_seen: string | null;
-  tunnel_count: number;
+  connected: z.boolean(),
+  created_at: z.string(),
+  connected_at: z.string().nullable(),
+  last_seen: z.string().nullable(),
+  tunnel_count: z.int(),
   /** The server's pings on the control websocket (absent from servers without `connections`). */
-  heartbeat?: Heartbeat;
-}
+  heartbeat: heartbeatSchema.optional(),
+});
+export type ChannelInfo = z.output<typeof channelInfoSchema>;
 
-export interface ChannelDetails extends ChannelInfo {
-  tunnels: TunnelInfo[];
-}
-
-export interface ConnectionCounters {
-  active: number;
-  total: number;
-}
+export const connectionCountersSchema = z.object({active: z.int(), total: z.int()});
+export type ConnectionCounters = z.output<typeof connectionCountersSchema>;
 
 /** Bytes as seen by the tunnel: `sent` entered at the entrance toward the exit, `received` came back. */
-export interface ByteCounters {
-  sent: number;
-  received: number;
-}
+export const byteCountersSchema = z.object({sent: z.number(), received: z.number()});
+export type ByteCounters = z.output<typeof byteCountersSchema>;
 
-export interface TunnelInfo {
-  channel_id: number;
-  id: number;
-  direction: 'forward' | 'reverse';
+export const tunnelInfoSchema = z.object({
+  channel_id: z.int(),
+  id: z.int(),
+  direction: tunnelDirectionSchema,
   /** Where the tunnel is entered (null when the other side did not say: a 1.0.12 client). */
-  entrance: Endpoint | null;
+  entrance: socketAddressSchema.nullable(),
   /** Where the tunnel leads (null when the other side did not say). */
-  exit: Endpoint | null;
-  connections: ConnectionCounters;
-  bytes: ByteCounters;
+  exit: socketAddressSchema.nullable(),
+  connections: connectionCountersSchema,
+  bytes: byteCountersSchema,
   /** Durations of the connections that ended in the last minutes (null: none). */
-  durations_ms: {p50: number | null; p90: number | null};
-  created_at: string;
+  durations_ms: z.object({p50: z.number().nullable(), p90: z.number().nullable()}),
+  created_at: z.string(),
   /** Absent from servers without the `connections` feature. */
-  state?: TunnelState;
-  connect_ms?: ConnectLatency;
-}
+  state: tunnelStateSchema.optional(),
+  connect_ms: connectLatencySchema.optional(),
+});
+export type TunnelInfo = z.output<typeof tunnelInfoSchema>;
 
-/** Peers and static tunnels keep 1.0.12's shapes plus live fields: see server-objects.ts. */
-export type {PeerInfo, PeerStatus, StaticTunnelInfo, StaticTunnelStatus} from './server-objects.js';
-import type {PeerInfo, StaticTunnelInfo} from './server-objects.js';
-
-/** Counters of one tunnel that moved since the previous stats frame. */
-export interface TunnelStats {
-  channel_id: number;
-  id: number;
-  connections: ConnectionCounters;
-  bytes: ByteCounters;
-  durations_ms?: {p50: number | null; p90: number | null};
-  connect_ms?: ConnectLatency;
-}
-
-export interface StaticTunnelStats {
-  peer_id: number;
-  id: number;
-  connections: ConnectionCounters;
-  bytes: ByteCounters;
-}
-
-export type ServerEvent =
-  | {
-      type: 'snapshot';
-      server: ServerInfo;
-      channels: ChannelInfo[];
-      tunnels: TunnelInfo[];
-      peers: PeerInfo[];
-      /** The open connections (servers with `connections`), up to a limit: the rest are counted. */
-      connections?: ConnectionInfo[];
-      connections_omitted?: number;
-    }
-  | {type: 'channel.opened'; channel: ChannelInfo}
-  | {type: 'channel.closed'; channel_id: number}
-  | {type: 'tunnel.created'; tunnel: TunnelInfo}
-  | {type: 'tunnel.deleted'; channel_id: number; tunnel_id: number}
-  | {type: 'peer.added'; peer: PeerInfo}
-  | {type: 'peer.changed'; peer: PeerInfo}
-  | {type: 'peer.removed'; peer_id: number}
-  | {type: 'static_tunnel.status'; peer_id: number; static_tunnel: StaticTunnelInfo}
-  | {
-      type: 'stats';
-      at: string;
-      tunnels: TunnelStats[];
-      static_tunnels: StaticTunnelStats[];
-      /** Servers with `connections`: heartbeats that changed, connections that moved (up to a limit). */
-      channels?: ChannelStats[];
-      connections?: ConnectionStats[];
-      connections_omitted?: number;
-    }
-  | ConnectionsEvent;
-
-export type ServerEventType = ServerEvent['type'];
+export const channelDetailsSchema = channelInfoSchema.extend({tunnels: z.array(tunnelInfoSchema)});
+export type ChannelDetails = z.output<typeof channelDetailsSchema>;

@@ -4,7 +4,7 @@
  * no layout of ours: they are raw bytes, never parsed.
  */
 import {ProtocolError} from './errors.js';
-import type {Endpoint} from './management.js';
+import {socketAddressSchema, type SocketAddress} from './socket-address.js';
 
 /** Announced in the `features` of `POST /channels`; used only when both sides announce it. */
 export const STREAM_FEATURE = 'stream';
@@ -51,7 +51,7 @@ export function closeReason(text: string): string {
 /** Per-connection metadata in the start frame; unknown keys are ignored. */
 export interface StartHeader {
   /** The application's address, as the entrance saw it. */
-  source?: Endpoint;
+  source?: SocketAddress;
 }
 
 export interface StartFrame {
@@ -74,12 +74,6 @@ export function encodeStartFrame(header: StartHeader, firstData?: Buffer | null)
   return frame;
 }
 
-function isEndpoint(value: unknown): value is Endpoint {
-  if (typeof value !== 'object' || value === null) return false;
-  const {address, port} = value as Record<string, unknown>;
-  return typeof address === 'string' && Number.isInteger(port) && (port as number) >= 0 && (port as number) <= 65535;
-}
-
 /** Reads a start frame; anything else is a ProtocolError (the caller closes with 1002). */
 export function decodeStartFrame(frame: Buffer): StartFrame {
   if (frame.length < START_PREFIX_BYTES || frame[0] !== START_TYPE || frame[1] !== START_LAYOUT) {
@@ -96,9 +90,10 @@ export function decodeStartFrame(frame: Buffer): StartFrame {
     throw new ProtocolError('The start frame header is not JSON');
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProtocolError('The start frame header is not a JSON object');
-  const {source} = parsed as Record<string, unknown>;
-  if (source !== undefined && !isEndpoint(source)) throw new ProtocolError('The start frame header has a bad source');
-  const header: StartHeader = source === undefined ? {} : {source: {address: source.address, port: source.port}};
+  if (!('source' in parsed) || parsed.source === undefined) return {header: {}, firstData: frame.subarray(START_PREFIX_BYTES + headerBytes)};
+  const source = socketAddressSchema.safeParse(parsed.source);
+  if (!source.success) throw new ProtocolError('The start frame header has a bad source');
+  const header: StartHeader = {source: source.data};
   return {header, firstData: frame.subarray(START_PREFIX_BYTES + headerBytes)};
 }
 

@@ -1,4 +1,5 @@
 import {readFileSync} from 'node:fs';
+import {z} from 'zod';
 
 /** The NETunnel protocol version we speak, and what we announce as "version" on the wire. */
 export const PROTOCOL_VERSION = '1.0.12';
@@ -11,7 +12,7 @@ export const IMPLEMENTATION_VERSION: string = (() => {
   try {
     // Same relative place from source/protocol/ and from dist/protocol/.
     const text = readFileSync(new URL('../../package.json', import.meta.url), 'utf8');
-    return (JSON.parse(text) as {version: string}).version;
+    return z.object({version: z.string()}).parse(JSON.parse(text)).version;
   } catch {
     return '0.0.0';
   }

@@ -12,12 +12,13 @@ import {once} from 'node:events';
 import {hostname} from 'node:os';
 import type {ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
-import {LISTEN_BACKLOG, type SocketAddress} from '../engine/entrance.js';
+import {LISTEN_BACKLOG} from '../engine/entrance.js';
 import type {PoolSizing} from '../engine/pool-sizing.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
 import {IMPLEMENTATION, IMPLEMENTATION_VERSION, PROTOCOL_VERSION} from '../protocol/version.js';
+import type {SocketAddress} from '../protocol/socket-address.js';
 import {EventHub, type EventHubOptions} from './management/event-hub.js';
 import {exposureWarning, isLoopbackAddress} from './management/exposure.js';
 import {WebsocketDrain} from './lifecycle/websocket-drain.js';
@@ -33,15 +34,16 @@ import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
 import {channelStreams} from './channels/channel-streams.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
-import {HttpError} from './http/http-errors.js';
 import {HttpDispatcher} from './http/http-dispatcher.js';
 import {WebsocketAcceptor} from './http/websocket-acceptor.js';
 import {Admission} from './limits/admission.js';
 import {LimitRefusals} from './limits/limit-refusals.js';
 import {LimitSettings, type ServerLimits} from './limits/server-limits.js';
+import {ServerError} from './server-errors.js';
 import {factoryResetRoutes} from './state/factory-reset.js';
 import {httpProxyRoutes} from './state/http-proxy-routes.js';
-import {DEFAULT_STATIC_TUNNEL_PORTS, type PeerRegistry, type PortRange} from './peers/peer-registry.js';
+import {DEFAULT_STATIC_TUNNEL_PORTS, type PortRange} from './peers/local-ports.js';
+import type {PeerRegistry} from './peers/peer-registry.js';
 import {peerRoutes} from './peers/peer-routes.js';
 import {mergeRouteTables} from './http/route-table.js';
 import {ServerState} from './state/server-state.js';
@@ -212,7 +214,8 @@ export class NetunnelServer {
     applyHttpLimits(this.http, this.limits.current);
     const host = this.options.host ?? '127.0.0.1';
     this.http.listen({host, port: this.options.port ?? 4040, backlog: LISTEN_BACKLOG});
-    await Promise.race([once(this.http, 'listening'), once(this.http, 'error').then(([error]) => Promise.reject(error))]);
+    // once() rejects with the server's 'error' (a port taken) instead of waiting on.
+    await once(this.http, 'listening');
     const address = this.http.address();
     if (address === null || typeof address === 'string') throw new Error('The server has no TCP address');
     this.bound = {address: address.address, port: address.port};
@@ -277,7 +280,7 @@ export class NetunnelServer {
   }
 
   private get state(): ServerState {
-    if (!this.opened) throw new HttpError(503, 'The server is not started');
+    if (!this.opened) throw new ServerError('NETUNNEL_ERR_NOT_STARTED', 'The server is not started');
     return this.opened;
   }
 

@@ -51,7 +51,7 @@ describe('a secured server', () => {
       const payload = randomPayload(300_000);
       assert.ok((await exchange(port, payload)).equals(payload));
     }
-    assert.equal(await client.getServerVersion(), '1.0.12');
+    assert.equal(await client.api.server.version(), '1.0.12');
     assert.equal(clientAuth.authentications, 1);
     assert.equal(clientAuth.token, 'token-6');
 

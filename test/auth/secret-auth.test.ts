@@ -14,6 +14,8 @@ import type {AuthRequest} from '../../source/auth/contract.js';
 import {loadClientAuth, loadServerAuth} from '../../source/auth/load-plugin.js';
 import {SecretClientAuth, SecretServerAuth, TOKEN_LIFETIME_SECONDS, sameSecret} from '../../source/auth/secret-auth.js';
 import {ServerTransport} from '../../source/client/server-transport.js';
+import {messageOf} from '../../source/protocol/errors.js';
+import {statusOf} from '../../source/server/http/error-status.js';
 import {deferrer} from '../helpers/cleanup.js';
 import {call} from '../helpers/http.js';
 import {connectClient, startServer} from '../helpers/netunnel.js';
@@ -167,9 +169,10 @@ describe('the built-in secret plugin', () => {
     const client = await connectClient(url, {auth: new SecretClientAuth({secret: 'change-me'})});
     await client.close();
     await assert.rejects(netunnel.peers.register({name: 'p', target_netunnel_url: peer.url, auth_data: {secret: 'wrong'}}), {message: 'Failed to authenticate with peer `p`'});
-    await assert.rejects(netunnel.peers.register({name: 'p', target_netunnel_url: peer.url, auth_data: {secret_file: '/etc/hostname'}}), {
-      status: 400,
-      message: 'Invalid field `auth_data`: the auth data of a peer must be {"secret": "<a non-empty string>"}',
+    await assert.rejects(netunnel.peers.register({name: 'p', target_netunnel_url: peer.url, auth_data: {secret_file: '/etc/hostname'}}), (error: unknown) => {
+      assert.equal(statusOf(error), 400);
+      assert.equal(messageOf(error), 'Invalid field `auth_data`: the auth data of a peer must be {"secret": "<a non-empty string>"}');
+      return true;
     });
     const added = await netunnel.peers.register({name: 'p', target_netunnel_url: peer.url, auth_data: {secret: 'peer-secret'}});
     assert.deepEqual(added.auth_data, {secret: 'peer-secret'});

@@ -71,7 +71,7 @@ test('--ca-file is needed for a private CA; SIGHUP serves a renewed certificate 
   assert.equal((await readExactly(socket, 5)).toString(), 'after', 'the open connection still carries bytes');
   const management = new ManagementClient({serverUrl: url, tls: {ca: readTlsFixture('ca.crt')}});
   defer(() => management.close());
-  const channels = await management.listChannels();
+  const channels = await management.channels.list();
   assert.deepEqual(
     channels.map((channel) => channel.connected),
     [true, true, true],
@@ -82,7 +82,7 @@ test('--ca-file is needed for a private CA; SIGHUP serves a renewed certificate 
   server.child.kill('SIGHUP');
   await server.waitForLine(/ERROR TLS reload failed, still serving the previous certificate: Invalid --tls-cert\/--tls-key: .*no start line$/);
   assert.equal(await presentedFingerprint(port), fingerprintOf(readTlsFixture('server-renewed.crt')));
-  assert.equal(await library.getServerVersion(), '1.0.12');
+  assert.equal(await library.api.server.version(), '1.0.12');
 
   // --peer-ca-file and --peer-tls-cert/--peer-tls-key: a peer that requires a client certificate of the CA.
   const peer = await startServer({tls: {cert: readTlsFixture('server.crt'), key: readTlsFixture('server.key'), clientCa: readTlsFixture('ca.crt')}});

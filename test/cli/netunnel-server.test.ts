@@ -25,7 +25,7 @@ test('netunnel-server prints the 1.0.12 lines, serves clients and stops cleanly 
     );
     const client = new NetunnelClient({serverUrl: `http://127.0.0.1:${port}`});
     await client.connect();
-    assert.equal(await client.getServerVersion(), '1.0.12');
+    assert.equal(await client.api.server.version(), '1.0.12');
     const tunnel = await client.openTunnelToServer({exitPort: echo.port});
     const payload = randomPayload(100_000);
     assert.ok((await exchange(tunnel.entrance.port, payload)).equals(payload));

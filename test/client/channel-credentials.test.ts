@@ -13,6 +13,7 @@ import {startFakeServer} from '../helpers/fake-server.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer} from '../helpers/tcp.js';
 import {startWireRecorder, type RecordedUpgrade, type WireRecorder} from '../helpers/wire-recorder.js';
+import {within} from '../helpers/streams.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{43}$/;
 
@@ -107,11 +108,11 @@ test('against a 1.0.12 server our client sends no secret and no token, even when
   const client = new NetunnelClient({serverUrl: recorder.url});
   t.after(() => client.close());
   await client.connect();
-  const control = await fake.control;
+  const control = await within(fake.control, 10_000, 'the control websocket');
   const tunnel = await client.openTunnelToClient({exitPort: 22});
   const answer = once(control, 'message');
   control.send(encodeRequest(1, 'TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', {tunnel_id: tunnel.id, token: 'planted'}));
-  await answer;
+  await within(answer, 10_000, 'the answer');
   await client.openTunnelToServer({exitPort: 22});
   await eventually(() => fake.tunnelWebsockets.length === 2, 5000, 'both tunnel websockets');
   const upgrades = recorder.upgrades();

@@ -11,6 +11,7 @@ import {decodeFrame, encodeRequest} from '../../source/protocol/channel-frames.j
 import {startFakeServer} from '../helpers/fake-server.js';
 import {eventually} from '../helpers/netunnel.js';
 import {readVectorJson} from '../helpers/vectors.js';
+import {within} from '../helpers/streams.js';
 
 const vectors = readVectorJson<{vectors: Array<{name: string; bson_hex: string}>}>('channel-messages.json').vectors;
 const vector = (name: string) => vectors.find((entry) => entry.name === name)!.bson_hex;
@@ -19,7 +20,7 @@ const vector = (name: string) => vectors.find((entry) => entry.name === name)!.b
 async function ask(control: WebSocket, identifier: number, name: string, data: Record<string, unknown>): Promise<Buffer> {
   const answer = once(control, 'message') as Promise<[Buffer, boolean]>;
   control.send(encodeRequest(identifier, name, data));
-  const [bytes, isBinary] = await answer;
+  const [bytes, isBinary] = await within(answer, 10_000, 'the answer');
   assert.equal(isBinary, true, 'answers are binary frames');
   return bytes;
 }
@@ -29,7 +30,7 @@ test('the client answers the server messages exactly as 1.0.12 does', async (t) 
   const client = new NetunnelClient({serverUrl: fake.url});
   t.after(() => client.close());
   await client.connect();
-  const control = await fake.control;
+  const control = await within(fake.control, 10_000, 'the control websocket');
 
   // A new connection for a tunnel the client does not have: the error answer of the vectors.
   const unknown = await ask(control, 9, 'TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', {tunnel_id: 5});
@@ -46,7 +47,7 @@ test('the client answers the server messages exactly as 1.0.12 does', async (t) 
   // DELETE_TUNNEL: the success answer of the vectors; the tunnel stops; no DELETE is sent back.
   const deleted = await ask(control, 8, 'DELETE_TUNNEL', {tunnel_id: 3, force: true});
   assert.equal(deleted.toString('hex'), vector('success response'));
-  await tunnel.closed;
+  await within(tunnel.closed, 10_000, 'tunnel to close');
   assert.deepEqual(client.tunnels, []);
   assert.deepEqual(fake.requests, ['POST /channels', 'POST /channels/1/tunnels']);
 
@@ -77,11 +78,11 @@ test('a forward tunnel deleted by the server is not deleted back', async (t) => 
   const client = new NetunnelClient({serverUrl: fake.url});
   t.after(() => client.close());
   await client.connect();
-  const control = await fake.control;
+  const control = await within(fake.control, 10_000, 'the control websocket');
   const tunnel = await client.openTunnelToServer({exitPort: 22});
   await eventually(() => fake.tunnelWebsockets.length === 1, 5000, 'the pre-fed websocket');
   const answer = await ask(control, 1, 'DELETE_TUNNEL', {tunnel_id: tunnel.id, force: false});
   assert.deepEqual(decodeFrame(answer), {kind: 'response', identifier: 1, data: {}});
-  await tunnel.closed;
+  await within(tunnel.closed, 10_000, 'tunnel to close');
   assert.deepEqual(fake.requests, ['POST /channels', 'POST /channels/1/tunnels']);
 });

@@ -36,7 +36,7 @@ describe('connecting', () => {
     assert.equal(client.channelId, 1);
     assert.equal(client.connected, true);
     assert.equal(client.serverVersion, '1.0.12');
-    assert.equal(await client.getServerVersion(), '1.0.12');
+    assert.equal(await client.api.server.version(), '1.0.12');
     assert.equal(server.channels.get(1).connected, true);
   });
 
@@ -91,7 +91,7 @@ describe('deleting a tunnel', () => {
       assert.ok((await exchange(entranceOf(setup), payload)).equals(payload));
 
       await client.closeTunnel(tunnel.id);
-      await tunnel.closed;
+      await within(tunnel.closed, 10_000, 'tunnel to close');
       assert.equal(await isPortClosed(entranceOf(setup)), true, 'the entrance port is closed');
       assert.deepEqual(client.tunnels, []);
       assert.equal(server.channels.get(client.channelId).tunnels.size, 0);
@@ -106,7 +106,7 @@ describe('deleting a tunnel', () => {
       const setup = await startTunnel(t, direction, echo.port);
       const {client, tunnel, server} = setup;
       server.channels.get(client.channelId).deleteTunnel(tunnel.id, false, true);
-      await tunnel.closed;
+      await within(tunnel.closed, 10_000, 'tunnel to close');
       assert.deepEqual(client.tunnels, [], 'the client forgot the tunnel');
       assert.equal(await isPortClosed(entranceOf(setup)), true, 'the entrance port is closed');
       assert.equal(server.channels.get(client.channelId).tunnels.size, 0);
@@ -140,9 +140,9 @@ describe('deleting a tunnel', () => {
         await echoes(app);
         const closedByTunnel = readUntilClosed(app);
         app.end();
-        await closedByTunnel;
-        await removal;
-        await setup.tunnel.closed;
+        await within(closedByTunnel, 10_000, 'the tunnel to close');
+        await within(removal, 10_000, 'its removal');
+        await within(setup.tunnel.closed, 10_000, 'setup.tunnel to close');
         assert.deepEqual(setup.client.tunnels, []);
       });
 
@@ -157,7 +157,7 @@ describe('deleting a tunnel', () => {
         const cut = readUntilClosed(app);
         await remove(setup, true);
         assert.equal((await cut).length, 0, 'nothing more came through');
-        await setup.tunnel.closed;
+        await within(setup.tunnel.closed, 10_000, 'setup.tunnel to close');
         assert.equal(await isPortClosed(entranceOf(setup)), true);
         await eventually(() => echo.accepted.every((socket) => socket.destroyed), 5000, 'the exit connection to close');
       });
@@ -184,7 +184,7 @@ describe('the channel ending', () => {
     client.on('disconnected', () => (disconnected = true));
 
     await client.close();
-    await Promise.all([forward.closed, reverse.closed, ...cut]);
+    await within(Promise.all([forward.closed, reverse.closed, ...cut]), 10_000, 'the tunnels and their connections to close');
     assert.equal(await isPortClosed(ports[0]!), true, 'the client entrance is closed');
     await eventually(() => server.channels.all().length === 0, 5000, 'the server to drop the channel');
     assert.equal(await isPortClosed(ports[1]!), true, 'the server entrance is closed');
@@ -205,7 +205,7 @@ describe('the channel ending', () => {
 
     await server.close();
     assert.deepEqual(await disconnected, [`The connection to ${url} was lost`]);
-    await Promise.all([forward.closed, reverse.closed, ...cut]);
+    await within(Promise.all([forward.closed, reverse.closed, ...cut]), 10_000, 'the tunnels and their connections to close');
     assert.deepEqual(client.tunnels, []);
     assert.equal(client.connected, false);
     for (const port of ports) assert.equal(await isPortClosed(port), true);
@@ -227,7 +227,7 @@ describe('the channel ending', () => {
 
     await serverProcess.kill();
     assert.deepEqual(await disconnected, [`The connection to ${url} was lost`]);
-    await Promise.all([forward.closed, cut]);
+    await within(Promise.all([forward.closed, cut]), 10_000, 'the tunnels and their connections to close');
     assert.equal(await isPortClosed(forward.entrance.port), true);
     assert.equal(client.connected, false);
   });

@@ -82,7 +82,7 @@ async function tunnelsThroughProxy(t: TestContext, credentials?: {username: stri
   const client = new NetunnelClient({serverUrl: netunnel.url, proxy: {url: proxy.url, ...credentials}});
   t.after(() => client.close());
   await client.connect();
-  assert.equal(await client.getServerVersion(), '1.0.12');
+  assert.equal(await client.api.server.version(), '1.0.12');
   const forward = await client.openTunnelToServer({exitPort: echo.port});
   const reverse = await client.openTunnelToClient({exitPort: echo.port});
   for (const port of [forward.entrance.port, reverse.entrance.port]) {

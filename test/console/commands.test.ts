@@ -2,7 +2,7 @@
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as commands from '../../source/console/commands.js';
-import {connectApi} from '../../source/console/connect-api.js';
+import {ManagementClient} from '../../source/client/management-client.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from '../../source/console/errors.js';
 import {ServerHandle} from '../../source/console/server-handle.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
@@ -15,7 +15,7 @@ import {FakeConsoleApi} from '../helpers/fake-console-api.js';
 const STATIC_PORTS = {min: 20600, max: 20700};
 
 function handleFor(url: string): ServerHandle {
-  return new ServerHandle({name: 'test', url}, {api: connectApi({serverUrl: url})});
+  return new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
 }
 
 describe('console commands against our server', () => {

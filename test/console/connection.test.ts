@@ -2,7 +2,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as commands from '../../source/console/commands.js';
-import {connectApi} from '../../source/console/connect-api.js';
+import {ManagementClient} from '../../source/client/management-client.js';
 import {steadyRtt} from '../../source/console/connection.js';
 import {ConsoleSession} from '../../source/console/session.js';
 import type {ServerView} from '../../source/console/store.js';
@@ -121,13 +121,13 @@ describe('ServerConnection without an event stream', () => {
   it('polls peers, says down when unreachable and connected again when back', async () => {
     const api = new FakeConsoleApi();
     api.info = null;
-    api.peers = [peer(1, 'a', [staticTunnel(1)])];
+    api.knownPeers = [peer(1, 'a', [staticTunnel(1)])];
     const {session, view} = sessionWith(api);
     try {
       await eventually(() => view().status === 'connected', 2000, 'connected');
       assert.equal(view().mode, 'legacy');
       assert.deepEqual(view().peers.map((item) => item.name), ['a']);
-      api.peers = [...api.peers, peer(2, 'b')];
+      api.knownPeers = [...api.knownPeers, peer(2, 'b')];
       await eventually(() => view().peers.length === 2, 2000, 'the next poll');
       api.reachable = false;
       await eventually(() => view().status === 'down', 2000, 'down');
@@ -160,7 +160,7 @@ describe('ServerConnection against real servers', () => {
   it("shows the console's own tunnel and its live counters from our server's events", async () => {
     const {server, url} = await startServer();
     const echo = await startEchoServer();
-    const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url}), timing: {sampleMs: 50}});
+    const session = new ConsoleSession({createApi: (target) => new ManagementClient({serverUrl: target.url}), timing: {sampleMs: 50}});
     const entry = session.addServer({name: 'ours', url});
     const view = () => session.store.getServer(entry.key)!;
     try {
@@ -185,7 +185,7 @@ describe('ServerConnection against real servers', () => {
   it("shows the console's own tunnels with local counters on a server without the management API", async () => {
     const {server, url} = await startServer({extensions: false});
     const echo = await startEchoServer();
-    const session = new ConsoleSession({createApi: (target) => connectApi({serverUrl: target.url}), timing: {sampleMs: 50, pollMs: 100}});
+    const session = new ConsoleSession({createApi: (target) => new ManagementClient({serverUrl: target.url}), timing: {sampleMs: 50, pollMs: 100}});
     const entry = session.addServer({name: 'legacy', url});
     const view = () => session.store.getServer(entry.key)!;
     try {
@@ -216,7 +216,7 @@ describe('ServerConnection against real servers', () => {
     const echo = await startEchoServer();
     for (const extensions of [true, false]) {
       const {server, url} = await startServer({extensions, staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: STATIC_PORTS});
-      const session = new ConsoleSession({createApi: (serverTarget) => connectApi({serverUrl: serverTarget.url}), timing: {pollMs: 100}});
+      const session = new ConsoleSession({createApi: (serverTarget) => new ManagementClient({serverUrl: serverTarget.url}), timing: {pollMs: 100}});
       const entry = session.addServer({name: 'with peers', url});
       const view = () => session.store.getServer(entry.key)!;
       try {

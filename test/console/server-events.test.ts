@@ -2,7 +2,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, type StreamedServer} from '../../source/console/server-events.js';
-import type {ServerEvent} from '../../source/console/api.js';
+import type {ServerEvent} from '../../source/protocol/server-events.js';
 import {SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../helpers/fake-console-api.js';
 
 const fold = (events: ServerEvent[], from: StreamedServer = EMPTY_STREAMED_SERVER) => events.reduce(reduceServerEvent, from);

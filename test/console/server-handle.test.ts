@@ -9,7 +9,7 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import * as commands from '../../source/console/commands.js';
-import {connectApi} from '../../source/console/connect-api.js';
+import {ManagementClient} from '../../source/client/management-client.js';
 import {ServerConnection} from '../../source/console/connection.js';
 import {ServerHandle} from '../../source/console/server-handle.js';
 import {ConsoleStore, emptyServerView} from '../../source/console/store.js';
@@ -31,7 +31,7 @@ test('a stopped server: the view goes reconnecting and the own channel is lost w
   const handle = new ServerHandle(
     {name: 'frozen', url},
     {
-      api: connectApi({serverUrl: url, heartbeatMs: HEARTBEAT_MS}),
+      api: new ManagementClient({serverUrl: url, heartbeatMs: HEARTBEAT_MS}),
       createClient: (target) => new NetunnelClient({serverUrl: target.url, heartbeatMs: HEARTBEAT_MS}),
     },
   );

@@ -58,7 +58,7 @@ for (const direction of DIRECTIONS) {
 
       const received = digestOf(reader, TOTAL);
       reader.resume();
-      const [digest] = await Promise.all([received, sending.done]);
+      const [digest] = await within(Promise.all([received, sending.done]), 60_000, 'every byte');
       assert.equal(digest.length, TOTAL);
       assert.equal(digest.sha256, payloadSha, 'every byte arrived, in order');
     });

@@ -12,6 +12,7 @@ import {once} from 'node:events';
 import {createServer, type Socket} from 'node:net';
 import WebSocket, {WebSocketServer} from 'ws';
 import {ExitPoint} from '../../source/engine/exit.js';
+import {within} from '../helpers/streams.js';
 
 /** A websocket pair on 127.0.0.1: `remote` plays the 1.0.12 side, `local` is handed to our code. */
 async function websocketPair(): Promise<{remote: WebSocket; local: WebSocket; close(): Promise<void>}> {
@@ -20,8 +21,8 @@ async function websocketPair(): Promise<{remote: WebSocket; local: WebSocket; cl
   const {port} = wss.address() as {port: number};
   const accepted = once(wss, 'connection') as Promise<[WebSocket]>;
   const local = new WebSocket(`ws://127.0.0.1:${port}/channels/1/tunnels/1/connect`);
-  await once(local, 'open');
-  const [remote] = await accepted;
+  await within(once(local, 'open'), 10_000, "local to emit 'open'");
+  const [remote] = await within(accepted, 10_000, 'the accepted connection');
   return {
     remote,
     local,
@@ -69,14 +70,14 @@ test('exit: an empty binary frame from a 1.0.12 entrance ends the connection, th
   exit.accept(pair.local);
   // What the 1.0.12 server sent, frame by frame: the marker, the bytes, then b'' at EOF.
   pair.remote.send('pasten');
-  const {received, socket} = await service.connection;
+  const {received, socket} = await within(service.connection, 10_000, 'the connection at the service');
   pair.remote.send(Buffer.from('hello'), {binary: true});
   pair.remote.send(Buffer.alloc(0), {binary: true});
   const closedByUs = once(pair.remote, 'close') as Promise<[number, Buffer]>;
   // The service sees the bytes and then EOF; the websocket is closed normally by our side.
   assert.equal((await received).toString(), 'hello');
-  await once(socket, 'close');
-  const [code] = await closedByUs;
+  await within(once(socket, 'close'), 10_000, "socket to emit 'close'");
+  const [code] = await within(closedByUs, 10_000, 'our close');
   assert.equal(code, 1000);
   await exit.connections.close(false);
   assert.equal(exit.connections.size, 0);
@@ -93,9 +94,9 @@ test('exit: an empty binary frame that arrives while the exit still connects end
   pair.remote.send('pasten');
   pair.remote.send(Buffer.alloc(0), {binary: true});
   const closedByUs = once(pair.remote, 'close') as Promise<[number, Buffer]>;
-  const {received} = await service.connection;
+  const {received} = await within(service.connection, 10_000, 'the connection at the service');
   assert.equal((await received).length, 0);
-  const [code] = await closedByUs;
+  const [code] = await within(closedByUs, 10_000, 'our close');
   assert.equal(code, 1000);
   await pair.close();
   await service.close();
@@ -107,12 +108,12 @@ test('exit: bytes after an empty binary frame are dropped, not written to an end
   const exit = new ExitPoint({address: '127.0.0.1', port: service.port});
   exit.accept(pair.local);
   pair.remote.send('pasten');
-  const {received} = await service.connection;
+  const {received} = await within(service.connection, 10_000, 'the connection at the service');
   pair.remote.send(Buffer.from('before'), {binary: true});
   pair.remote.send(Buffer.alloc(0), {binary: true});
   pair.remote.send(Buffer.from('after'), {binary: true});
   assert.equal((await received).toString(), 'before');
-  await once(pair.remote, 'close');
+  await within(once(pair.remote, 'close'), 10_000, "pair.remote to emit 'close'");
   await pair.close();
   await service.close();
 });

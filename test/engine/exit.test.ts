@@ -81,7 +81,7 @@ test('stop(true) cuts a connection whose target is still connecting; the stop do
   // The test's own listener runs right after the exit's: the marker has been taken.
   const markerTaken = once(exitSide, 'message');
   entrance.send('pasten');
-  await markerTaken;
+  await within(markerTaken, 10_000, 'the start marker taken');
   const closed = closeOf(entrance);
   await within(exit.stop(true), 10_000, 'the forced stop');
   assert.equal((await within(closed, 10_000, 'the close of the connecting websocket'))[0], 1006);

@@ -42,7 +42,7 @@ describe('keepAlive on a websocket', () => {
     keepAlive(pair.client, 100);
     const pinged = pings(pair.server, 1);
     const closed = once(pair.client, 'close');
-    await pinged;
+    await within(pinged, 10_000, 'a ping');
     const pingedAt = Date.now();
     const [code] = await within(closed, 10_000, 'the heartbeat timeout');
     assert.equal(code, 1006, 'terminated, not closed politely');
@@ -145,7 +145,7 @@ describe('the client heartbeat', () => {
     const client = new NetunnelClient({serverUrl: fake.url, heartbeatMs: 200});
     t.after(() => client.close());
     await client.connect();
-    const serverSide = await fake.control;
+    const serverSide = await within(fake.control, 10_000, 'the control websocket');
     const pinged = pings(serverSide, 1);
     const disconnected = once(client, 'disconnected');
     await within(pinged, 10_000, 'the first ping');

@@ -77,9 +77,9 @@ test('the application hanging up closes the websocket with 1000; bytes in flight
   peer.send(tail, {binary: true});
   app.end();
   assert.equal(await closed, 1000);
-  const got = await received;
+  const got = await within(received, 10_000, 'every byte');
   assert.ok(got.equals(tail), `the application got ${got.length} of ${tail.length} bytes`);
-  await piped.done;
+  await within(piped.done, 10_000, 'piped to be done');
 });
 
 test('the websocket closing ends the socket after every byte it carried', async (t) => {
@@ -88,10 +88,10 @@ test('the websocket closing ends the socket after every byte it carried', async 
   const received = readUntilClosed(app);
   peer.send(payload, {binary: true});
   peer.close(1000);
-  const got = await received;
+  const got = await within(received, 10_000, 'every byte');
   assert.equal(got.length, payload.length);
   assert.ok(got.equals(payload));
-  await piped.done;
+  await within(piped.done, 10_000, 'piped to be done');
   assert.ok(socket.destroyed);
 });
 
@@ -100,7 +100,7 @@ test('a reset application connection cuts the websocket', async (t) => {
   const closed = closeOf(peer);
   app.resetAndDestroy();
   assert.equal(await closed, 1006);
-  await piped.done;
+  await within(piped.done, 10_000, 'piped to be done');
 });
 
 test('a cut websocket closes the application connection', async (t) => {
@@ -108,7 +108,7 @@ test('a cut websocket closes the application connection', async (t) => {
   const received = readUntilClosed(app);
   peer.terminate();
   assert.equal((await received).length, 0);
-  await piped.done;
+  await within(piped.done, 10_000, 'piped to be done');
 });
 
 test('destroy() cuts both halves', async (t) => {
@@ -116,7 +116,7 @@ test('destroy() cuts both halves', async (t) => {
   const received = readUntilClosed(app);
   const closed = closeOf(peer);
   piped.destroy();
-  await Promise.all([received, closed, piped.done]);
+  await within(Promise.all([received, closed, piped.done]), 10_000, 'the bytes, the close and the end of the pipe');
 });
 
 test('a paused websocket reader holds the socket back, then gets every byte', async (t) => {
@@ -130,7 +130,7 @@ test('a paused websocket reader holds the socket back, then gets every byte', as
   assert.ok(counters.toWebsocket <= 16 * 1024 * 1024, `${counters.toWebsocket} bytes were read for a paused reader`);
   const received = receiveBinary(peer, payload.length);
   peer.resume();
-  const [got] = await Promise.all([received, sending.done]);
+  const [got] = await within(Promise.all([received, sending.done]), 60_000, 'every byte');
   assert.equal(sha256(got), sha256(payload));
 });
 
@@ -154,7 +154,7 @@ test('a paused socket reader holds the websocket back, then gets every byte', as
   assert.ok(counters.toSocket <= 16 * 1024 * 1024, `${counters.toSocket} bytes were written for a paused reader`);
   const received = readExactly(app, payload.length);
   app.resume();
-  const [got] = await Promise.all([received, sending]);
+  const [got] = await within(Promise.all([received, sending]), 60_000, 'every byte');
   assert.equal(sha256(got), sha256(payload));
 });
 

@@ -5,9 +5,11 @@ import {once} from 'node:events';
 import type {TestContext} from 'node:test';
 import WebSocket from 'ws';
 import {BSON} from 'bson';
-import {ChannelClosedError, ChannelRequestError, RequestChannel, type MessageHandler} from '../../source/engine/request-channel.js';
+import {ChannelClosedError, ChannelRequestError} from '../../source/engine/engine-errors.js';
+import {RequestChannel, type MessageHandler} from '../../source/engine/request-channel.js';
 import {decodeFrame, encodeRequest, encodeResponse} from '../../source/protocol/channel-frames.js';
 import {websocketPair} from '../helpers/websockets.js';
+import {within} from '../helpers/streams.js';
 
 async function setup(t: TestContext, handler: MessageHandler = () => ({})) {
   const pair = await websocketPair();
@@ -21,7 +23,7 @@ async function setup(t: TestContext, handler: MessageHandler = () => ({})) {
 /** The next binary frame the peer gets, decoded. */
 async function nextFrame(peer: WebSocket) {
   for (;;) {
-    const [data, isBinary] = (await once(peer, 'message')) as [Buffer, boolean];
+    const [data, isBinary] = (await within(once(peer, 'message'), 10_000, "peer to emit 'message'")) as [Buffer, boolean];
     if (isBinary) return decodeFrame(data);
   }
 }
@@ -47,7 +49,7 @@ test('requests are numbered from 1 and resolve with the answer data', async (t) 
 test('the exact bytes of a request are those of 1.0.12', async (t) => {
   const {channel, peer} = await setup(t);
   void channel.request('DELETE_TUNNEL', {tunnel_id: 3, force: true}).catch(() => {});
-  const [data] = (await once(peer, 'message')) as [Buffer];
+  const [data] = (await within(once(peer, 'message'), 10_000, "peer to emit 'message'")) as [Buffer];
   assert.deepEqual(data, Buffer.from(encodeRequest(1, 'DELETE_TUNNEL', {tunnel_id: 3, force: true})));
 });
 
@@ -77,7 +79,7 @@ test('incoming messages are answered with the handler result, or its error', asy
 test('a success answer is byte-exact with 1.0.12 (empty data)', async (t) => {
   const {peer} = await setup(t, () => ({}));
   peer.send(encodeRequest(8, 'DELETE_TUNNEL', {tunnel_id: 3, force: true}));
-  const [data] = (await once(peer, 'message')) as [Buffer];
+  const [data] = (await within(once(peer, 'message'), 10_000, "peer to emit 'message'")) as [Buffer];
   assert.equal(data.toString('hex'), '35000000025f747970650009000000726573706f6e736500105f6964656e7469666965720008000000036461746100050000000000');
 });
 
@@ -105,7 +107,7 @@ test('pending requests are rejected when the channel closes, and new ones at onc
   await nextFrame(peer);
   peer.close(1000);
   await assert.rejects(pending, (error: unknown) => error instanceof ChannelClosedError && error.message === 'The control channel is closed');
-  await closed;
+  await within(closed, 10_000, 'the close');
   assert.equal(channel.isOpen, false);
   await assert.rejects(channel.request('DELETE_TUNNEL', {}), ChannelClosedError);
 });
@@ -123,6 +125,6 @@ test('close() closes the websocket normally', async (t) => {
   const {channel, peer} = await setup(t);
   const closed = once(peer, 'close');
   channel.close();
-  const [code] = await closed;
+  const [code] = await within(closed, 10_000, 'the close');
   assert.equal(code, 1000);
 });

@@ -29,7 +29,7 @@ async function halfOpenPair(t: TestContext): Promise<{app: Socket; socket: Socke
   await once(server, 'listening');
   const accepted = once(server, 'connection') as Promise<[Socket]>;
   const app = connect({port: (server.address() as {port: number}).port, host: '127.0.0.1', allowHalfOpen: true});
-  const [[socket]] = await Promise.all([accepted, once(app, 'connect')]);
+  const [[socket]] = await within(Promise.all([accepted, once(app, 'connect')]), 10_000, 'the connection');
   app.on('error', () => {});
   socket.on('error', () => {});
   defer(() => new Promise((resolve) => server.close(resolve)));
@@ -292,7 +292,7 @@ test('a paused far end holds the application back, then gets every byte and the 
   const received = receiveBinary(peer, payload.length);
   const peerGotEnd = textFrame(peer, 'end');
   peer.resume();
-  await sending.done;
+  await within(sending.done, 10_000, 'sending to be done');
   app.end();
   assert.equal(sha256(await within(received, 20_000, 'every byte')), sha256(payload));
   await within(peerGotEnd, 5000, 'the end frame');
@@ -317,7 +317,7 @@ test('a paused application holds the far end back, then gets every byte and the 
   assert.ok(record.bytesToEntrance <= 16 * 1024 * 1024, `${record.bytesToEntrance} bytes were written for a paused reader`);
   const received = readToEnd(app);
   app.resume();
-  await sending;
+  await within(sending, 60_000, 'every byte sent');
   const got = await within(received, 20_000, 'every byte and the EOF');
   assert.equal(got.error, undefined);
   assert.equal(sha256(got.data), sha256(payload));

@@ -4,7 +4,7 @@
  */
 import {once} from 'node:events';
 import WebSocket from 'ws';
-import type {ServerEvent} from '../../source/protocol/management.js';
+import type {ServerEvent} from '../../source/protocol/server-events.js';
 import type {Defer} from './cleanup.js';
 
 export type EventOf<Type extends ServerEvent['type']> = Extract<ServerEvent, {type: Type}>;

@@ -1,10 +1,14 @@
 /**
- * An in-memory ConsoleApi for component and store tests: it answers from plain data and lets
+ * An in-memory ManagementApi for component and store tests: it answers from plain data and lets
  * the test push `/events` frames and stream states. (Tests against real servers use the
- * client library through connectApi.)
+ * client library's ManagementClient.)
  */
-import type {ConsoleApi, HttpProxyRecord, PeerRecord, StreamState} from '../../source/console/api.js';
-import type {ChannelInfo, PeerInfo, ServerEvent, ServerInfo, StaticTunnelInfo, TunnelInfo} from '../../source/protocol/management.js';
+import type {SubscriptionState} from '../../source/client/event-subscription.js';
+import type {ManagementApi} from '../../source/client/management-api.js';
+import type {HttpProxyInfo} from '../../source/protocol/server-objects.js';
+import type {ChannelInfo, ServerInfo, TunnelInfo} from '../../source/protocol/management.js';
+import type {PeerInfo, StaticTunnelInfo} from '../../source/protocol/server-objects.js';
+import type {ServerEvent} from '../../source/protocol/server-events.js';
 import {ServerRefusedError, ServerUnreachableError} from '../../source/client/client-errors.js';
 
 export const SERVER_INFO: ServerInfo = {
@@ -66,18 +70,18 @@ export function staticTunnel(id: number, overrides: Partial<StaticTunnelInfo> = 
   };
 }
 
-export class FakeConsoleApi implements ConsoleApi {
+export class FakeConsoleApi implements ManagementApi {
   readonly serverUrl: string;
   /** null: a 1.0.12-like server. */
   info: ServerInfo | null = SERVER_INFO;
   version = '1.0.12';
   reachable = true;
-  peers: PeerRecord[] = [];
-  proxy: HttpProxyRecord = {};
+  knownPeers: PeerInfo[] = [];
+  currentProxy: HttpProxyInfo = {};
   /** The next mutating call fails with this refusal. */
   refuseNext: string | undefined;
   readonly calls: string[] = [];
-  private listeners: Array<{onEvent: (event: ServerEvent) => void; onState?: (state: StreamState, detail?: string) => void}> = [];
+  private listeners: Array<{onEvent: (event: ServerEvent) => void; onState?: (state: SubscriptionState, detail?: string) => void}> = [];
 
   constructor(url = 'http://127.0.0.1:4040') {
     this.serverUrl = url;
@@ -88,7 +92,7 @@ export class FakeConsoleApi implements ConsoleApi {
     for (const listener of this.listeners) listener.onEvent(event);
   }
 
-  emitState(state: StreamState, detail?: string): void {
+  emitState(state: SubscriptionState, detail?: string): void {
     for (const listener of this.listeners) listener.onState?.(state, detail);
   }
 
@@ -96,10 +100,12 @@ export class FakeConsoleApi implements ConsoleApi {
     return this.listeners.length;
   }
 
+  /** Records the call (`group.method args`); reads always answer, changes may be refused once. */
   private async answer<T>(call: string, value: () => T): Promise<T> {
     this.calls.push(call);
     if (!this.reachable) throw new ServerUnreachableError(`Cannot reach ${this.serverUrl}: connect ECONNREFUSED`);
-    if (this.refuseNext !== undefined && !call.startsWith('get') && !call.startsWith('list')) {
+    const method = call.split(' ')[0]!.split('.')[1]!;
+    if (this.refuseNext !== undefined && !['list', 'get', 'info', 'version', 'findByName', 'metrics'].includes(method)) {
       const message = this.refuseNext;
       this.refuseNext = undefined;
       throw new ServerRefusedError(400, message);
@@ -107,94 +113,109 @@ export class FakeConsoleApi implements ConsoleApi {
     return value();
   }
 
-  getServerInfo() {
-    return this.answer('getServerInfo', () => this.info);
+  private peer(peerId: number): PeerInfo {
+    return this.knownPeers.find((candidate) => candidate.id === peerId)!;
   }
-  getVersion() {
-    return this.answer('getVersion', () => this.version);
-  }
-  listChannels() {
-    return this.answer('listChannels', () => [] as ChannelInfo[]);
-  }
-  getChannel(channelId: number) {
-    return this.answer(`getChannel ${channelId}`, () => ({...channel(channelId), tunnels: []}));
-  }
-  disconnectChannel(channelId: number) {
-    return this.answer(`disconnectChannel ${channelId}`, () => undefined);
-  }
-  listTunnels() {
-    return this.answer('listTunnels', () => [] as TunnelInfo[]);
-  }
-  deleteTunnel(channelId: number, tunnelId: number, force: boolean) {
-    return this.answer(`deleteTunnel ${channelId}/${tunnelId} force=${force}`, () => undefined);
-  }
-  subscribe(onEvent: (event: ServerEvent) => void, onState?: (state: StreamState, detail?: string) => void) {
-    const listener = {onEvent, ...(onState ? {onState} : {})};
-    this.listeners.push(listener);
-    return {
-      close: () => {
-        this.listeners = this.listeners.filter((candidate) => candidate !== listener);
-      },
-    };
-  }
-  listPeers() {
-    return this.answer('listPeers', () => structuredClone(this.peers));
-  }
-  getPeer(peerId: number) {
-    return this.answer(`getPeer ${peerId}`, () => structuredClone(this.peers.find((candidate) => candidate.id === peerId)!));
-  }
-  registerPeer(options: {name: string; targetNetunnelUrl: string; authData?: Record<string, unknown>}) {
-    return this.answer(`registerPeer ${options.name} ${options.targetNetunnelUrl} ${JSON.stringify(options.authData ?? null)}`, () => {
-      const created = peer(this.peers.length + 1, options.name, [], {target_netunnel_url: options.targetNetunnelUrl});
-      this.peers.push(created);
-      return created;
-    });
-  }
-  updatePeer(peerId: number, options: {name?: string; targetNetunnelUrl?: string; authData?: Record<string, unknown>}) {
-    return this.answer(`updatePeer ${peerId} ${JSON.stringify(options)}`, () => {
-      const found = this.peers.find((candidate) => candidate.id === peerId)!;
-      if (options.name !== undefined) found.name = options.name;
-      if (options.targetNetunnelUrl !== undefined) found.target_netunnel_url = options.targetNetunnelUrl;
-      return structuredClone(found);
-    });
-  }
-  deletePeer(peerId: number) {
-    return this.answer(`deletePeer ${peerId}`, () => {
-      this.peers = this.peers.filter((candidate) => candidate.id !== peerId);
-    });
-  }
-  listStaticTunnels(peerId: number) {
-    return this.answer(`listStaticTunnels ${peerId}`, () => structuredClone(this.peers.find((candidate) => candidate.id === peerId)?.static_tunnels ?? []));
-  }
-  createStaticTunnel(peerId: number, options: {remotePort: number; remoteAddress?: string; localAddress?: string}) {
-    return this.answer(`createStaticTunnel ${peerId} ${JSON.stringify(options)}`, () => {
-      const found = this.peers.find((candidate) => candidate.id === peerId)!;
-      const created = staticTunnel(found.static_tunnels.length + 1, {tunnel_remote_port: options.remotePort});
-      found.static_tunnels.push(created);
-      return created;
-    });
-  }
-  deleteStaticTunnel(peerId: number, staticTunnelId: number) {
-    return this.answer(`deleteStaticTunnel ${peerId}/${staticTunnelId}`, () => undefined);
-  }
-  getHttpProxy() {
-    return this.answer('getHttpProxy', () => this.proxy);
-  }
-  setHttpProxy(options: {proxyUrl: string; username?: string; password?: string; testUrl?: string; checkProxy?: boolean}) {
-    return this.answer(`setHttpProxy ${JSON.stringify(options)}`, () => {
-      this.proxy = {proxy_url: options.proxyUrl, username: options.username ? '******' : null, password: options.password ? '******' : null};
-      return this.proxy;
-    });
-  }
-  clearHttpProxy() {
-    return this.answer('clearHttpProxy', () => {
-      this.proxy = {};
-      return this.proxy;
-    });
-  }
-  factoryReset(options: {disconnectClients?: boolean}) {
-    return this.answer(`factoryReset ${JSON.stringify(options)}`, () => undefined);
-  }
+
+  readonly server: ManagementApi['server'] = {
+    version: () => this.answer('server.version', () => this.version),
+    info: () => this.answer('server.info', () => this.info),
+    metrics: () => this.answer('server.metrics', () => ''),
+    factoryReset: (input = {}) => this.answer(`server.factoryReset ${JSON.stringify(input)}`, () => undefined),
+  };
+
+  readonly channels: ManagementApi['channels'] = {
+    list: () => this.answer('channels.list', () => [] as ChannelInfo[]),
+    get: (channelId) => this.answer(`channels.get ${channelId}`, () => ({...channel(channelId), tunnels: []})),
+    disconnect: (channelId) => this.answer(`channels.disconnect ${channelId}`, () => undefined),
+  };
+
+  readonly tunnels: ManagementApi['tunnels'] = {
+    list: () => this.answer('tunnels.list', () => [] as TunnelInfo[]),
+    close: (channelId, tunnelId, input = {}) => this.answer(`tunnels.close ${channelId}/${tunnelId} force=${input.force ?? true}`, () => undefined),
+    delete: (channelId, tunnelId, input = {}) => this.answer(`tunnels.delete ${channelId}/${tunnelId} force=${input.force ?? false}`, () => undefined),
+    drain: (channelId, tunnelId, input = {}) =>
+      this.answer(`tunnels.drain ${channelId}/${tunnelId} ${JSON.stringify(input)}`, () => ({
+        channel_id: channelId,
+        tunnel_id: tunnelId,
+        state: 'draining' as const,
+        connections: {active: 0, total: 0},
+        timeout_ms: input.timeout_ms ?? null,
+      })),
+  };
+
+  readonly connections: ManagementApi['connections'] = {
+    list: (filter = {}) => this.answer(`connections.list ${JSON.stringify(filter)}`, () => []),
+    get: (connectionId) =>
+      this.answer(`connections.get ${connectionId}`, () => {
+        throw new ServerRefusedError(404, `Connection \`${connectionId}\` was not found`);
+      }),
+    close: (connectionId) => this.answer(`connections.close ${connectionId}`, () => undefined),
+  };
+
+  readonly peers: ManagementApi['peers'] = {
+    list: () => this.answer('peers.list', () => structuredClone(this.knownPeers)),
+    get: (peerId) => this.answer(`peers.get ${peerId}`, () => structuredClone(this.peer(peerId))),
+    findByName: (name) => this.answer(`peers.findByName ${name}`, () => structuredClone(this.knownPeers.find((candidate) => candidate.name === name))),
+    add: (input) =>
+      this.answer(`peers.add ${input.name} ${input.target_netunnel_url} ${JSON.stringify(input.auth_data ?? null)}`, () => {
+        const created = peer(this.knownPeers.length + 1, input.name, [], {target_netunnel_url: input.target_netunnel_url});
+        this.knownPeers.push(created);
+        return created;
+      }),
+    update: (peerId, input) =>
+      this.answer(`peers.update ${peerId} ${JSON.stringify(input)}`, () => {
+        const found = this.peer(peerId);
+        if (input.name !== undefined) found.name = input.name;
+        if (input.target_netunnel_url !== undefined) found.target_netunnel_url = input.target_netunnel_url;
+        return structuredClone(found);
+      }),
+    remove: (peerId) =>
+      this.answer(`peers.remove ${peerId}`, () => {
+        this.knownPeers = this.knownPeers.filter((candidate) => candidate.id !== peerId);
+      }),
+  };
+
+  readonly staticTunnels: ManagementApi['staticTunnels'] = {
+    list: (peerId) => this.answer(`staticTunnels.list ${peerId}`, () => structuredClone(this.knownPeers.find((candidate) => candidate.id === peerId)?.static_tunnels ?? [])),
+    get: (peerId, staticTunnelId) =>
+      this.answer(`staticTunnels.get ${peerId}/${staticTunnelId}`, () => structuredClone(this.peer(peerId).static_tunnels.find((candidate) => candidate.id === staticTunnelId)!)),
+    add: (peerId, input) =>
+      this.answer(`staticTunnels.add ${peerId} ${JSON.stringify(input)}`, () => {
+        const found = this.peer(peerId);
+        const created = staticTunnel(found.static_tunnels.length + 1, {tunnel_remote_port: input.tunnel_remote_port});
+        found.static_tunnels.push(created);
+        return created;
+      }),
+    remove: (peerId, staticTunnelId) => this.answer(`staticTunnels.remove ${peerId}/${staticTunnelId}`, () => undefined),
+  };
+
+  readonly proxy: ManagementApi['proxy'] = {
+    get: () => this.answer('proxy.get', () => this.currentProxy),
+    set: (input) =>
+      this.answer(`proxy.set ${JSON.stringify(input)}`, () => {
+        this.currentProxy = {proxy_url: input.proxy_url ?? undefined, username: input.username ? '******' : null, password: input.password ? '******' : null};
+        return this.currentProxy;
+      }),
+    clear: () =>
+      this.answer('proxy.clear', () => {
+        this.currentProxy = {};
+        return this.currentProxy;
+      }),
+  };
+
+  readonly events: ManagementApi['events'] = {
+    subscribe: (onEvent, onState) => {
+      const listener = {onEvent, ...(onState ? {onState} : {})};
+      this.listeners.push(listener);
+      return {
+        close: () => {
+          this.listeners = this.listeners.filter((candidate) => candidate !== listener);
+        },
+      };
+    },
+  };
+
   close() {
     this.calls.push('close');
   }

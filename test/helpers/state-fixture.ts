@@ -7,16 +7,16 @@ import {afterEach, beforeEach} from 'node:test';
 import {mkdtemp, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {ServerApi} from '../../source/client/server-api.js';
+import {ManagementClient} from '../../source/client/management-client.js';
 import type {NetunnelServer, NetunnelServerOptions} from '../../source/server/netunnel-server.js';
-import type {PortRange} from '../../source/server/peers/peer-registry.js';
+import type {PortRange} from '../../source/server/peers/local-ports.js';
 import {FAST_STATIC_TUNNELS, startServer} from './netunnel.js';
 
 export interface StartedStateServer {
   server: NetunnelServer;
   url: string;
   port: number;
-  api: ServerApi;
+  api: ManagementClient;
 }
 
 export interface StateFixture {
@@ -50,7 +50,7 @@ export function useStateFixture(prefix: string, ports: PortRange): StateFixture 
     cleanups,
     async server(options = {}) {
       const started = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: ports, ...options});
-      const api = new ServerApi({serverUrl: started.url});
+      const api = new ManagementClient({serverUrl: started.url});
       cleanups.push(() => started.server.close(), () => api.close());
       return {...started, port: started.server.address!.port, api};
     },

@@ -1,6 +1,7 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {BodyError, createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../source/protocol/bodies.js';
+import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../source/protocol/bodies.js';
+import {BodyError} from '../../source/protocol/errors.js';
 
 function bodyError(message: string) {
   return (error: unknown) => {

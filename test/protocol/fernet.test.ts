@@ -1,8 +1,8 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import fc from 'fast-check';
+import {FernetError} from '../../source/protocol/errors.js';
 import {
-  FernetError,
   INVALID_KEY_MESSAGE,
   INVALID_TOKEN_MESSAGE,
   assertFernetKey,

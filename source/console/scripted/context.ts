@@ -5,7 +5,7 @@
 import type {AuthWarning} from '../../auth/load-plugin.js';
 import type {Logger} from '../../engine/logger.js';
 import {EXIT, UsageError} from '../../exit-codes.js';
-import type {ConsoleApi} from '../api.js';
+import type {ManagementApi} from '../../client/management-api.js';
 import type {ServerTarget} from '../server-handle.js';
 import type {ConsoleSettings} from '../settings.js';
 import type {OptionValues} from './args.js';
@@ -23,8 +23,8 @@ export interface ScriptedIo {
   signal?: AbortSignal;
   /** The log of `open` (the client's messages); `debug` with -d. Default: none. */
   createLogger?: (debug: boolean) => Logger;
-  /** Builds a server's API (default: connectApi, the client library). */
-  createApi?: (target: ServerTarget) => ConsoleApi;
+  /** Builds a server's API (default: a ManagementClient). */
+  createApi?: (target: ServerTarget) => ManagementApi;
 }
 
 export interface CommandContext {

@@ -6,10 +6,10 @@
  */
 import {resolve} from 'node:path';
 import {loadClientAuth, parseAuthData} from '../../auth/load-plugin.js';
+import {ManagementClient} from '../../client/management-client.js';
 import {readClientTlsFiles} from '../../client/tls-files.js';
 import type {Logger} from '../../engine/logger.js';
 import {EXIT, exitCodeOf, failureLine} from '../../exit-codes.js';
-import {connectApi} from '../connect-api.js';
 import {ServerHandle, transportOptionsOf, type ServerTarget} from '../server-handle.js';
 import type {SavedServer} from '../settings.js';
 import {urlError} from '../validate.js';
@@ -91,7 +91,7 @@ export async function selectTargets(context: CommandContext): Promise<ServerTarg
 }
 
 export function openHandle(context: CommandContext, target: ServerTarget, logger?: Logger): ServerHandle {
-  const api = context.io.createApi?.(target) ?? connectApi(transportOptionsOf(target));
+  const api = context.io.createApi?.(target) ?? new ManagementClient(transportOptionsOf(target));
   return new ServerHandle(target, {api, ...(logger ? {logger} : {})});
 }
 

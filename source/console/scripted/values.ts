@@ -1,5 +1,5 @@
 /** The checks of the values given on a scripted command line: each refusal is a usage error naming the argument or flag. */
-import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
+import {ipv4Error, nameError, portError, readJsonObject, urlError} from '../validate.js';
 import {stringOption} from './args.js';
 import {usage, type CommandContext} from './context.js';
 
@@ -41,9 +41,10 @@ export function url(context: CommandContext, what: string, text: string): string
 export function jsonObject(context: CommandContext, flag: string): Record<string, unknown> | undefined {
   const text = stringOption(context.values, flag);
   if (text === undefined) return undefined;
-  const error = jsonObjectError(text);
-  if (error) throw usage(context, `--${flag} ${error}`);
-  return JSON.parse(text) as Record<string, unknown>;
+  if (text.trim() === '') throw usage(context, `--${flag} required`);
+  const read = readJsonObject(text);
+  if ('error' in read) throw usage(context, `--${flag} ${read.error}`);
+  return read.value;
 }
 
 export const quoted = (text: string) => JSON.stringify(text);

@@ -3,7 +3,8 @@
  * and the stable JSON shapes (documented in README, "Scripted mode").
  */
 import type {ServerStatus} from '../commands.js';
-import type {ChannelInfo, HttpProxyRecord, PeerRecord, StaticTunnelRecord, TunnelInfo} from '../api.js';
+import type {ChannelInfo, TunnelInfo} from '../../protocol/management.js';
+import type {HttpProxyInfo, PeerInfo, StaticTunnelInfo} from '../../protocol/server-objects.js';
 import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
 import type {SavedServer} from '../settings.js';
 import type {Column} from './output.js';
@@ -106,7 +107,7 @@ export function tunnelListing(items: FromServer<TunnelInfo>[], withServer: boole
   );
 }
 
-export function peerListing(items: FromServer<PeerRecord>[], withServer: boolean): Listing {
+export function peerListing(items: FromServer<PeerInfo>[], withServer: boolean): Listing {
   return listing(
     items,
     [{header: 'ID', align: 'right'}, {header: 'NAME'}, {header: 'URL'}, {header: 'STATUS'}, {header: 'STATIC TUNNELS', align: 'right'}],
@@ -117,7 +118,7 @@ export function peerListing(items: FromServer<PeerRecord>[], withServer: boolean
 
 const staticEndpoint = (address: string, port: number) => formatEndpoint({address, port});
 
-export function staticTunnelListing(items: FromServer<StaticTunnelRecord>[]): Listing {
+export function staticTunnelListing(items: FromServer<StaticTunnelInfo>[]): Listing {
   return listing(
     items,
     [
@@ -171,11 +172,11 @@ export function savedServerJson(server: SavedServer) {
 }
 
 /** The server's proxy with every key present (`proxy_url: null`: no proxy). */
-export function proxyJson(url: string, proxy: HttpProxyRecord) {
+export function proxyJson(url: string, proxy: HttpProxyInfo) {
   return {server_url: url, proxy_url: proxy.proxy_url ?? null, username: proxy.username ?? null, password: proxy.password ?? null};
 }
 
-export function proxyText(proxy: HttpProxyRecord): string {
+export function proxyText(proxy: HttpProxyInfo): string {
   if (!proxy.proxy_url) return 'none';
   return proxy.username ? `${proxy.proxy_url} (username ${proxy.username}, password ${proxy.password ?? '******'})` : proxy.proxy_url;
 }

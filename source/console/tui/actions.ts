@@ -13,7 +13,7 @@ import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../val
 import type {ConfirmSpec} from './confirm.js';
 import type {FormSpec, FormValues} from './form.js';
 import type {ChannelRow} from './pane-rows.js';
-import type {PeerRecord, StaticTunnelRecord, HttpProxyRecord} from '../api.js';
+import type {HttpProxyInfo, PeerInfo, StaticTunnelInfo} from '../../protocol/server-objects.js';
 
 const optionalPort = (text: string) => portError(text, {optional: true});
 const optionalIpv4 = (text: string) => ipv4Error(text, {optional: true});
@@ -113,7 +113,7 @@ export function addPeerForm(server: ServerHandle): FormSpec {
   };
 }
 
-export function renamePeerForm(server: ServerHandle, peer: PeerRecord): FormSpec {
+export function renamePeerForm(server: ServerHandle, peer: PeerInfo): FormSpec {
   return {
     title: `Rename peer ${peer.name}`,
     fields: [{name: 'name', label: 'New name', initial: peer.name, check: nameError}],
@@ -124,7 +124,7 @@ export function renamePeerForm(server: ServerHandle, peer: PeerRecord): FormSpec
   };
 }
 
-export function editPeerForm(server: ServerHandle, peer: PeerRecord): FormSpec {
+export function editPeerForm(server: ServerHandle, peer: PeerInfo): FormSpec {
   return {
     title: `Edit peer ${peer.name}`,
     intro: 'Changing the URL or the auth data restarts its static tunnels.',
@@ -142,7 +142,7 @@ export function editPeerForm(server: ServerHandle, peer: PeerRecord): FormSpec {
   };
 }
 
-export function removePeerConfirm(server: ServerHandle, peer: PeerRecord): ConfirmSpec {
+export function removePeerConfirm(server: ServerHandle, peer: PeerInfo): ConfirmSpec {
   return {
     title: `Remove peer ${peer.name}?`,
     lines: [`${peer.target_netunnel_url}`, `Its ${peer.static_tunnels.length} static tunnel(s) stop and are forgotten.`],
@@ -153,7 +153,7 @@ export function removePeerConfirm(server: ServerHandle, peer: PeerRecord): Confi
   };
 }
 
-export function addStaticTunnelForm(server: ServerHandle, peer: PeerRecord): FormSpec {
+export function addStaticTunnelForm(server: ServerHandle, peer: PeerInfo): FormSpec {
   return {
     title: `Add a static tunnel through peer ${peer.name}`,
     intro: 'The server listens on a port of its choice and keeps the tunnel up through the peer.',
@@ -176,7 +176,7 @@ export function addStaticTunnelForm(server: ServerHandle, peer: PeerRecord): For
   };
 }
 
-export function removeStaticTunnelConfirm(server: ServerHandle, peer: PeerRecord, tunnel: StaticTunnelRecord): ConfirmSpec {
+export function removeStaticTunnelConfirm(server: ServerHandle, peer: PeerInfo, tunnel: StaticTunnelInfo): ConfirmSpec {
   return {
     title: `Remove static tunnel ${tunnel.id} of peer ${peer.name}?`,
     lines: [`${tunnel.tunnel_local_address}:${tunnel.tunnel_local_port} -> ${tunnel.tunnel_remote_address}:${tunnel.tunnel_remote_port}`, 'Its port closes.'],
@@ -187,7 +187,7 @@ export function removeStaticTunnelConfirm(server: ServerHandle, peer: PeerRecord
   };
 }
 
-export function proxyForm(server: ServerHandle, current: HttpProxyRecord): FormSpec {
+export function proxyForm(server: ServerHandle, current: HttpProxyInfo): FormSpec {
   const now = current.proxy_url ? `now ${current.proxy_url}${current.username ? ` (user ${current.username})` : ''}` : 'now none';
   return {
     title: `HTTP proxy of ${server.target.name} (used toward its peers)`,

@@ -4,7 +4,8 @@
  * Each row has a key that survives live updates, so that the selection stays on the same
  * thing while the data moves.
  */
-import type {ChannelInfo, PeerRecord, StaticTunnelRecord} from '../api.js';
+import type {ChannelInfo} from '../../protocol/management.js';
+import type {PeerInfo, StaticTunnelInfo} from '../../protocol/server-objects.js';
 import {formatEndpoint} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {PaneName} from './keymap.js';
@@ -16,8 +17,8 @@ export interface ChannelRow extends ChannelInfo {
 }
 
 export type PeerRow =
-  | {key: string; kind: 'peer'; peer: PeerRecord}
-  | {key: string; kind: 'static'; peer: PeerRecord; tunnel: StaticTunnelRecord; last: boolean};
+  | {key: string; kind: 'peer'; peer: PeerInfo}
+  | {key: string; kind: 'static'; peer: PeerInfo; tunnel: StaticTunnelInfo; last: boolean};
 
 /** A pane's rows, tagged with the pane. */
 export type PaneRows = {pane: 'channels'; rows: ChannelRow[]} | {pane: 'tunnels'; rows: TunnelRow[]} | {pane: 'peers'; rows: PeerRow[]};

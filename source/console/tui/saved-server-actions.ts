@@ -4,7 +4,7 @@
  */
 import * as savedServers from '../saved-server-commands.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
-import {jsonObjectError, nameError, urlError} from '../validate.js';
+import {jsonObjectError, nameError, requireJsonObject, urlError} from '../validate.js';
 import type {ConfirmSpec} from './confirm.js';
 import type {FormSpec, FormValues} from './form.js';
 
@@ -42,7 +42,7 @@ function savedServerOf(values: FormValues): Omit<SavedServer, 'name'> & {name?: 
   const server: Omit<SavedServer, 'name'> & {name?: string} = {url: values.url!.trim()};
   if ((values.name ?? '').trim() !== '') server.name = values.name!.trim();
   if ((values.authPlugin ?? '').trim() !== '') server.authPlugin = values.authPlugin!.trim();
-  if ((values.authData ?? '').trim() !== '') server.authData = JSON.parse(values.authData!) as Record<string, unknown>;
+  if ((values.authData ?? '').trim() !== '') server.authData = requireJsonObject('auth data', values.authData!);
   if ((values.proxyUrl ?? '').trim() !== '') {
     server.proxy = {url: values.proxyUrl!.trim()};
     if (values.proxyUsername || values.proxyPassword) Object.assign(server.proxy, {username: values.proxyUsername ?? '', password: values.proxyPassword ?? ''});

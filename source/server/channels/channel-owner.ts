@@ -12,7 +12,8 @@ import type {AuthRequest, ServerAuth} from '../../auth/contract.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
 import {CHANNEL_SECRET_HEADER, TOKEN_BYTES} from '../../protocol/websocket-tokens.js';
-import {HttpError, forbidden} from '../http/http-errors.js';
+import {HttpError} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 
 /** A fresh channel secret or request token: TOKEN_BYTES random bytes, base64url. */
 export function newToken(): string {
@@ -66,7 +67,7 @@ export class ChannelOwner {
    * identity, which every client, 1.0.12's too, satisfies from the process that made the channel.
    */
   check(channelId: number, sender: WebsocketSender, kind: 'websocket' | 'request' = 'websocket'): void {
-    const refuse = (why: string) => forbidden(`Forbidden: this ${kind} is not from the client of channel \`${channelId}\` (${why})`);
+    const refuse = (why: string) => new ServerError('NETUNNEL_ERR_NOT_CHANNEL_OWNER', `Forbidden: this ${kind} is not from the client of channel \`${channelId}\` (${why})`);
     if (this.checksAddress && (sender.remoteAddress === undefined || sender.remoteAddress !== this.remoteAddress)) throw refuse('another address');
     if (sender.identity !== this.identity) throw refuse('another identity');
     if (this.secret === undefined || kind === 'request') return;

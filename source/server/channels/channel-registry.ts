@@ -5,7 +5,7 @@
 import {EventEmitter} from 'node:events';
 import {DEFAULT_HEARTBEAT_MS} from '../../engine/heartbeat.js';
 import type {Logger} from '../../engine/logger.js';
-import {notFound} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import {ServerChannel, type ServerChannelInfo} from './server-channel.js';
 
 export const UNCONNECTED_CHANNEL_TIMEOUT_MS = 60_000;
@@ -53,7 +53,7 @@ export class ChannelRegistry extends EventEmitter<ChannelRegistryEvents> {
 
   get(channelId: number): ServerChannel {
     const channel = this.channels.get(channelId);
-    if (!channel) throw notFound(`Channel \`${channelId}\` was not found`);
+    if (!channel) throw new ServerError('NETUNNEL_ERR_UNKNOWN_CHANNEL', `Channel \`${channelId}\` was not found`);
     return channel;
   }
 

@@ -4,15 +4,16 @@
  * answer to its requests (websocket-requests.ts): both refused before the upgrade.
  */
 import type {AuthRequest} from '../../auth/contract.js';
-import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../protocol/bodies.js';
+import {operations} from '../../protocol/operations.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import {FEATURES, type Feature} from '../../protocol/management.js';
 import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../../protocol/stream-frames.js';
 import {CHANNEL_SECRET_KEY, REQUEST_TOKEN_HEADER} from '../../protocol/websocket-tokens.js';
 import {ChannelOwner, newToken, singleHeader} from './channel-owner.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
-import {conflict} from '../http/http-errors.js';
-import type {RouteContext, RouteTable} from '../http/route-table.js';
+import {ServerError} from '../server-errors.js';
+import {serve} from '../http/operation-routes.js';
+import {mergeRouteTables, type RouteContext, type RouteTable} from '../http/route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
 import type {ChannelStreams} from './channel-streams.js';
 import type {ServerChannel} from './server-channel.js';
@@ -36,73 +37,70 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
   const checkOwner = async (channel: ServerChannel, {auth}: RouteContext, kind: 'websocket' | 'request' = 'websocket') => {
     channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers}, kind);
   };
-  return {
-    rest: {
-      version: {GET: () => ({text: PROTOCOL_VERSION})},
-      channels: {
-        POST: async ({readBody, auth}) => {
-          const body = parseBody(createChannelBody, await readBody());
-          const clientFeatures = body.features ?? [];
-          // Only a client that announced it gets a secret (and must then show it); never a 1.0.12 one.
-          const secret = settings.extensions && clientFeatures.includes(TOKENS) ? newToken() : undefined;
-          // The same for the stream extension, whose limit only such a client is told.
-          const streams = settings.extensions && clientFeatures.includes(STREAM_FEATURE) ? settings.streams() : undefined;
-          const channel = channels.create({
-            clientVersion: body.version,
-            clientFeatures,
-            remoteAddress: auth.remoteAddress,
-            owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
-            streams,
-          });
-          if (!settings.extensions) return {json: {channel_id: channel.id, version: PROTOCOL_VERSION}};
-          const answer: Record<string, unknown> = {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES]};
-          if (secret !== undefined) answer[CHANNEL_SECRET_KEY] = secret;
-          if (streams !== undefined) answer[IDLE_WEBSOCKETS_KEY] = streams.clientIdleLimit;
-          return {json: answer};
-        },
-      },
-      tunnels: {
-        POST: async (context) => {
+  return mergeRouteTables(
+    serve(operations.serverVersion, () => PROTOCOL_VERSION),
+    serve(operations.createChannel, async ({input, auth}) => {
+      const body = await input();
+      const clientFeatures = body.features ?? [];
+      // Only a client that announced it gets a secret (and must then show it); never a 1.0.12 one.
+      const secret = settings.extensions && clientFeatures.includes(TOKENS) ? newToken() : undefined;
+      // The same for the stream extension, whose limit only such a client is told.
+      const streams = settings.extensions && clientFeatures.includes(STREAM_FEATURE) ? settings.streams() : undefined;
+      const channel = channels.create({
+        clientVersion: body.version,
+        clientFeatures,
+        remoteAddress: auth.remoteAddress,
+        owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
+        streams,
+      });
+      if (!settings.extensions) return {channel_id: channel.id, version: PROTOCOL_VERSION};
+      return {
+        channel_id: channel.id,
+        version: PROTOCOL_VERSION,
+        features: [...FEATURES],
+        ...(secret === undefined ? {} : {[CHANNEL_SECRET_KEY]: secret}),
+        ...(streams === undefined ? {} : {[IDLE_WEBSOCKETS_KEY]: streams.clientIdleLimit}),
+      };
+    }),
+    serve(operations.createTunnel, async (context) => {
+      const channel = channels.get(context.params.channelId!);
+      await checkOwner(channel, context, 'request');
+      const body = await context.input();
+      if (!body.reverse) {
+        checkDestinationAllowed(settings.allowedTunnelDestinations(), body.exit_address, body.exit_port);
+        return {tunnel_id: channel.createForwardTunnel(body).id};
+      }
+      checkEntranceAllowed(settings.allowedTunnelEntrances(), body.entrance_address);
+      const tunnel = await channel.createReverseTunnel(body);
+      // Its first request for a websocket follows this answer, as in 1.0.12.
+      context.afterAnswer(() => tunnel.start());
+      if (!settings.extensions) return {tunnel_id: tunnel.id};
+      // entrance_port is our addition: 1.0.12 does not say which port it chose.
+      return {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null};
+    }),
+    serve(operations.deleteTunnel, async (context) => {
+      const channel = channels.get(context.params.channelId!);
+      await checkOwner(channel, context, 'request');
+      const {force} = await context.input();
+      channel.deleteTunnel(context.params.tunnelId!, force, false);
+      return null;
+    }),
+    {
+      rest: {},
+      upgrade: {
+        channelConnect: async (context) => {
           const channel = channels.get(context.params.channelId!);
-          await checkOwner(channel, context, 'request');
-          const body = parseCreateTunnelBody(await context.readBody());
-          if (!body.reverse) {
-            checkDestinationAllowed(settings.allowedTunnelDestinations(), body.exit_address, body.exit_port);
-            const tunnel = channel.createForwardTunnel(body);
-            return {json: {tunnel_id: tunnel.id}};
-          }
-          checkEntranceAllowed(settings.allowedTunnelEntrances(), body.entrance_address);
-          const tunnel = await channel.createReverseTunnel(body);
-          // Its first request for a websocket follows this answer, as in 1.0.12.
-          const onAnswered = () => tunnel.start();
-          if (!settings.extensions) return {json: {tunnel_id: tunnel.id}, onAnswered};
-          // entrance_port is our addition: 1.0.12 does not say which port it chose.
-          return {json: {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null}, onAnswered};
+          await checkOwner(channel, context);
+          if (channel.connected || channel.connectedAt) throw new ServerError('NETUNNEL_ERR_CHANNEL_STATE', `Channel \`${channel.id}\` is already connected`);
+          return (websocket) => channel.attach(websocket);
         },
-      },
-      tunnel: {
-        DELETE: async (context) => {
+        tunnelConnect: async (context) => {
           const channel = channels.get(context.params.channelId!);
-          await checkOwner(channel, context, 'request');
-          const {force} = parseBody(deleteTunnelBody, (await context.readBody()) ?? {});
-          channel.deleteTunnel(context.params.tunnelId!, force, false);
-          return {json: null};
+          await checkOwner(channel, context);
+          const tunnel = channel.getTunnel(context.params.tunnelId!);
+          return tunnel.admitWebsocket(singleHeader(context.request.headers, REQUEST_TOKEN_HEADER));
         },
       },
     },
-    upgrade: {
-      channelConnect: async (context) => {
-        const channel = channels.get(context.params.channelId!);
-        await checkOwner(channel, context);
-        if (channel.connected || channel.connectedAt) throw conflict(`Channel \`${channel.id}\` is already connected`);
-        return (websocket) => channel.attach(websocket);
-      },
-      tunnelConnect: async (context) => {
-        const channel = channels.get(context.params.channelId!);
-        await checkOwner(channel, context);
-        const tunnel = channel.getTunnel(context.params.tunnelId!);
-        return tunnel.admitWebsocket(singleHeader(context.request.headers, REQUEST_TOKEN_HEADER));
-      },
-    },
-  };
+  );
 }

@@ -4,29 +4,25 @@
  * - Reverse entrances: 1.0.12 listens wherever a client asks (0.0.0.0 included); we only
  *   listen on addresses in `allowed_tunnel_entrances` (default: loopback only).
  */
-import {HttpError} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 
 export type AllowedDestinations = Record<string, string>;
 
 export const DEFAULT_ALLOWED_DESTINATIONS: AllowedDestinations = {'127.0.0.1': '*'};
 export const DEFAULT_ALLOWED_ENTRANCES: string[] = ['127.0.0.1'];
 
-/** Refusals by these checks carry their own codes, so that the management API can report them. */
-export const DESTINATION_NOT_ALLOWED = 'NETUNNEL_ERR_DESTINATION_NOT_ALLOWED';
-export const ENTRANCE_NOT_ALLOWED = 'NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED';
-
 export function checkDestinationAllowed(allowed: Readonly<AllowedDestinations>, address: string, port: number): void {
   // Own keys only: `__proto__`, `constructor` or `toString` must not find Object.prototype's.
   const ports = Object.hasOwn(allowed, address) ? allowed[address] : undefined;
-  if (ports === undefined) throw new HttpError(403, `Address ${address} is not allowed as a tunnel destination`, DESTINATION_NOT_ALLOWED);
+  if (ports === undefined) throw new ServerError('NETUNNEL_ERR_DESTINATION_NOT_ALLOWED', `Address ${address} is not allowed as a tunnel destination`);
   const list = ports.split(',').map((entry) => entry.trim());
   if (!list.includes('*') && !list.includes(String(port))) {
-    throw new HttpError(403, `Port ${address}:${port} is not allowed as a tunnel destination`, DESTINATION_NOT_ALLOWED);
+    throw new ServerError('NETUNNEL_ERR_DESTINATION_NOT_ALLOWED', `Port ${address}:${port} is not allowed as a tunnel destination`);
   }
 }
 
 export function checkEntranceAllowed(allowed: readonly string[], address: string): void {
   if (!allowed.includes(address)) {
-    throw new HttpError(403, `Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`, ENTRANCE_NOT_ALLOWED);
+    throw new ServerError('NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED', `Address ${address} is not allowed as a tunnel entrance (allowed: ${allowed.join(', ')})`);
   }
 }

@@ -11,7 +11,7 @@ import {RequestChannel} from '../../engine/request-channel.js';
 import type {Logger} from '../../engine/logger.js';
 import type {ForwardTunnelBody, ReverseTunnelBody} from '../../protocol/bodies.js';
 import {messageOf} from '../../protocol/errors.js';
-import {HttpError, conflict, notFound} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import {ChannelOwner} from './channel-owner.js';
 import type {ChannelStreams} from './channel-streams.js';
 import {ForwardServerTunnel, ReverseServerTunnel, type ServerTunnel} from './server-tunnel.js';
@@ -35,9 +35,6 @@ export interface ServerChannelEvents {
   tunnelDraining: [ServerTunnel];
   tunnelDeleted: [ServerTunnel];
 }
-
-/** A reverse tunnel's entrance could not listen (taken, or not an address of this host). */
-export const ENTRANCE_UNAVAILABLE = 'NETUNNEL_ERR_ENTRANCE_UNAVAILABLE';
 
 export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   readonly id: number;
@@ -84,7 +81,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
 
   /** Takes the control websocket; the channel lives as long as it does. */
   attach(websocket: WebSocket): void {
-    if (this.control || this.closed) throw conflict(`Channel \`${this.id}\` is already connected`);
+    if (this.control || this.closed) throw new ServerError('NETUNNEL_ERR_CHANNEL_STATE', `Channel \`${this.id}\` is already connected`);
     this.connectedAt = new Date();
     this.lastSeenAt = this.connectedAt;
     websocket.on('message', () => (this.lastSeenAt = new Date()));
@@ -112,7 +109,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   /** The control channel, for tunnels that must talk to the client. */
   private requireControl(): RequestChannel {
     if (!this.control || !this.control.isOpen) {
-      throw conflict(`Channel \`${this.id}\` is not connected yet: open its websocket (/channels/${this.id}/connect) first`);
+      throw new ServerError('NETUNNEL_ERR_CHANNEL_STATE', `Channel \`${this.id}\` is not connected yet: open its websocket (/channels/${this.id}/connect) first`);
     }
     return this.control;
   }
@@ -141,8 +138,8 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
       await tunnel.stop(true);
       const code = (error as NodeJS.ErrnoException).code;
       const where = `${body.entrance_address}:${body.entrance_port ?? 0}`;
-      if (code === 'EADDRINUSE') throw new HttpError(409, `Cannot listen on ${where}: the address is already in use`, ENTRANCE_UNAVAILABLE);
-      throw new HttpError(409, `Cannot listen on ${where}: ${messageOf(error)}`, ENTRANCE_UNAVAILABLE);
+      if (code === 'EADDRINUSE') throw new ServerError('NETUNNEL_ERR_ENTRANCE_UNAVAILABLE', `Cannot listen on ${where}: the address is already in use`);
+      throw new ServerError('NETUNNEL_ERR_ENTRANCE_UNAVAILABLE', `Cannot listen on ${where}: ${messageOf(error)}`);
     }
     this.register(tunnel);
     return tunnel;
@@ -150,7 +147,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
 
   getTunnel(tunnelId: number): ServerTunnel {
     const tunnel = this.tunnels.get(tunnelId);
-    if (!tunnel) throw notFound(`Tunnel \`${tunnelId}\` was not found on channel \`${this.id}\``);
+    if (!tunnel) throw new ServerError('NETUNNEL_ERR_UNKNOWN_TUNNEL', `Tunnel \`${tunnelId}\` was not found on channel \`${this.id}\``);
     return tunnel;
   }
 
@@ -177,7 +174,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
    */
   drainTunnel(tunnelId: number): Promise<void> {
     const tunnel = this.getTunnel(tunnelId);
-    if (this.draining.has(tunnelId)) throw conflict(`Tunnel \`${tunnelId}\` of channel \`${this.id}\` is already draining`);
+    if (this.draining.has(tunnelId)) throw new ServerError('NETUNNEL_ERR_TUNNEL_STATE', `Tunnel \`${tunnelId}\` of channel \`${this.id}\` is already draining`);
     this.draining.add(tunnelId);
     this.tellClientToStop(tunnelId, false);
     this.emit('tunnelDraining', tunnel);

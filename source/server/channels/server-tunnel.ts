@@ -12,7 +12,8 @@
  * and the reverse entrance takes its websockets from a pool fed by the same requests.
  */
 import type WebSocket from 'ws';
-import {Entrance, type SocketAddress} from '../../engine/entrance.js';
+import {SupplyStoppedError} from '../../engine/engine-errors.js';
+import {Entrance} from '../../engine/entrance.js';
 import {ExitPoint} from '../../engine/exit.js';
 import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
@@ -21,11 +22,10 @@ import type {TunnelConnections} from '../../engine/tunnel-connections.js';
 import {WebsocketPool, type WebsocketPoolOptions} from '../../engine/websocket-pool.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
 import type {FrameData} from '../../protocol/channel-frames.js';
-import {NetunnelError} from '../../protocol/errors.js';
+import type {TunnelDirection} from '../../protocol/management.js';
+import type {SocketAddress} from '../../protocol/socket-address.js';
 import {REQUEST_TOKEN_KEY} from '../../protocol/websocket-tokens.js';
 import {WebsocketRequests} from './websocket-requests.js';
-
-export type TunnelDirection = 'forward' | 'reverse';
 
 export interface ServerTunnel {
   readonly id: number;
@@ -185,7 +185,7 @@ export class ReverseServerTunnel implements ServerTunnel {
   }
 
   async stop(force: boolean): Promise<void> {
-    this.requests.rejectAll(new NetunnelError('NETUNNEL_ERR_TUNNEL_STOPPED', 'The tunnel is stopped'));
+    this.requests.rejectAll(new SupplyStoppedError());
     await this.entrancePoint.stop(force);
   }
 }

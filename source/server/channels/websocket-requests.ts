@@ -10,18 +10,11 @@
  *   owner's address and identity comes first: the residual risk README's Security section states.
  */
 import type WebSocket from 'ws';
-import {NetunnelError} from '../../protocol/errors.js';
-import {conflict, forbidden} from '../http/http-errors.js';
+import {ServerError, WebsocketArrivalTimeout} from '../server-errors.js';
 import {newToken, tokensEqual} from './channel-owner.js';
 
 /** 1.0.12 asks again when no websocket arrives within 10 s of a request. */
 export const WEBSOCKET_ARRIVAL_TIMEOUT_MS = 10_000;
-
-class WebsocketArrivalTimeout extends NetunnelError {
-  constructor(tunnelId: number, timeoutMs: number) {
-    super('NETUNNEL_ERR_NO_WEBSOCKET', `The client sent no websocket for tunnel ${tunnelId} within ${timeoutMs} ms`);
-  }
-}
 
 export interface WebsocketRequest {
   /** What to send along in the request's data (tokens only). */
@@ -78,11 +71,12 @@ export class WebsocketRequests {
     const index = this.withTokens ? this.indexOfToken(token) : this.outstanding.length > 0 ? 0 : -1;
     if (index === -1) {
       if (this.withTokens) {
-        throw forbidden(
+        throw new ServerError(
+          'NETUNNEL_ERR_BAD_WEBSOCKET_TOKEN',
           `Forbidden: no websocket request of tunnel \`${this.tunnelId}\` on channel \`${this.channelId}\` has this token (missing, used, expired or another's)`,
         );
       }
-      throw conflict(`Tunnel \`${this.tunnelId}\` of channel \`${this.channelId}\` did not ask for a websocket`);
+      throw new ServerError('NETUNNEL_ERR_UNREQUESTED_WEBSOCKET', `Tunnel \`${this.tunnelId}\` of channel \`${this.channelId}\` did not ask for a websocket`);
     }
     const [pending] = this.outstanding.splice(index, 1);
     return (websocket) => {

@@ -13,11 +13,11 @@ import type {IncomingMessage, Server, ServerResponse} from 'node:http';
 import type {Duplex} from 'node:stream';
 import type {AuthRequest, ServerAuth} from '../../auth/contract.js';
 import type {Logger} from '../../engine/logger.js';
-import {BodyError} from '../../protocol/bodies.js';
 import {errorBody, messageOf} from '../../protocol/errors.js';
 import {matchRoute} from '../../protocol/routes.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
 import type {ServerLimits} from '../limits/server-limits.js';
+import {errorBodyOf, statusOf} from './error-status.js';
 import {HttpError, LimitError, badRequest, stackOf} from './http-errors.js';
 import {afterAnswer, hasUnreadBody, plainStatusText, readJsonBody, refuseOnSocket, sendJson, sendText} from './http-io.js';
 import {parserRefusal} from './parser-refusal.js';
@@ -101,7 +101,8 @@ export class HttpDispatcher {
     return route && (this.settings.extensions || !route.extension) ? route : undefined;
   }
 
-  private context(request: IncomingMessage, params: Record<string, number>, target: RequestTarget): RouteContext {
+  /** `response`: the request's answer; none for an upgrade, answered by its websocket's handshake at once. */
+  private context(request: IncomingMessage, params: Record<string, number>, target: RequestTarget, response?: ServerResponse): RouteContext {
     const auth: AuthRequest = {
       method: request.method ?? 'GET',
       path: target.path + target.search,
@@ -110,7 +111,14 @@ export class HttpDispatcher {
     };
     let body: Promise<unknown> | undefined;
     const maxBytes = this.settings.limits().body_bytes;
-    return {request, auth, params, query: target.query, readBody: () => (body ??= readJsonBody(request, maxBytes))};
+    return {
+      request,
+      auth,
+      params,
+      query: target.query,
+      readBody: () => (body ??= readJsonBody(request, maxBytes)),
+      afterAnswer: (callback) => (response ? afterAnswer(response, callback) : callback()),
+    };
   }
 
   private async isAllowed(context: RouteContext): Promise<boolean> {
@@ -141,7 +149,7 @@ export class HttpDispatcher {
       if (!target) throw HttpError.plain(404, `Not found: ${method} ${path}`);
       const route = this.match(target.path);
       if (!route) throw HttpError.plain(404, `Not found: ${method} ${path}`);
-      const context = this.context(request, route.params, target);
+      const context = this.context(request, route.params, target, response);
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw HttpError.plain(405, `Method ${method} is not allowed on ${path}`);
         const answer = await this.settings.auth.authenticate(context.auth, await context.readBody());
@@ -161,7 +169,6 @@ export class HttpDispatcher {
         throw HttpError.plain(404, `Not found: ${method} ${path}`);
       }
       const answer = await handler(context);
-      if (answer.onAnswered) afterAnswer(response, answer.onAnswered);
       if ('text' in answer) sendText(response, answer.status ?? 200, answer.text, answer.contentType);
       else sendJson(response, answer.status ?? 200, answer.json);
     } catch (error) {
@@ -180,8 +187,8 @@ export class HttpDispatcher {
 
   private statusOf(error: unknown, what: string, socket: Duplex): number {
     if (error instanceof LimitError) this.settings.refusals.count(error.limit, {remoteAddress: remoteAddressOf(socket), message: error.message});
-    if (error instanceof HttpError) return error.status;
-    if (error instanceof BodyError) return 400;
+    const status = statusOf(error);
+    if (status !== undefined) return status;
     this.settings.logger.error(`Unexpected failure on ${what}: ${stackOf(error)}`);
     return 500;
   }
@@ -203,7 +210,7 @@ export class HttpDispatcher {
     if (hasUnreadBody(request)) response.setHeader('Connection', 'close');
     const plain = this.plainRefusal(error);
     if (plain !== undefined) sendText(response, status, plain);
-    else sendJson(response, status, errorBody(messageOf(error), error instanceof HttpError ? error.data : undefined));
+    else sendJson(response, status, errorBodyOf(error));
   }
 
   /** A failure of answerError itself: the answer is abandoned, the process goes on. */

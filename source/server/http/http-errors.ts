@@ -39,11 +39,6 @@ export class LimitError extends HttpError {
 }
 
 export const badRequest = (message: string) => new HttpError(400, message, 'NETUNNEL_ERR_BAD_REQUEST');
-export const forbidden = (message: string) => new HttpError(403, message, 'NETUNNEL_ERR_FORBIDDEN');
-export const notFound = (message: string) => new HttpError(404, message, 'NETUNNEL_ERR_NOT_FOUND');
-export const conflict = (message: string) => new HttpError(409, message, 'NETUNNEL_ERR_CONFLICT');
-/** Something this server depends on (a peer, a proxy) failed; `data` may say why. */
-export const badGateway = (message: string, data?: unknown) => new HttpError(502, message, 'NETUNNEL_ERR_BAD_GATEWAY', data);
 
 /** An unexpected failure for the log: its stack (never sent to a client). */
 export function stackOf(error: unknown): string {

@@ -2,6 +2,7 @@
 import type {IncomingMessage, ServerResponse} from 'node:http';
 import {STATUS_CODES} from 'node:http';
 import type {Duplex} from 'node:stream';
+import {text} from 'node:stream/consumers';
 import {badRequest, LimitError} from './http-errors.js';
 
 /** Without another limit: aiohttp's client_max_size, what 1.0.12 accepts. */
@@ -31,6 +32,17 @@ function tooLarge(maxBytes: number): LimitError {
   return new LimitError('body_bytes', 413, `Request body larger than ${maxBytes} bytes`);
 }
 
+/** The request's bytes, refused as soon as more than `maxBytes` came (nothing more is kept). */
+async function* upTo(request: IncomingMessage, maxBytes: number): AsyncGenerator<Buffer> {
+  let size = 0;
+  for await (const chunk of request) {
+    const bytes: Buffer = chunk;
+    size += bytes.length;
+    if (size > maxBytes) throw tooLarge(maxBytes);
+    yield bytes;
+  }
+}
+
 /**
  * The parsed JSON body, or undefined for an empty one. Not JSON, or nested deeper than
  * MAX_BODY_DEPTH: 400 with the reason.
@@ -40,18 +52,11 @@ function tooLarge(maxBytes: number): LimitError {
 export async function readJsonBody(request: IncomingMessage, maxBytes = DEFAULT_MAX_BODY_BYTES): Promise<unknown> {
   const declared = Number(request.headers['content-length'] ?? 0);
   if (declared > maxBytes) throw tooLarge(maxBytes);
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of request as AsyncIterable<Buffer>) {
-    size += chunk.length;
-    if (size > maxBytes) throw tooLarge(maxBytes);
-    chunks.push(chunk);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
+  const body = await text(upTo(request, maxBytes));
+  if (body.trim() === '') return undefined;
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(body);
   } catch (error) {
     throw badRequest(`Request body is not valid JSON: ${(error as Error).message}`);
   }

@@ -11,12 +11,11 @@ export interface RouteContext {
   query: URLSearchParams;
   /** The parsed JSON body (undefined when empty). */
   readBody(): Promise<unknown>;
+  /** Runs `callback` once the answer to this request is written (or its connection closed first). */
+  afterAnswer(callback: () => void): void;
 }
 
-export type RestAnswer = ({status?: number; json: unknown} | {status?: number; text: string; contentType?: string}) & {
-  /** Runs once the answer is written (or its connection closed first). */
-  onAnswered?: () => void;
-};
+export type RestAnswer = {status?: number; json: unknown} | {status?: number; text: string; contentType?: string};
 export type RestHandler = (context: RouteContext) => Promise<RestAnswer> | RestAnswer;
 
 /**

@@ -12,7 +12,7 @@
  * be listed; the opened ones wait as references to the registry's own entries.
  */
 import type {ClosedConnection, ShortLived} from '../../protocol/connections.js';
-import type {ServerEvent} from '../../protocol/management.js';
+import type {ServerEvent} from '../../protocol/server-events.js';
 import {closedConnection, connectionInfo} from './connection-views.js';
 import type {ConnectionRegistry, TrackedConnection} from './connection-registry.js';
 

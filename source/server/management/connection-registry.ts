@@ -8,7 +8,7 @@
 import {EventEmitter} from 'node:events';
 import type {ConnectionRecord} from '../../engine/connection-record.js';
 import type {TunnelConnections} from '../../engine/tunnel-connections.js';
-import {notFound} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 
 export interface TrackedConnection {
@@ -80,7 +80,7 @@ export class ConnectionRegistry extends EventEmitter<ConnectionRegistryEvents> {
 
   get(connectionId: number): TrackedConnection {
     const tracked = this.byId.get(connectionId);
-    if (!tracked) throw notFound(`Connection \`${connectionId}\` was not found`);
+    if (!tracked) throw new ServerError('NETUNNEL_ERR_UNKNOWN_CONNECTION', `Connection \`${connectionId}\` was not found`);
     return tracked;
   }
 

@@ -3,9 +3,11 @@
  * connection (all, of one channel, of one tunnel), one connection, and closing one.
  */
 import {connectionsQuerySchema, type ConnectionsQuery} from '../../protocol/connections.js';
+import {operations} from '../../protocol/operations.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import {badRequest} from '../http/http-errors.js';
-import type {RouteTable} from '../http/route-table.js';
+import {serve} from '../http/operation-routes.js';
+import {mergeRouteTables, type RouteTable} from '../http/route-table.js';
 import type {ConnectionRegistry} from './connection-registry.js';
 import {connectionInfo} from './connection-views.js';
 
@@ -24,32 +26,24 @@ function parseQuery(query: URLSearchParams): ConnectionsQuery {
 }
 
 export function connectionRoutes(channels: ChannelRegistry, connections: ConnectionRegistry): RouteTable {
-  return {
-    rest: {
-      connections: {
-        GET: ({query}) => {
-          const filter = parseQuery(query);
-          // An unknown channel or tunnel is a 404, not an empty list: the caller named something that is not there.
-          if (filter.channel_id !== undefined) {
-            const channel = channels.get(filter.channel_id);
-            if (filter.tunnel_id !== undefined) channel.getTunnel(filter.tunnel_id);
-          }
-          const now = Date.now();
-          const listed = connections.list({channelId: filter.channel_id, tunnelId: filter.tunnel_id});
-          return {json: listed.map((tracked) => connectionInfo(tracked, now))};
-        },
-      },
-      connection: {
-        GET: ({params}) => ({json: connectionInfo(connections.get(params.connectionId!))}),
-        // Cuts both halves: the socket here is reset, the websocket closed, so the other end cuts its own.
-        DELETE: async ({params}) => {
-          const tracked = connections.get(params.connectionId!);
-          tracked.record.destroy();
-          await tracked.record.done;
-          return {json: null};
-        },
-      },
-    },
-    upgrade: {},
-  };
+  return mergeRouteTables(
+    serve(operations.listConnections, ({query}) => {
+      const filter = parseQuery(query);
+      // An unknown channel or tunnel is a 404, not an empty list: the caller named something that is not there.
+      if (filter.channel_id !== undefined) {
+        const channel = channels.get(filter.channel_id);
+        if (filter.tunnel_id !== undefined) channel.getTunnel(filter.tunnel_id);
+      }
+      const now = Date.now();
+      return connections.list({channelId: filter.channel_id, tunnelId: filter.tunnel_id}).map((tracked) => connectionInfo(tracked, now));
+    }),
+    serve(operations.getConnection, ({params}) => connectionInfo(connections.get(params.connectionId!))),
+    // Cuts both halves: the socket here is reset, the websocket closed, so the other end cuts its own.
+    serve(operations.closeConnection, async ({params}) => {
+      const tracked = connections.get(params.connectionId!);
+      tracked.record.destroy();
+      await tracked.record.done;
+      return null;
+    }),
+  );
 }

@@ -4,11 +4,11 @@
  * accepting), the open connections run to their end, or are cut after `timeout_ms`; then the
  * tunnel goes, as a deleted one.
  */
-import {parseBody} from '../../protocol/bodies.js';
-import {drainBodySchema, type DrainAnswer} from '../../protocol/connections.js';
+import {operations} from '../../protocol/operations.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {ServerTunnel} from '../channels/server-tunnel.js';
+import {serve} from '../http/operation-routes.js';
 import type {RouteTable} from '../http/route-table.js';
 
 /**
@@ -25,27 +25,19 @@ function cutAfter(channel: ServerChannel, tunnel: ServerTunnel, timeoutMs: numbe
 }
 
 export function drainRoutes(channels: ChannelRegistry): RouteTable {
-  return {
-    rest: {
-      tunnelDrain: {
-        POST: async ({params, readBody}) => {
-          const channel = channels.get(params.channelId!);
-          const tunnel = channel.getTunnel(params.tunnelId!);
-          const {timeout_ms: timeoutMs = null} = parseBody(drainBodySchema, (await readBody()) ?? {});
-          const drained = channel.drainTunnel(tunnel.id);
-          if (timeoutMs === null) drained.catch(() => {});
-          else cutAfter(channel, tunnel, timeoutMs, drained);
-          const answer: DrainAnswer = {
-            channel_id: channel.id,
-            tunnel_id: tunnel.id,
-            state: 'draining',
-            connections: {active: tunnel.traffic.activeConnections, total: tunnel.traffic.totalConnections},
-            timeout_ms: timeoutMs,
-          };
-          return {json: answer};
-        },
-      },
-    },
-    upgrade: {},
-  };
+  return serve(operations.drainTunnel, async ({params, input}) => {
+    const channel = channels.get(params.channelId!);
+    const tunnel = channel.getTunnel(params.tunnelId!);
+    const {timeout_ms: timeoutMs = null} = await input();
+    const drained = channel.drainTunnel(tunnel.id);
+    if (timeoutMs === null) drained.catch(() => {});
+    else cutAfter(channel, tunnel, timeoutMs, drained);
+    return {
+      channel_id: channel.id,
+      tunnel_id: tunnel.id,
+      state: 'draining' as const,
+      connections: {active: tunnel.traffic.activeConnections, total: tunnel.traffic.totalConnections},
+      timeout_ms: timeoutMs,
+    };
+  });
 }

@@ -10,7 +10,8 @@
  * list a bounded number and count the rest).
  */
 import WebSocket from 'ws';
-import type {ServerEvent, ServerInfo} from '../../protocol/management.js';
+import type {ServerEvent} from '../../protocol/server-events.js';
+import type {ServerInfo} from '../../protocol/management.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {PeerSource} from '../peers/peer-source.js';

@@ -1,7 +1,8 @@
 /** Our server's objects as the management API shows them (protocol/management.ts, protocol/connections.ts). */
 import type {TunnelTraffic} from '../../engine/traffic.js';
 import type {ConnectLatency, Heartbeat, Percentiles} from '../../protocol/connections.js';
-import type {ByteCounters, ChannelDetails, ChannelInfo, ConnectionCounters, TunnelInfo, TunnelStats} from '../../protocol/management.js';
+import type {ByteCounters, ChannelDetails, ChannelInfo, ConnectionCounters, TunnelInfo} from '../../protocol/management.js';
+import type {TunnelStats} from '../../protocol/server-events.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {ServerTunnel} from '../channels/server-tunnel.js';
 

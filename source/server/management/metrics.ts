@@ -1,8 +1,6 @@
 /** `GET /metrics`: the server's state in the Prometheus text format (version 0.0.4). */
-import type {PeerInfo} from '../../protocol/management.js';
+import type {PeerInfo} from '../../protocol/server-objects.js';
 import type {ServerChannel} from '../channels/server-channel.js';
-
-export const METRICS_CONTENT_TYPE = 'text/plain; version=0.0.4; charset=utf-8';
 
 type Labels = Record<string, string | number>;
 

@@ -3,7 +3,7 @@
  * stranger chooses (a script retrying a wrong secret), so past the budget they are only
  * counted, by type, and the counts go out once per interval as one `events.suppressed` frame.
  */
-import type {ServerEvent} from '../../protocol/management.js';
+import type {ServerEvent} from '../../protocol/server-events.js';
 
 export class RefusalBudget {
   private sentThisInterval = 0;

@@ -7,7 +7,7 @@
  * (`connections_omitted`) and compared again at the next frame.
  */
 import type {ChannelStats, ConnectionStats} from '../../protocol/connections.js';
-import type {ServerEvent, StaticTunnelStats, TunnelStats} from '../../protocol/management.js';
+import type {ServerEvent, StaticTunnelStats, TunnelStats} from '../../protocol/server-events.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
 import type {ServerChannel} from '../channels/server-channel.js';
 import type {ServerTunnel} from '../channels/server-tunnel.js';

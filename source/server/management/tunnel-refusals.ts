@@ -4,13 +4,11 @@
  * the tunnel creation route from outside, so that route stays as 1.0.12 has it.
  */
 import {parseCreateTunnelBody} from '../../protocol/bodies.js';
-import {ENTRANCE_UNAVAILABLE} from '../channels/server-channel.js';
-import {DESTINATION_NOT_ALLOWED, ENTRANCE_NOT_ALLOWED} from '../channels/destinations.js';
-import {HttpError} from '../http/http-errors.js';
 import type {RouteContext, RouteTable} from '../http/route-table.js';
+import {ServerError, type ServerErrorCode} from '../server-errors.js';
 import type {RefusalEvents} from './refusal-events.js';
 
-const REPORTED = new Set([DESTINATION_NOT_ALLOWED, ENTRANCE_NOT_ALLOWED, ENTRANCE_UNAVAILABLE]);
+const REPORTED: ReadonlySet<ServerErrorCode> = new Set(['NETUNNEL_ERR_DESTINATION_NOT_ALLOWED', 'NETUNNEL_ERR_ENTRANCE_NOT_ALLOWED', 'NETUNNEL_ERR_ENTRANCE_UNAVAILABLE']);
 
 export function reportTunnelRefusals(routes: RouteTable, refusals: RefusalEvents): RouteTable {
   const create = routes.rest.tunnels?.POST;
@@ -25,7 +23,7 @@ export function reportTunnelRefusals(routes: RouteTable, refusals: RefusalEvents
           try {
             return await create(context);
           } catch (error) {
-            if (error instanceof HttpError && REPORTED.has(error.code)) await report(context, error, refusals);
+            if (error instanceof ServerError && REPORTED.has(error.code)) await report(context, error, refusals);
             throw error;
           }
         },
@@ -34,7 +32,7 @@ export function reportTunnelRefusals(routes: RouteTable, refusals: RefusalEvents
   };
 }
 
-async function report(context: RouteContext, error: HttpError, refusals: RefusalEvents): Promise<void> {
+async function report(context: RouteContext, error: ServerError, refusals: RefusalEvents): Promise<void> {
   // The body passed its checks before the refusal: it is read once, and parses again.
   const body = parseCreateTunnelBody(await context.readBody());
   const channelId = context.params.channelId!;

@@ -7,10 +7,12 @@
 import type {ClientAuth} from '../../auth/contract.js';
 import {NetunnelClient, type NetunnelClientOptions} from '../../client/netunnel-client.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
 import {messageOf} from '../../protocol/errors.js';
-import {HttpError, badGateway} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
+import type {AttemptStage} from './static-tunnel.js';
 
 export interface PeerLink {
   serverUrl: string;
@@ -56,13 +58,26 @@ export async function checkPeerConnectivity(name: string, link: PeerLink, timing
   const client = new NetunnelClient(peerClientOptions(link, timing, logger));
   try {
     await client.connect();
-    await client.getServerVersion();
+    await client.api.server.version();
   } catch (error) {
     logger.debug(`Connectivity check of peer \`${name}\` (${link.serverUrl}) failed: ${messageOf(error)}`);
-    const data = {reason: messageOf(error)};
-    if (isAuthRefusal(error)) throw new HttpError(403, `Failed to authenticate with peer \`${name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
-    throw badGateway(`Failed to connect with peer \`${name}\``, data);
+    throw peerFailure(name, error);
   } finally {
     await client.close({timeoutMs: 1_000});
   }
+}
+
+/** 1.0.12's words for a peer that refused our auth or could not be reached, with the reason as `data.reason`. */
+function peerFailure(name: string, error: unknown): ServerError {
+  const data = {reason: messageOf(error)};
+  if (isAuthRefusal(error)) return new ServerError('NETUNNEL_ERR_PEER_AUTH', `Failed to authenticate with peer \`${name}\``, data);
+  return new ServerError('NETUNNEL_ERR_PEER_UNREACHABLE', `Failed to connect with peer \`${name}\``, data);
+}
+
+/** Why a new static tunnel's first attempt failed, as the creating request is answered. */
+export function staticTunnelRefusal(name: string, stage: AttemptStage, error: unknown): ServerError {
+  if (stage === 'settings') return error instanceof ServerError ? error : new ServerError('NETUNNEL_ERR_PEER_SETTINGS', messageOf(error));
+  // The peer answered the tunnel request itself: it will not reach that exit (e.g. not an allowed destination).
+  if (stage === 'tunnel' && error instanceof ServerRefusedError) return new ServerError('NETUNNEL_ERR_PEER_REFUSED', `Peer \`${name}\` refused the static tunnel: ${messageOf(error)}`);
+  return peerFailure(name, error);
 }

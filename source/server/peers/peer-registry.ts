@@ -10,36 +10,26 @@
  * turn, and what they checked is checked again inside it.
  */
 import {EventEmitter} from 'node:events';
-import {createServer} from 'node:net';
 import type {ClientAuth, ServerAuth} from '../../auth/contract.js';
-import {ServerRefusedError} from '../../client/client-errors.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
-import {messageOf} from '../../protocol/errors.js';
 import type {
   CreateStaticTunnelBody,
   PeerInfo,
-  PeerStatus,
   RegisterPeerBody,
   StaticTunnelInfo,
   UpdatePeerBody,
 } from '../../protocol/server-objects.js';
 import type {ConfigStore, PeerConfig, StaticTunnelConfig} from '../state/config-store.js';
 import {checkEntranceAllowed} from '../channels/destinations.js';
-import {HttpError, badGateway, badRequest, conflict, notFound} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 import {Mutex} from '../state/mutex.js';
-import {checkPeerConnectivity, isAuthRefusal, type PeerLink} from './peer-link.js';
+import {LivePeer, checkedClientAuthOf, clientAuthOf} from './live-peer.js';
+import {firstFreePort, type PortRange} from './local-ports.js';
+import {checkPeerConnectivity, staticTunnelRefusal, type PeerLink} from './peer-link.js';
+import {peerView} from './peer-views.js';
 import {StaticTunnel, isAddressInUse, type StaticTunnelState, type StaticTunnelTiming} from './static-tunnel.js';
-
-export interface PortRange {
-  /** First port (included). */
-  min: number;
-  /** Last port (excluded). */
-  max: number;
-}
-
-/** 1.0.12's MIN_STATIC_TUNNEL_LOCAL_PORT and MAX_STATIC_TUNNEL_LOCAL_PORT. */
-export const DEFAULT_STATIC_TUNNEL_PORTS: PortRange = {min: 20000, max: 21000};
 
 export interface PeerRegistryOptions {
   store: ConfigStore;
@@ -48,7 +38,7 @@ export interface PeerRegistryOptions {
   timing: StaticTunnelTiming;
   /** Toward https peers (a private CA, a client certificate). */
   peerTls: ClientTlsOptions | undefined;
-  /** The global HTTP proxy, credentials decrypted (throws an HttpError when they cannot be). */
+  /** The global HTTP proxy, credentials decrypted (throws a ServerError when they cannot be). */
   proxy(): ProxySettings | undefined;
   /** Where static tunnels may listen. */
   allowedEntrances(): readonly string[];
@@ -63,21 +53,6 @@ export interface PeerRegistryEvents {
   staticTunnelDeleted: [number, number];
   /** A static tunnel's status or last_error changed: peer id, the tunnel's answer. */
   staticTunnelStatus: [number, StaticTunnelInfo];
-}
-
-/** The live side of one peer. */
-class LivePeer {
-  readonly tunnels = new Map<number, StaticTunnel>();
-
-  constructor(
-    readonly id: number,
-    public name: string,
-    public url: string,
-    /** What the config stores (the client auth's dumpObject()). */
-    public authData: Record<string, unknown>,
-    /** The plugin's client half for this peer; rejects when the plugin refuses auth_data. */
-    public auth: Promise<ClientAuth>,
-  ) {}
 }
 
 export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
@@ -98,7 +73,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     for (const config of this.options.store.get().peers) {
       this.options.logger.info(`Setup peer \`${config.name}\``);
       const authData = structuredClone(config.auth_data) as Record<string, unknown>;
-      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, authData, this.clientAuth(authData));
+      const peer = new LivePeer(config.id, config.name, config.target_netunnel_url, authData, clientAuthOf(this.options.auth, authData));
       this.peers.set(peer.id, peer);
       for (const settings of config.static_tunnels) {
         const tunnel = this.newStaticTunnel(peer, {...settings});
@@ -111,11 +86,11 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   list(name?: string | null): PeerInfo[] {
     const all = [...this.peers.values()];
     // As 1.0.12: an empty name is no filter.
-    return (name ? all.filter((peer) => peer.name === name) : all).map((peer) => this.peerInfo(peer));
+    return (name ? all.filter((peer) => peer.name === name) : all).map((peer) => peerView(peer));
   }
 
   get(peerId: number): PeerInfo {
-    return this.peerInfo(this.requirePeer(peerId));
+    return peerView(this.requirePeer(peerId));
   }
 
   listStaticTunnels(peerId: number): StaticTunnelInfo[] {
@@ -130,13 +105,13 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   staticTunnel(peerId: number, staticTunnelId: number): StaticTunnel {
     const peer = this.requirePeer(peerId);
     const tunnel = peer.tunnels.get(staticTunnelId);
-    if (!tunnel) throw notFound(`No static tunnel by id \`${staticTunnelId}\` on \`${peer.name}\``);
+    if (!tunnel) throw new ServerError('NETUNNEL_ERR_UNKNOWN_STATIC_TUNNEL', `No static tunnel by id \`${staticTunnelId}\` on \`${peer.name}\``);
     return tunnel;
   }
 
   async register(body: RegisterPeerBody): Promise<PeerInfo> {
     this.requireFreeName(body.name);
-    const auth = await this.checkedClientAuth(body.auth_data);
+    const auth = await checkedClientAuthOf(this.options.auth, body.auth_data);
     await checkPeerConnectivity(body.name, this.link(body.target_netunnel_url, auth), this.options.timing, this.options.logger);
     return this.exclusive(async () => {
       this.requireFreeName(body.name);
@@ -154,7 +129,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       const peer = new LivePeer(id, config.name, config.target_netunnel_url, config.auth_data, Promise.resolve(auth));
       this.peers.set(id, peer);
       this.options.logger.info(`Registered peer \`${peer.name}\` (${peer.url})`);
-      const info = this.peerInfo(peer);
+      const info = peerView(peer);
       this.emit('peerCreated', info);
       return info;
     });
@@ -163,11 +138,11 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   async update(peerId: number, body: UpdatePeerBody): Promise<PeerInfo> {
     const before = this.requirePeer(peerId);
     if (body.name !== undefined) this.requireFreeName(body.name, before);
-    const newAuth = body.auth_data === undefined ? undefined : await this.checkedClientAuth(body.auth_data);
+    const newAuth = body.auth_data === undefined ? undefined : await checkedClientAuthOf(this.options.auth, body.auth_data);
     const changesLink = body.target_netunnel_url !== undefined || newAuth !== undefined;
     if (changesLink) {
       const url = body.target_netunnel_url ?? before.url;
-      const auth = newAuth ?? (await this.peerAuth(before));
+      const auth = newAuth ?? (await before.usableAuth());
       await checkPeerConnectivity(before.name, this.link(url, auth), this.options.timing, this.options.logger);
     }
     return this.exclusive(async () => {
@@ -178,7 +153,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       const authData = newAuth?.dumpObject() ?? peer.authData;
       await this.options.store.update((draft) => {
         const stored = draft.peers.find((candidate) => candidate.id === peerId);
-        if (!stored) throw notFound(`Peer \`${peerId}\` was not found in the config`);
+        if (!stored) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found in the config`);
         stored.name = name;
         stored.target_netunnel_url = url;
         stored.auth_data = authData;
@@ -190,7 +165,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
       if (newAuth) peer.auth = Promise.resolve(newAuth);
       // New URL or auth: the static tunnels reconnect with them.
       if (changesLink) for (const tunnel of peer.tunnels.values()) tunnel.restart();
-      const info = this.peerInfo(peer);
+      const info = peerView(peer);
       this.emit('peerUpdated', info);
       return info;
     });
@@ -238,12 +213,12 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
             taken.add(port);
             continue;
           }
-          throw this.creationRefusal(peer, outcome.stage, outcome.error);
+          throw staticTunnelRefusal(peer.name, outcome.stage, outcome.error);
         }
         try {
           await this.options.store.update((draft) => {
             const stored = draft.peers.find((candidate) => candidate.id === peerId);
-            if (!stored) throw notFound(`Peer \`${peerId}\` was not found in the config`);
+            if (!stored) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found in the config`);
             stored.static_tunnels.push(settings);
           });
         } catch (error) {
@@ -285,56 +260,21 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     for (const peer of peers) this.emit('peerDeleted', peer.id);
   }
 
-  private peerInfo(peer: LivePeer): PeerInfo {
-    const staticTunnels = [...peer.tunnels.values()].map((tunnel) => tunnel.info());
-    return {
-      id: peer.id,
-      name: peer.name,
-      target_netunnel_url: peer.url,
-      auth_data: structuredClone(peer.authData),
-      static_tunnels: staticTunnels,
-      status: summarize(staticTunnels),
-    };
-  }
-
   private requirePeer(peerId: number): LivePeer {
     const peer = this.peers.get(peerId);
-    if (!peer) throw notFound(`Peer \`${peerId}\` was not found`);
+    if (!peer) throw new ServerError('NETUNNEL_ERR_UNKNOWN_PEER', `Peer \`${peerId}\` was not found`);
     return peer;
   }
 
   private requireFreeName(name: string, except?: LivePeer): void {
     for (const peer of this.peers.values()) {
       // 1.0.12 answers 400 for a duplicate name.
-      if (peer.name === name && peer !== except) throw badRequest(`Peer \`${name}\` already exists`);
+      if (peer.name === name && peer !== except) throw new ServerError('NETUNNEL_ERR_PEER_EXISTS', `Peer \`${name}\` already exists`);
     }
   }
 
   private usedLocalPorts(): number[] {
     return [...this.peers.values()].flatMap((peer) => [...peer.tunnels.values()].map((tunnel) => tunnel.settings.tunnel_local_port));
-  }
-
-  private clientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    const auth = (async () => this.options.auth.getClientForPeer(structuredClone(authData)))();
-    // Kept for later attempts; a refusal is reported by each of them, never left unhandled.
-    auth.catch(() => undefined);
-    return auth;
-  }
-
-  private async checkedClientAuth(authData: Record<string, unknown>): Promise<ClientAuth> {
-    try {
-      return await this.clientAuth(authData);
-    } catch (error) {
-      throw badRequest(`Invalid field \`auth_data\`: ${messageOf(error)}`);
-    }
-  }
-
-  private async peerAuth(peer: LivePeer): Promise<ClientAuth> {
-    try {
-      return await peer.auth;
-    } catch (error) {
-      throw conflict(`The auth plugin refused the stored auth_data of peer \`${peer.name}\`: ${messageOf(error)}`);
-    }
   }
 
   private link(url: string, auth: ClientAuth): PeerLink {
@@ -350,7 +290,7 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
   private newStaticTunnel(peer: LivePeer, settings: StaticTunnelConfig): StaticTunnel {
     return new StaticTunnel(
       settings,
-      async () => this.link(peer.url, await this.peerAuth(peer)),
+      async () => this.link(peer.url, await peer.usableAuth()),
       this.options.timing,
       this.options.logger,
       `peer \`${peer.name}\` static tunnel ${settings.id}`,
@@ -361,38 +301,4 @@ export class PeerRegistry extends EventEmitter<PeerRegistryEvents> {
     peer.tunnels.set(tunnel.id, tunnel);
     tunnel.on('status', (_state: StaticTunnelState) => this.emit('staticTunnelStatus', peer.id, tunnel.info()));
   }
-
-  private creationRefusal(peer: LivePeer, stage: string, error: unknown): Error {
-    const data = {reason: messageOf(error)};
-    if (stage === 'settings') return error instanceof HttpError ? error : new HttpError(500, messageOf(error));
-    // The peer answered the tunnel request itself: it will not reach that exit (e.g. not an allowed destination).
-    if (stage === 'tunnel' && error instanceof ServerRefusedError) {
-      return badRequest(`Peer \`${peer.name}\` refused the static tunnel: ${messageOf(error)}`);
-    }
-    if (isAuthRefusal(error)) return new HttpError(403, `Failed to authenticate with peer \`${peer.name}\``, 'NETUNNEL_ERR_PEER_AUTH', data);
-    return badGateway(`Failed to connect with peer \`${peer.name}\``, data);
-  }
-}
-
-function summarize(tunnels: StaticTunnelInfo[]): PeerStatus {
-  if (tunnels.length === 0) return 'idle';
-  if (tunnels.every((tunnel) => tunnel.status === 'online')) return 'online';
-  if (tunnels.some((tunnel) => tunnel.status === 'connecting')) return 'connecting';
-  return 'offline';
-}
-
-/** The first port of the range that is not `taken` and can be listened on at `host`. */
-async function firstFreePort(host: string, range: PortRange, taken: ReadonlySet<number>): Promise<number> {
-  for (let port = range.min; port < range.max; port += 1) {
-    if (!taken.has(port) && (await canListen(host, port))) return port;
-  }
-  throw conflict(`Failed to find an available port between ${range.min} and ${range.max}`);
-}
-
-function canListen(host: string, port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.once('error', () => resolve(false));
-    server.listen({host, port, exclusive: true}, () => server.close(() => resolve(true)));
-  });
 }

@@ -3,7 +3,7 @@
  * their static tunnels' live status, and events when they change.
  */
 import type {EventEmitter} from 'node:events';
-import type {PeerInfo, StaticTunnelInfo} from '../../protocol/management.js';
+import type {PeerInfo, StaticTunnelInfo} from '../../protocol/server-objects.js';
 
 export interface PeerSourceEvents {
   'peer.added': [PeerInfo];

@@ -3,7 +3,7 @@
  * server has started, so it is looked up lazily; its events are translated once bound.
  */
 import {EventEmitter} from 'node:events';
-import type {PeerInfo} from '../../protocol/management.js';
+import type {PeerInfo} from '../../protocol/server-objects.js';
 import type {PeerRegistry} from './peer-registry.js';
 import type {PeerSource, PeerSourceEvents} from './peer-source.js';
 

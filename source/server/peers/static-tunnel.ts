@@ -17,6 +17,7 @@ import {NetunnelClient} from '../../client/netunnel-client.js';
 import {ServerRefusedError} from '../../client/client-errors.js';
 import type {ForwardClientTunnel} from '../../client/client-tunnel.js';
 import type {Logger} from '../../engine/logger.js';
+import {backoffDelay} from '../../engine/retry-backoff.js';
 import {messageOf} from '../../protocol/errors.js';
 import type {StaticTunnelInfo, StaticTunnelStatus} from '../../protocol/server-objects.js';
 import type {StaticTunnelConfig} from '../state/config-store.js';
@@ -253,7 +254,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
         checking = true;
         try {
           if (!client.connected) finish('The channel to the peer is closed');
-          else await client.getServerVersion();
+          else await client.api.server.version();
         } catch (error) {
           finish(`Health check failed: ${messageOf(error)}`);
         } finally {
@@ -286,9 +287,7 @@ export class StaticTunnel extends EventEmitter<StaticTunnelEvents> {
 
   /** retryInitialMs after a drop, then doubling with each failure up to retryMaxMs; +-25% jitter. */
   private backoff(failures: number): number {
-    const {retryInitialMs, retryMaxMs} = this.timing;
-    const base = Math.min(retryMaxMs, retryInitialMs * 2 ** Math.max(0, failures - 1));
-    return Math.round(base * (0.75 + Math.random() * 0.5));
+    return backoffDelay({minMs: this.timing.retryInitialMs, maxMs: this.timing.retryMaxMs, jitter: 0.25}, failures);
   }
 
   private display(serverUrl?: string): string {

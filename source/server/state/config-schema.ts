@@ -8,6 +8,7 @@
  * 1.0.12 keeps whatever keys a file has, and so do we.
  */
 import {z} from 'zod';
+import {portSchema} from '../../protocol/fields.js';
 
 /**
  * Messages for the types zod describes poorly: z.int() given a string says "expected number",
@@ -15,7 +16,7 @@ import {z} from 'zod';
  */
 const expecting = (text: string) => ({error: () => `expected ${text}`});
 const int = () => z.int(expecting('an integer'));
-const port = () => int().min(1).max(65535);
+const port = () => portSchema({typeMessage: 'expected an integer'});
 
 export const staticTunnelConfigSchema = z.object({
   id: int(),

@@ -15,19 +15,13 @@
 import {AsyncLocalStorage} from 'node:async_hooks';
 import {readFile} from 'node:fs/promises';
 import {resolve} from 'node:path';
-import {NetunnelError, messageOf} from '../../protocol/errors.js';
+import {messageOf} from '../../protocol/errors.js';
+import {ConfigError} from '../server-errors.js';
 import {removeStaleTemporaryFiles, writeFileAtomic} from './atomic-file.js';
 import {DEFAULT_KEYS, checkConfig, defaultConfig, type NetunnelConfig} from './config-schema.js';
 import {pythonJsonDumps} from './python-json.js';
 
 export type {HttpProxyConfig, NetunnelConfig, PeerConfig, StaticTunnelConfig} from './config-schema.js';
-
-/** A config file or NETUNNEL_<KEY> variable that cannot be used, or a change that cannot be saved. */
-export class ConfigError extends NetunnelError {
-  constructor(message: string, options?: {cause?: unknown}) {
-    super('NETUNNEL_ERR_CONFIG', message, options);
-  }
-}
 
 export type DeepReadonly<T> = T extends readonly (infer U)[]
   ? readonly DeepReadonly<U>[]

@@ -3,25 +3,19 @@
  * the defaults (no peers, no proxy, a new secret key unless one is given), and with
  * `disconnect_clients` every channel is closed. Cannot be undone.
  */
-import {parseFactoryResetBody} from '../../protocol/server-objects.js';
+import {operations} from '../../protocol/operations.js';
 import type {Logger} from '../../engine/logger.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
+import {serve} from '../http/operation-routes.js';
 import type {RouteTable} from '../http/route-table.js';
 import type {ServerState} from './server-state.js';
 
 export function factoryResetRoutes(state: () => ServerState, channels: ChannelRegistry, logger: Logger): RouteTable {
-  return {
-    rest: {
-      factoryReset: {
-        POST: async ({readBody}) => {
-          const {disconnect_clients: disconnectClients = false} = parseFactoryResetBody(await readBody());
-          await factoryReset(state(), channels, disconnectClients, logger);
-          return {json: null};
-        },
-      },
-    },
-    upgrade: {},
-  };
+  return serve(operations.factoryReset, async ({input}) => {
+    const {disconnect_clients: disconnectClients = false} = await input();
+    await factoryReset(state(), channels, disconnectClients, logger);
+    return null;
+  });
 }
 
 export async function factoryReset(state: ServerState, channels: ChannelRegistry, disconnectClients: boolean, logger: Logger): Promise<void> {

@@ -2,11 +2,11 @@
  * The server's global HTTP proxy (PROTOCOL.md 4.3) as the config stores it: the username and
  * password are Fernet tokens made with the secret key (section 5), shown as `******`.
  */
-import type {ProxySettings} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import {fernetDecrypt, fernetEncrypt} from '../../protocol/fernet.js';
 import {SECRET_STRING, type HttpProxyInfo} from '../../protocol/server-objects.js';
 import type {DeepReadonly, HttpProxyConfig} from './config-store.js';
-import {HttpError} from '../http/http-errors.js';
+import {ServerError} from '../server-errors.js';
 
 export const UNDECRYPTABLE_PROXY_MESSAGE =
   'The HTTP proxy credentials in the config cannot be decrypted with the current secret key: set the proxy again';
@@ -29,7 +29,7 @@ export function proxyToUse(stored: DeepReadonly<HttpProxyConfig> | null, secretK
     const password = stored.password ? fernetDecrypt(secretKey, stored.password) : undefined;
     return {url: stored.proxy_url, username, password};
   } catch {
-    throw new HttpError(500, UNDECRYPTABLE_PROXY_MESSAGE, 'NETUNNEL_ERR_PROXY_CREDENTIALS');
+    throw new ServerError('NETUNNEL_ERR_PROXY_CREDENTIALS', UNDECRYPTABLE_PROXY_MESSAGE);
   }
 }
 

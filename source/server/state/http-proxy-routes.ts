@@ -3,12 +3,14 @@
  * goes through. A new proxy is checked first (unless `check_proxy` is false), stored with its
  * credentials encrypted, and every static tunnel reconnects through it.
  */
-import {parseSetHttpProxyBody, type HttpProxyInfo, type SetHttpProxyBody} from '../../protocol/server-objects.js';
+import {operations} from '../../protocol/operations.js';
+import type {HttpProxyInfo, SetHttpProxyBody} from '../../protocol/server-objects.js';
 import type {Logger} from '../../engine/logger.js';
 import {proxyAnswer, proxyToStore} from './global-proxy.js';
-import {badGateway, badRequest} from '../http/http-errors.js';
-import {ProxyCheckError, checkProxy} from './proxy-check.js';
-import type {RouteTable} from '../http/route-table.js';
+import {BodyError} from '../../protocol/errors.js';
+import {checkProxy} from './proxy-check.js';
+import {serve} from '../http/operation-routes.js';
+import {mergeRouteTables, type RouteTable} from '../http/route-table.js';
 import type {ServerState} from './server-state.js';
 
 export interface HttpProxyRoutesSettings {
@@ -18,15 +20,10 @@ export interface HttpProxyRoutesSettings {
 }
 
 export function httpProxyRoutes(state: () => ServerState, settings: HttpProxyRoutesSettings): RouteTable {
-  return {
-    rest: {
-      httpProxy: {
-        GET: () => ({json: proxyAnswer(state().store.get().http_proxy)}),
-        POST: async ({readBody}) => ({json: await setHttpProxy(state(), parseSetHttpProxyBody(await readBody()), settings)}),
-      },
-    },
-    upgrade: {},
-  };
+  return mergeRouteTables(
+    serve(operations.getHttpProxy, () => proxyAnswer(state().store.get().http_proxy)),
+    serve(operations.setHttpProxy, async ({input}) => setHttpProxy(state(), await input(), settings)),
+  );
 }
 
 export async function setHttpProxy(state: ServerState, body: SetHttpProxyBody, settings: HttpProxyRoutesSettings): Promise<HttpProxyInfo> {
@@ -36,20 +33,15 @@ export async function setHttpProxy(state: ServerState, body: SetHttpProxyBody, s
   const password = body.password || null;
   if (proxyUrl !== null) {
     if ((username === null) !== (password === null)) {
-      throw badRequest('HTTP proxy authentication should include both username and password');
+      throw new BodyError('HTTP proxy authentication should include both username and password');
     }
     if (body.check_proxy !== false) {
       const testUrl = body.test_url ?? state.store.get().http_proxy_test_url;
-      try {
-        await checkProxy({
-          proxy: {url: proxyUrl, username: username ?? undefined, password: password ?? undefined},
-          testUrl,
-          timeoutMs: settings.checkTimeoutMs,
-        });
-      } catch (error) {
-        if (error instanceof ProxyCheckError) throw badGateway(error.message);
-        throw error;
-      }
+      await checkProxy({
+        proxy: {url: proxyUrl, username: username ?? undefined, password: password ?? undefined},
+        testUrl,
+        timeoutMs: settings.checkTimeoutMs,
+      });
     }
   }
   return state.peers.exclusive(async () => {

@@ -9,14 +9,12 @@
 import http from 'node:http';
 import https from 'node:https';
 import {HttpsProxyAgent} from 'https-proxy-agent';
-import {proxyUrlWithCredentials, type ProxySettings} from '../../client/server-transport.js';
-import {NetunnelError, messageOf} from '../../protocol/errors.js';
+import {proxyUrlWithCredentials, type ProxySettings} from '../../protocol/proxy-settings.js';
+import {messageOf} from '../../protocol/errors.js';
+import {ServerError} from '../server-errors.js';
 
-export class ProxyCheckError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_PROXY_CHECK', message);
-  }
-}
+/** The check failed: the proxy could not be reached or did not get the test URL. */
+const checkFailed = (message: string) => new ServerError('NETUNNEL_ERR_PROXY_CHECK', message);
 
 export interface ProxyCheckOptions {
   proxy: ProxySettings;
@@ -35,14 +33,14 @@ export async function checkProxy(options: ProxyCheckOptions): Promise<void> {
     let target = new URL(options.testUrl);
     for (let redirects = 0; ; redirects += 1) {
       const {status, location} = await getThroughProxy(target, proxyUrl, agent, timeoutMs).catch((error: unknown) => {
-        throw new ProxyCheckError(`Failed to reach ${target.href} through the proxy ${options.proxy.url}: ${messageOf(error)}`);
+        throw checkFailed(`Failed to reach ${target.href} through the proxy ${options.proxy.url}: ${messageOf(error)}`);
       });
       if (status >= 300 && status < 400 && location !== undefined && redirects < MAX_REDIRECTS) {
         target = new URL(location, target);
         continue;
       }
       // 1.0.12's words.
-      if (status !== 200) throw new ProxyCheckError(`Invalid response from proxy: ${status}`);
+      if (status !== 200) throw checkFailed(`Invalid response from proxy: ${status}`);
       return;
     }
   } finally {

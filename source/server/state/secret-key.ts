@@ -9,16 +9,9 @@
  * Call it again after a factory reset: the reset config has no key, so a new one is made
  * unless one comes from the command line or the environment.
  */
-import {NetunnelError} from '../../protocol/errors.js';
+import {SecretKeyError} from '../server-errors.js';
 import {generateFernetKey, isFernetKey} from '../../protocol/fernet.js';
 import type {ConfigStore} from './config-store.js';
-
-/** A secret key that is not a Fernet key. */
-export class SecretKeyError extends NetunnelError {
-  constructor(message: string) {
-    super('NETUNNEL_ERR_SECRET_KEY', message);
-  }
-}
 
 export type SecretKeySource = 'option' | 'environment' | 'config' | 'generated';
 

@@ -4,11 +4,13 @@
  * (memory only) without a config path.
  */
 import type {ServerAuth} from '../../auth/contract.js';
-import type {ClientTlsOptions, ProxySettings} from '../../client/server-transport.js';
+import type {ClientTlsOptions} from '../../client/server-transport.js';
+import type {ProxySettings} from '../../protocol/proxy-settings.js';
 import type {Logger} from '../../engine/logger.js';
 import {ConfigStore} from './config-store.js';
 import {proxyToUse} from './global-proxy.js';
-import {PeerRegistry, type PortRange} from '../peers/peer-registry.js';
+import type {PortRange} from '../peers/local-ports.js';
+import {PeerRegistry} from '../peers/peer-registry.js';
 import {resolveSecretKey, type SecretKeyChoice} from './secret-key.js';
 import type {StaticTunnelTiming} from '../peers/static-tunnel.js';
 

@@ -6,7 +6,7 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {SecretServerAuth} from '../../../source/auth/secret-auth.js';
 import {NO_SSL_VALIDATE_WARNING} from '../../../source/client/server-transport.js';
-import {connectApi} from '../../../source/console/connect-api.js';
+import {ManagementClient} from '../../../source/client/management-client.js';
 import {runScripted, type ScriptedIo} from '../../../source/console/scripted/run.js';
 import {readTlsFixture, tlsFixturePath} from '../../helpers/tls.js';
 import {startServer} from '../../helpers/netunnel.js';
@@ -26,7 +26,7 @@ describe('scripted mode: picking servers', () => {
         configDir: emptyDir,
         createApi: (target) => {
           asked.push(target.url);
-          return connectApi({serverUrl: url});
+          return new ManagementClient({serverUrl: url});
         },
       });
       assert.deepEqual(asked, ['http://127.0.0.1:4040']);

@@ -130,12 +130,12 @@ describe('App', () => {
     // Tear down another client's tunnel.
     await press(instance, 'd', /Tear down tunnel 1\/1\?/);
     await press(instance, 'y', /Tunnel 1\/1 torn down/);
-    assert.ok(api.calls.includes('deleteTunnel 1/1 force=true'));
+    assert.ok(api.calls.includes('tunnels.close 1/1 force=true'));
     // Disconnect a channel.
     await press(instance, KEYS.shiftTab, /CLIENT/);
     await press(instance, 'x', /Disconnect channel 1\?/);
     await press(instance, 'y', /Channel 1 disconnected/);
-    assert.ok(api.calls.includes('disconnectChannel 1'));
+    assert.ok(api.calls.includes('channels.disconnect 1'));
     // Add a peer, refused, then accepted.
     await press(instance, KEYS.shiftTab, /PEER/);
     await press(instance, 'p', /Add a peer to srv1/);
@@ -148,7 +148,7 @@ describe('App', () => {
     const refused = await press(instance, KEYS.enter, /The server refused/);
     assert.match(refused.replace(/\n/g, ''), /The server refused: Failed to connect to peer http:\/\/b:1: Cannot connect to host b:1/);
     await press(instance, KEYS.enter, /Peer beta added \(id 1\)/);
-    assert.ok(api.calls.includes('registerPeer beta http://b:1 null'));
+    assert.ok(api.calls.includes('peers.add beta http://b:1 null'));
   });
 
   it('says what a server without the management API cannot do, and quits on q', async () => {
@@ -200,13 +200,13 @@ describe('App', () => {
     await press(instance, 'P', /HTTP proxy of srv1 \(used toward its peers\)\nnow none\. An empty URL clears it\./);
     await type('Proxy URL', 'http://p:3128');
     await press(instance, KEYS.enter, /Proxy of srv1 set to http:\/\/p:3128/);
-    assert.ok(api.calls.includes('setHttpProxy {"proxyUrl":"http://p:3128","checkProxy":true}'));
+    assert.ok(api.calls.includes('proxy.set {"proxy_url":"http://p:3128","check_proxy":true}'));
 
     await press(instance, 'R', /Factory reset srv1\?/);
     // Submitting unconfirmed moves to the confirmation, which says what it wants.
     await press(instance, KEYS.enter, /> Type "reset" to confirm +✗ type reset/);
     await type('Type "reset" to confirm', 'reset');
     await press(instance, KEYS.enter, /srv1 was reset to its defaults/);
-    assert.ok(api.calls.includes('factoryReset {"disconnectClients":false}'));
+    assert.ok(api.calls.includes('server.factoryReset {"disconnect_clients":false}'));
   });
 });

@@ -2,7 +2,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import {ChannelRegistry} from '../../../source/server/channels/channel-registry.js';
-import {HttpError} from '../../../source/server/http/http-errors.js';
+import {statusOf} from '../../../source/server/http/error-status.js';
 import {silentLogger} from '../../../source/engine/logger.js';
 import {websocketPair} from '../../helpers/websockets.js';
 
@@ -13,7 +13,7 @@ test('ids count up from 1; an unknown id is a 404 naming it', () => {
   assert.deepEqual([registry.create(info).id, registry.create(info).id], [1, 2]);
   assert.throws(
     () => registry.get(3),
-    (error: unknown) => error instanceof HttpError && error.status === 404 && error.message === 'Channel `3` was not found',
+    (error: unknown) => statusOf(error) === 404 && error instanceof Error && error.message === 'Channel `3` was not found',
   );
   return registry.closeAll();
 });

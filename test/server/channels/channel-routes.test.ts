@@ -30,7 +30,7 @@ async function connectedChannel(t: TestContext, url: string): Promise<number> {
   const channelId = (created.json as {channel_id: number}).channel_id;
   const websocket = new WebSocket(`${url.replace('http', 'ws')}/channels/${channelId}/connect`);
   t.after(() => websocket.terminate());
-  await once(websocket, 'open');
+  await within(once(websocket, 'open'), 10_000, "websocket to emit 'open'");
   return channelId;
 }
 

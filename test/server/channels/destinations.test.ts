@@ -7,7 +7,8 @@ import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import WebSocket from 'ws';
 import {checkDestinationAllowed, checkEntranceAllowed} from '../../../source/server/channels/destinations.js';
-import {HttpError} from '../../../source/server/http/http-errors.js';
+import {statusOf} from '../../../source/server/http/error-status.js';
+import {ServerError} from '../../../source/server/server-errors.js';
 import {deferrer} from '../../helpers/cleanup.js';
 import {startServer} from '../../helpers/netunnel.js';
 import {rawRequest} from '../../helpers/raw-http.js';
@@ -18,8 +19,8 @@ function refusal(check: () => void): {status: number; message: string} {
   try {
     check();
   } catch (error) {
-    assert.ok(error instanceof HttpError, `an HttpError, not ${String(error)}`);
-    return {status: error.status, message: error.message};
+    assert.ok(error instanceof ServerError, `a refusal, not ${String(error)}`);
+    return {status: statusOf(error) ?? 500, message: error.message};
   }
   throw new Error('allowed');
 }

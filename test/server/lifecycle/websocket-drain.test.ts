@@ -12,11 +12,12 @@ import {deferrer} from '../../helpers/cleanup.js';
 import {call} from '../../helpers/http.js';
 import {connectClient, startServer} from '../../helpers/netunnel.js';
 import {readUntilClosed, isPortClosed, openSocket, startEchoServer} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 
 async function rawWebsocket(url: string): Promise<WebSocket> {
   const websocket = new WebSocket(url, {perMessageDeflate: false});
   websocket.on('error', () => {});
-  await once(websocket, 'open');
+  await within(once(websocket, 'open'), 10_000, "websocket to emit 'open'");
   return websocket;
 }
 
@@ -49,7 +50,7 @@ test('close({graceMs}): tunnel connections close normally before the channels, o
   const connection = await rawWebsocket(`${wsBase}/channels/${channel.channel_id}/tunnels/${tunnelId}/connect`);
   connection.send('pasten');
   connection.send(Buffer.from('ping'), {binary: true});
-  await once(connection, 'message');
+  await within(once(connection, 'message'), 10_000, "connection to emit 'message'");
 
   const started = Date.now();
   const [connectionClosed, controlClosed] = [closeOf(connection, started), closeOf(control, started)];

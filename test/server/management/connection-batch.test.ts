@@ -8,7 +8,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {connect, type Socket} from 'node:net';
 import {once} from 'node:events';
-import type {ServerEvent} from '../../../source/protocol/management.js';
+import type {ServerEvent} from '../../../source/protocol/server-events.js';
 import {ConnectionBatch} from '../../../source/server/management/connection-batch.js';
 import {ConnectionRegistry} from '../../../source/server/management/connection-registry.js';
 import {deferrer, type Defer} from '../../helpers/cleanup.js';

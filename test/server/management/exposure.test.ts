@@ -24,7 +24,7 @@ async function exposure(t: TestContext, host: string, auth?: HeaderAuthServer) {
   defer(() => server.close());
   const management = new ManagementClient({serverUrl: `http://127.0.0.1:${server.address!.port}`, ...(auth ? {auth: new HeaderAuthClient('s3cret')} : {})});
   defer(() => management.close());
-  const info = await management.getServerInfo();
+  const info = await management.server.info();
   return {port: server.address!.port, warnings, exposed: info?.exposed_without_auth};
 }
 

@@ -1,8 +1,7 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {ManagementClient} from '../../../source/client/management-client.js';
-import {ServerApi} from '../../../source/client/server-api.js';
-import type {ServerEvent} from '../../../source/protocol/management.js';
+import type {ServerEvent} from '../../../source/protocol/server-events.js';
 import {FAST_STATIC_TUNNELS, eventually, startServer} from '../../helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer} from '../../helpers/tcp.js';
 
@@ -13,17 +12,17 @@ test('peers and static tunnels in the event stream and in /metrics, with their c
   const a = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: PORTS, events: {statsIntervalMs: 20}});
   const b = await startServer();
   const management = new ManagementClient({serverUrl: a.url});
-  const api = new ServerApi({serverUrl: a.url});
+  const api = new ManagementClient({serverUrl: a.url});
   const events: ServerEvent[] = [];
-  management.subscribe((event) => events.push(event));
+  management.events.subscribe((event) => events.push(event));
   const metric = async (name: string) => {
-    const line = (await management.getMetrics()).split('\n').find((candidate) => candidate.startsWith(name));
+    const line = (await management.server.metrics()).split('\n').find((candidate) => candidate.startsWith(name));
     return line === undefined ? undefined : Number(line.split(' ').at(-1));
   };
   try {
     await eventually(() => events.length === 1, 5000, 'the snapshot');
-    const peer = await api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
-    const created = await api.createStaticTunnel(peer.id, {remotePort: echo.port});
+    const peer = await api.peers.add({name: 'b', target_netunnel_url: b.url});
+    const created = await api.staticTunnels.add(peer.id, {tunnel_remote_port: echo.port});
     await eventually(() => events.some((event) => event.type === "static_tunnel.status" && event.static_tunnel.status === "online"), 5000, `online; saw ${JSON.stringify(events.map((e) => e.type))}`);
     const added = events.find((event) => event.type === 'peer.added');
     assert.deepEqual(added?.type === 'peer.added' && [added.peer.id, added.peer.name, added.peer.static_tunnels], [peer.id, 'b', []]);
@@ -52,7 +51,7 @@ test('peers and static tunnels in the event stream and in /metrics, with their c
     await eventually(() => statuses.length > 0 && events.some((event) => event.type === 'static_tunnel.status' && event.static_tunnel.status === 'connecting' && event.static_tunnel.last_error !== null));
     assert.equal(await metric(`netunnel_static_tunnel_up${labels}`), 0);
 
-    await api.deletePeer(peer.id);
+    await api.peers.remove(peer.id);
     await eventually(() => events.some((event) => event.type === 'peer.removed' && event.peer_id === peer.id));
     assert.equal(await metric(`netunnel_static_tunnel_up${labels}`), undefined);
   } finally {

@@ -8,6 +8,7 @@ import {NoAuthClient} from '../../../source/auth/no-auth.js';
 import type {TunnelInfo} from '../../../source/protocol/management.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startRecordingServer} from '../../helpers/tcp.js';
+import {within} from '../../helpers/streams.js';
 import {between, PINNED, pinned} from '../../helpers/pinned.js';
 
 test('tunnel counters are exact after known transfers both ways, forward and reverse', async () => {
@@ -24,8 +25,8 @@ test('tunnel counters are exact after known transfers both ways, forward and rev
     assert.ok((await exchange(forward.entrance.port, sentForward, greeting.length)).equals(greeting));
     assert.ok((await exchange(reverse.entrance.port, sentReverse, greeting.length)).equals(greeting));
     await eventually(() => service.received.length === 2, 5000, 'both connections to end at the service');
-    await eventually(async () => (await management.listTunnels()).every((tunnel) => tunnel.connections.active === 0), 5000, 'connections to close');
-    const tunnels = await management.listTunnels();
+    await eventually(async () => (await management.tunnels.list()).every((tunnel) => tunnel.connections.active === 0), 5000, 'connections to close');
+    const tunnels = await management.tunnels.list();
     const byId = (id: number) => tunnels.find((tunnel) => tunnel.id === id) as TunnelInfo;
     assert.deepEqual(byId(forward.id).bytes, {sent: sentForward.length, received: greeting.length});
     assert.deepEqual(byId(forward.id).connections, {active: 0, total: 1});
@@ -53,41 +54,41 @@ test('server-info, channel listing and details, and disconnecting a channel', as
   const client = await connectClient(url);
   const management = new ManagementClient({serverUrl: url});
   try {
-    const info = await management.getServerInfo();
+    const info = await management.server.info();
     assert.equal(info?.implementation, 'netunnel-ts');
     assert.equal(info?.protocol, '1.0.12');
     assert.ok(info?.features.includes('events'));
     assert.deepEqual([...client.serverFeatures], info?.features);
     const reverse = await client.openTunnelToClient({exitPort: service.port});
-    const [channel] = await management.listChannels();
+    const [channel] = await management.channels.list();
     assert.equal(channel?.id, client.channelId);
     assert.equal(channel?.connected, true);
     assert.equal(channel?.client_version, '1.0.12');
     assert.equal(channel?.remote_address, '127.0.0.1');
     assert.equal(channel?.tunnel_count, 1);
-    const details = await management.getChannel(client.channelId);
+    const details = await management.channels.get(client.channelId);
     assert.deepEqual(
       details.tunnels.map((tunnel) => [tunnel.id, tunnel.direction]),
       [[reverse.id, 'reverse']],
     );
     // Tearing down one tunnel of another client: that client is told and closes its entrance.
     const forward = await client.openTunnelToServer({exitPort: service.port});
-    await management.closeTunnel(client.channelId, forward.id);
-    await forward.closed;
+    await management.tunnels.close(client.channelId, forward.id);
+    await within(forward.closed, 10_000, 'forward to close');
     assert.ok(await isPortClosed(forward.entrance.port), 'the owning client closed its entrance');
     assert.deepEqual(client.tunnels.map((tunnel) => tunnel.id), [reverse.id]);
-    await assert.rejects(management.closeTunnel(client.channelId, forward.id), {
+    await assert.rejects(management.tunnels.close(client.channelId, forward.id), {
       name: 'ServerRefusedError',
       status: 404,
       message: `Tunnel \`${forward.id}\` was not found on channel \`${client.channelId}\``,
     });
 
     const disconnected = once(client, 'disconnected');
-    await management.disconnectChannel(client.channelId);
-    await disconnected;
+    await management.channels.disconnect(client.channelId);
+    await within(disconnected, 10_000, 'the disconnection');
     assert.ok(await isPortClosed(reverse.entrance.port), 'the entrance port is closed');
-    assert.deepEqual(await management.listChannels(), []);
-    await assert.rejects(management.getChannel(client.channelId), {name: 'ServerRefusedError', status: 404, message: `Channel \`${client.channelId}\` was not found`});
+    assert.deepEqual(await management.channels.list(), []);
+    await assert.rejects(management.channels.get(client.channelId), {name: 'ServerRefusedError', status: 404, message: `Channel \`${client.channelId}\` was not found`});
   } finally {
     management.close();
     await client.close();
@@ -102,13 +103,13 @@ test('events: snapshot first, then the scripted sequence in order, with exact st
   const management = new ManagementClient({serverUrl: url});
   const events: Array<Record<string, any>> = [];
   const opened = new Promise<void>((resolve) => {
-    management.subscribe(
+    management.events.subscribe(
       (event) => events.push(event as Record<string, any>),
       (state) => state === 'open' && resolve(),
     );
   });
   try {
-    await opened;
+    await within(opened, 10_000, 'the stream to open');
     await eventually(() => events.length > 0, 5000, 'the snapshot');
     const client = await connectClient(url);
     const tunnel = await client.openTunnelToServer({exitPort: echo.port});
@@ -150,11 +151,11 @@ test('a subscriber that stops reading is dropped while the others keep receiving
   const client = await connectClient(url);
   const management = new ManagementClient({serverUrl: url});
   const received: string[] = [];
-  const goodOpen = new Promise<void>((resolve) => management.subscribe((event) => received.push(event.type), (state) => state === 'open' && resolve()));
+  const goodOpen = new Promise<void>((resolve) => management.events.subscribe((event) => received.push(event.type), (state) => state === 'open' && resolve()));
   const slow = new WebSocket(`${url.replace('http', 'ws')}/events`);
   try {
-    await once(slow, 'open');
-    await goodOpen;
+    await within(once(slow, 'open'), 10_000, "slow to emit 'open'");
+    await within(goodOpen, 10_000, 'the good stream to open');
     // Not reading: the socket is paused, so the kernel buffers fill and then the server's.
     slow.pause();
     await eventually(() => server.events.subscriberCount === 2, 5000, 'both subscribers');
@@ -215,7 +216,7 @@ test('every management route is refused without auth when a plugin is set', asyn
     }
     const websocket = new WebSocket(`${url.replace('http', 'ws')}/events`);
     websocket.on('error', () => {});
-    const [, response] = (await once(websocket, 'unexpected-response')) as [unknown, {statusCode: number}];
+    const [, response] = (await within(once(websocket, 'unexpected-response'), 10_000, "websocket to emit 'unexpected-response'")) as [unknown, {statusCode: number}];
     assert.equal(response.statusCode, 403);
     websocket.terminate();
     const allowed = await fetch(`${url}/server-info`, {headers: {'x-secret': 's3cret'}});
@@ -234,8 +235,8 @@ test('/metrics is valid Prometheus text whose samples match the counters', async
     const tunnel = await client.openTunnelToServer({exitPort: service.port});
     await exchange(tunnel.entrance.port, Buffer.from('twelve bytes'), 5);
     await eventually(() => service.received.length === 1);
-    await eventually(async () => (await management.listTunnels())[0]!.connections.active === 0);
-    const text = await management.getMetrics();
+    await eventually(async () => (await management.tunnels.list())[0]!.connections.active === 0);
+    const text = await management.server.metrics();
     const samples = new Map<string, number>();
     const declared = new Map<string, string>();
     for (const line of text.trimEnd().split('\n')) {
@@ -290,17 +291,17 @@ test('--no-extensions answers like 1.0.12: 404 on every new route, no extra keys
     });
     assert.deepEqual(Object.keys(answer as object), ['tunnel_id']);
     const management = new ManagementClient({serverUrl: url});
-    assert.equal(await management.getServerInfo(), null);
+    assert.equal(await management.server.info(), null);
     const states: string[] = [];
-    await new Promise<void>((resolve) =>
-      management.subscribe(
+    await within(new Promise<void>((resolve) =>
+      management.events.subscribe(
         () => {},
         (state, detail) => {
           states.push(`${state}${detail ? `: ${detail}` : ''}`);
           if (state === 'closed') resolve();
         },
       ),
-    );
+    ), 10_000, 'the event stream to give up');
     assert.deepEqual(states, ['connecting', 'closed: This server has no event stream (no management API)']);
     management.close();
     await client.close();
@@ -316,7 +317,7 @@ test('the event subscription reconnects with backoff and starts again from a sna
   const seen: string[] = [];
   let resolveSnapshots: () => void;
   const twoSnapshots = new Promise<void>((resolve) => (resolveSnapshots = resolve));
-  management.subscribe(
+  management.events.subscribe(
     (event) => {
       seen.push(event.type);
       if (seen.filter((type) => type === 'snapshot').length === 2) resolveSnapshots();
@@ -329,7 +330,7 @@ test('the event subscription reconnects with backoff and starts again from a sna
   await eventually(() => seen.includes('state:reconnecting'));
   const second = await startServer({port});
   try {
-    await twoSnapshots;
+    await within(twoSnapshots, 10_000, 'two snapshots');
     assert.deepEqual(seen.filter((entry) => entry === 'snapshot' || entry === 'state:open').slice(-2), ['state:open', 'snapshot']);
   } finally {
     management.close();

@@ -6,7 +6,7 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import type {ServerEvent} from '../../../source/protocol/management.js';
+import type {ServerEvent} from '../../../source/protocol/server-events.js';
 import {deferrer} from '../../helpers/cleanup.js';
 import {subscribeEvents} from '../../helpers/event-stream.js';
 import {call} from '../../helpers/http.js';

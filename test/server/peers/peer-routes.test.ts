@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import {mkdtemp, readFile, rm} from 'node:fs/promises';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
-import {ServerApi} from '../../../source/client/server-api.js';
+import {ManagementClient} from '../../../source/client/management-client.js';
 import type {NetunnelServer, NetunnelServerOptions} from '../../../source/server/netunnel-server.js';
 import {FAST_STATIC_TUNNELS, startServer} from '../../helpers/netunnel.js';
 import {call} from '../../helpers/http.js';
@@ -28,9 +28,9 @@ afterEach(async () => {
   await rm(dir, {recursive: true, force: true});
 });
 
-async function server(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string; api: ServerApi}> {
+async function server(options: NetunnelServerOptions = {}): Promise<{server: NetunnelServer; url: string; api: ManagementClient}> {
   const started = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: PORTS, ...options});
-  const api = new ServerApi({serverUrl: started.url});
+  const api = new ManagementClient({serverUrl: started.url});
   cleanups.push(() => started.server.close(), () => api.close());
   return {...started, api};
 }
@@ -47,26 +47,26 @@ test('peers: register, unique names, ids max + 1, ?name= filter, rename, delete,
     body: {error: 'Peer `b` already exists'},
   });
   // auth_data may be left out (1.0.12 requires it): no auth.
-  assert.equal((await a.api.registerPeer({name: 'c', targetNetunnelUrl: `${b.url}/`})).id, 2);
-  assert.equal((await a.api.registerPeer({name: 'd', targetNetunnelUrl: b.url})).id, 3);
-  await a.api.deletePeer(2);
-  assert.equal((await a.api.registerPeer({name: 'e', targetNetunnelUrl: b.url})).id, 4);
-  await a.api.deletePeer(4);
-  assert.equal((await a.api.registerPeer({name: 'f', targetNetunnelUrl: b.url})).id, 4, 'max + 1, as 1.0.12');
+  assert.equal((await a.api.peers.add({name: 'c', target_netunnel_url: `${b.url}/`})).id, 2);
+  assert.equal((await a.api.peers.add({name: 'd', target_netunnel_url: b.url})).id, 3);
+  await a.api.peers.remove(2);
+  assert.equal((await a.api.peers.add({name: 'e', target_netunnel_url: b.url})).id, 4);
+  await a.api.peers.remove(4);
+  assert.equal((await a.api.peers.add({name: 'f', target_netunnel_url: b.url})).id, 4, 'max + 1, as 1.0.12');
 
-  assert.deepEqual((await a.api.listPeers()).map((peer) => [peer.id, peer.name]), [[1, 'b'], [3, 'd'], [4, 'f']]);
-  assert.deepEqual((await a.api.listPeers('d')).map((peer) => peer.id), [3]);
-  assert.deepEqual(await a.api.listPeers('nobody'), []);
+  assert.deepEqual((await a.api.peers.list()).map((peer) => [peer.id, peer.name]), [[1, 'b'], [3, 'd'], [4, 'f']]);
+  assert.deepEqual((await a.api.peers.list('d')).map((peer) => peer.id), [3]);
+  assert.deepEqual(await a.api.peers.list('nobody'), []);
   const unfiltered = await call(a.url, 'GET', '/peers?name=');
   assert.equal((unfiltered.body as unknown[]).length, 3, 'an empty name is no filter');
-  assert.equal((await a.api.findPeerByName('f'))?.id, 4);
-  assert.deepEqual(await a.api.getPeer(3), {id: 3, name: 'd', target_netunnel_url: b.url, auth_data: {}, static_tunnels: [], status: 'idle'});
+  assert.equal((await a.api.peers.findByName('f'))?.id, 4);
+  assert.deepEqual(await a.api.peers.get(3), {id: 3, name: 'd', target_netunnel_url: b.url, auth_data: {}, static_tunnels: [], status: 'idle'});
 
   // Renaming: to its own name is fine, to another peer's is not.
-  assert.equal((await a.api.updatePeer(3, {name: 'd'})).name, 'd');
+  assert.equal((await a.api.peers.update(3, {name: 'd'})).name, 'd');
   assert.deepEqual(await call(a.url, 'POST', '/peers/3', {name: 'b'}), {status: 400, body: {error: 'Peer `b` already exists'}});
-  assert.deepEqual(await call(a.url, 'POST', '/peers/3', {}), {status: 200, body: await a.api.getPeer(3)});
-  assert.equal((await a.api.updatePeer(3, {name: 'dee'})).name, 'dee');
+  assert.deepEqual(await call(a.url, 'POST', '/peers/3', {}), {status: 200, body: await a.api.peers.get(3)});
+  assert.equal((await a.api.peers.update(3, {name: 'dee'})).name, 'dee');
 
   assert.deepEqual(await call(a.url, 'DELETE', '/peers/1'), {status: 200, body: null});
   assert.deepEqual(await call(a.url, 'GET', '/peers/1'), {status: 404, body: {error: 'Peer `1` was not found'}});
@@ -80,8 +80,8 @@ test('peers: register, unique names, ids max + 1, ?name= filter, rename, delete,
   // A new server on the same file has them back.
   await a.server.close();
   const again = await server({configPath});
-  assert.deepEqual((await again.api.listPeers()).map((peer) => [peer.id, peer.name]), [[3, 'dee'], [4, 'f']]);
-  assert.equal((await again.api.registerPeer({name: 'g', targetNetunnelUrl: b.url})).id, 5);
+  assert.deepEqual((await again.api.peers.list()).map((peer) => [peer.id, peer.name]), [[3, 'dee'], [4, 'f']]);
+  assert.equal((await again.api.peers.add({name: 'g', target_netunnel_url: b.url})).id, 5);
 });
 
 test('a peer that cannot be reached is not registered', async () => {
@@ -102,14 +102,14 @@ test('a peer that cannot be reached is not registered', async () => {
     status: 502,
     body: {error: 'Failed to connect with peer `y`', data: {reason: '404: Not Found'}},
   });
-  assert.deepEqual(await a.api.listPeers(), []);
+  assert.deepEqual(await a.api.peers.list(), []);
   assert.deepEqual((JSON.parse(await readFile(configPath, 'utf8')) as {peers: unknown[]}).peers, []);
 });
 
 test('unknown peers and static tunnels answer 404 with 1.0.12 messages', async () => {
   const a = await server();
   const b = await server();
-  await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
+  await a.api.peers.add({name: 'b', target_netunnel_url: b.url});
   const cases: Array<[string, string, unknown, string]> = [
     ['GET', '/peers/77', undefined, 'Peer `77` was not found'],
     ['POST', '/peers/77', {name: 'x'}, 'Peer `77` was not found'],
@@ -132,8 +132,8 @@ test('unknown peers and static tunnels answer 404 with 1.0.12 messages', async (
 test('every bad body of every route is refused with 400 naming the field, and changes nothing', async () => {
   const a = await server({configPath});
   const b = await server();
-  await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
-  await a.api.registerPeer({name: 'other', targetNetunnelUrl: b.url});
+  await a.api.peers.add({name: 'b', target_netunnel_url: b.url});
+  await a.api.peers.add({name: 'other', target_netunnel_url: b.url});
   const before = await readFile(configPath, 'utf8');
   const peer = {name: 'n', target_netunnel_url: b.url, auth_data: {}};
   const notObject = (received: string) => `The request body must be a JSON object (Invalid input: expected object, received ${received})`;
@@ -198,8 +198,8 @@ test('every bad body of every route is refused with 400 naming the field, and ch
     assert.deepEqual(await call(a.url, method, path, body), {status: 400, body: {error}}, `${method} ${path} ${JSON.stringify(body)}`);
   }
   assert.equal(await readFile(configPath, 'utf8'), before, 'nothing was saved');
-  assert.deepEqual((await a.api.listPeers()).map((p) => [p.id, p.name, p.static_tunnels.length]), [[1, 'b', 0], [2, 'other', 0]]);
-  assert.deepEqual(await a.api.getHttpProxy(), {});
+  assert.deepEqual((await a.api.peers.list()).map((p) => [p.id, p.name, p.static_tunnels.length]), [[1, 'b', 0], [2, 'other', 0]]);
+  assert.deepEqual(await a.api.proxy.get(), {});
 });
 
 function jsonError(text: string): string {

@@ -34,8 +34,8 @@ async function staticTunnelTo(peer: PeerProcess, timing = {}) {
   cleanups.push(() => service.close());
   const a = await fixture.server({staticTunnelTiming: {...FAST_STATIC_TUNNELS, ...timing}});
   const peerUrl = `http://127.0.0.1:${peer.ready.port}`;
-  const registered = await a.api.registerPeer({name: 'b', targetNetunnelUrl: peerUrl});
-  const created = await a.api.createStaticTunnel(registered.id, {remotePort: service.port});
+  const registered = await a.api.peers.add({name: 'b', target_netunnel_url: peerUrl});
+  const created = await a.api.staticTunnels.add(registered.id, {tunnel_remote_port: service.port});
   assert.equal(created.status, 'online');
   await assertCarries(created.tunnel_local_port);
   return {peerUrl, localPort: created.tunnel_local_port, tunnel: a.server.peers.staticTunnel(registered.id, created.id)};

@@ -16,6 +16,7 @@ import {checkConfig} from '../../../source/server/state/config-schema.js';
 import {deferrer} from '../../helpers/cleanup.js';
 import {startCli} from '../../helpers/cli.js';
 import {call} from '../../helpers/http.js';
+import {within} from '../../helpers/streams.js';
 
 const TEMPORARY = /^\.config\.json\.\d+\.[0-9a-f]{12}\.tmp$/;
 
@@ -67,7 +68,7 @@ test('a write in progress of this process is not taken for a stale file', async 
   // The temporary file exists as soon as the write has opened it.
   while (!readdirSync(dir).some((name) => TEMPORARY.test(name))) await new Promise((resolve) => setImmediate(resolve));
   removedDuringWrite = await removeStaleTemporaryFiles(path);
-  await writing;
+  await within(writing, 10_000, 'the write');
   assert.deepEqual(removedDuringWrite, []);
   assert.equal(readFileSync(path, 'utf8').length, big.length);
 });
@@ -97,7 +98,7 @@ test('kill -9 during config rewrites, again and again: the file always parses an
     // Somewhere in the middle of a write, or between two.
     await new Promise((resolve) => setTimeout(resolve, Math.random() * 40));
     server.child.kill('SIGKILL');
-    await server.exited;
+    await within(server.exited, 10_000, 'server to exit');
     stop = true;
     await Promise.all(writers);
 

@@ -4,7 +4,8 @@ import {mkdtemp, readFile, readdir, rm, stat, writeFile} from 'node:fs/promises'
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {setImmediate as nextTurn} from 'node:timers/promises';
-import {ConfigError, ConfigStore, type NetunnelConfig} from '../../../source/server/state/config-store.js';
+import {ConfigStore, type NetunnelConfig} from '../../../source/server/state/config-store.js';
+import {ConfigError} from '../../../source/server/server-errors.js';
 import {checkConfig, defaultConfig} from '../../../source/server/state/config-schema.js';
 import {readVectorText} from '../../helpers/vectors.js';
 

@@ -5,7 +5,8 @@ import {tmpdir} from 'node:os';
 import {join} from 'node:path';
 import {fernetDecrypt, fernetEncrypt, generateFernetKey, isFernetKey} from '../../../source/protocol/fernet.js';
 import {ConfigStore} from '../../../source/server/state/config-store.js';
-import {SecretKeyError, checkSecretKey, resolveSecretKey} from '../../../source/server/state/secret-key.js';
+import {SecretKeyError} from '../../../source/server/server-errors.js';
+import {checkSecretKey, resolveSecretKey} from '../../../source/server/state/secret-key.js';
 
 let dir: string;
 let path: string;

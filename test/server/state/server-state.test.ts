@@ -8,12 +8,13 @@ import {ServerRefusedError} from '../../../source/client/client-errors.js';
 import type {Logger} from '../../../source/engine/logger.js';
 import {fernetDecrypt, generateFernetKey} from '../../../source/protocol/fernet.js';
 import {checkConfig} from '../../../source/server/state/config-schema.js';
-import {ConfigError} from '../../../source/server/state/config-store.js';
+import {ConfigError} from '../../../source/server/server-errors.js';
 import {NetunnelServer} from '../../../source/server/netunnel-server.js';
 import {connectClient, waitForStatus} from '../../helpers/netunnel.js';
 import {startProxy} from '../../helpers/proxy.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer} from '../../helpers/tcp.js';
 import {readVectorJson, readVectorText} from '../../helpers/vectors.js';
+import {within} from '../../helpers/streams.js';
 
 const PORTS = {min: 20300, max: 20400};
 
@@ -40,7 +41,7 @@ function recordingLogger(): Logger & {lines: string[]} {
 test('the 1.0.12 config file loads: its peer, its static tunnel, and its proxy credentials, decrypted', async () => {
   await writeFile(fixture.configPath, readVectorText('config-1.0.12.json'));
   const a = await server({configPath: fixture.configPath});
-  const [peer] = await a.api.listPeers();
+  const [peer] = await a.api.peers.list();
   assert.deepEqual(
     {...peer, static_tunnels: peer!.static_tunnels.map(({since: _since, last_error: _error, connections: _connections, bytes: _bytes, ...tunnel}) => tunnel)},
     {
@@ -54,7 +55,7 @@ test('the 1.0.12 config file loads: its peer, its static tunnel, and its proxy c
       status: 'connecting',
     },
   );
-  assert.deepEqual(await a.api.getHttpProxy(), {proxy_url: 'http://127.0.0.1:3128', username: '******', password: '******'});
+  assert.deepEqual(await a.api.proxy.get(), {proxy_url: 'http://127.0.0.1:3128', username: '******', password: '******'});
   assert.equal(a.server.secretKeyGenerated, false);
   assert.equal(a.server.config.get().secret_key, '7Kjg7JGR_ikIaVlP_I5YHomx2C4AHilZto2r-eXLOe0=');
 
@@ -128,7 +129,7 @@ test('stateless by default, with a generated secret key; a config file keeps it;
   const other = join(fixture.dir, 'other.conf');
   const withKey = await server({configPath: other, secretKey: given});
   assert.equal(withKey.server.secretKeyGenerated, false);
-  await withKey.api.setHttpProxy({proxyUrl: 'http://127.0.0.1:3128', username: 'u', password: 'p', checkProxy: false});
+  await withKey.api.proxy.set({proxy_url: 'http://127.0.0.1:3128', username: 'u', password: 'p', check_proxy: false});
   const saved = JSON.parse(await readFile(other, 'utf8')) as {secret_key?: string; http_proxy: {username: string}};
   assert.equal(saved.secret_key, undefined);
   assert.equal(fernetDecrypt(given, saved.http_proxy.username), 'u');
@@ -158,21 +159,21 @@ test('factory reset: static tunnels stop, peers and proxy go, a new secret key; 
   const logger = recordingLogger();
   const a = await server({configPath: fixture.configPath, logger});
   const keyBefore = a.server.config.get().secret_key;
-  const peer = await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url});
-  const created = await a.api.createStaticTunnel(peer.id, {remotePort: echo.port});
+  const peer = await a.api.peers.add({name: 'b', target_netunnel_url: b.url});
+  const created = await a.api.staticTunnels.add(peer.id, {tunnel_remote_port: echo.port});
   const tunnel = a.server.peers.staticTunnel(peer.id, created.id);
-  await a.api.setHttpProxy({proxyUrl: 'http://127.0.0.1:3128', username: 'u', password: 'p', checkProxy: false});
-  await a.api.clearHttpProxy();
-  await a.api.setHttpProxy({proxyUrl: 'http://127.0.0.1:3128', checkProxy: false});
+  await a.api.proxy.set({proxy_url: 'http://127.0.0.1:3128', username: 'u', password: 'p', check_proxy: false});
+  await a.api.proxy.clear();
+  await a.api.proxy.set({proxy_url: 'http://127.0.0.1:3128', check_proxy: false});
   const client = await connectClient(a.url);
   cleanups.push(() => client.close());
 
   logger.lines.length = 0;
-  await a.api.factoryReset();
+  await a.api.server.factoryReset();
   assert.equal(tunnel.state.status, 'offline');
   assert.ok(await isPortClosed(created.tunnel_local_port));
-  assert.deepEqual(await a.api.listPeers(), []);
-  assert.deepEqual(await a.api.getHttpProxy(), {});
+  assert.deepEqual(await a.api.peers.list(), []);
+  assert.deepEqual(await a.api.proxy.get(), {});
   assert.ok(logger.lines.includes('info Generating default secret-key'));
   const saved = JSON.parse(await readFile(fixture.configPath, 'utf8')) as Record<string, unknown>;
   assert.equal(typeof saved.secret_key, 'string');
@@ -190,11 +191,11 @@ test('factory reset: static tunnels stop, peers and proxy go, a new secret key; 
   assert.equal(client.connected, true, 'clients stay by default');
 
   // Peers can be registered again, from id 1.
-  assert.equal((await a.api.registerPeer({name: 'b', targetNetunnelUrl: b.url})).id, 1);
+  assert.equal((await a.api.peers.add({name: 'b', target_netunnel_url: b.url})).id, 1);
 
   const disconnected = once(client, 'disconnected');
-  await a.api.factoryReset({disconnectClients: true});
-  await disconnected;
+  await a.api.server.factoryReset({disconnect_clients: true});
+  await within(disconnected, 10_000, 'the disconnection');
   assert.equal(client.connected, false);
-  assert.deepEqual(await a.api.listPeers(), []);
+  assert.deepEqual(await a.api.peers.list(), []);
 });

@@ -129,7 +129,7 @@ test('reloadTls: new connections get the new certificate, open channels and conn
   assert.equal(await presentedFingerprint(port), fingerprintOf(serverTls('server-renewed').cert));
   const late = await connectClient(url, {tls: {ca: CA}});
   defer(() => late.close());
-  assert.equal(await late.getServerVersion(), '1.0.12');
+  assert.equal(await late.api.server.version(), '1.0.12');
 });
 
 test('https peers: the server-level peerTls (CA and client certificate) reaches a peer that requires both', async (t) => {

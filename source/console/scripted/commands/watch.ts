@@ -1,7 +1,7 @@
 /** Scripted `watch`: the event stream of every selected server as JSON lines, until interrupted. */
 import {EXIT} from '../../../exit-codes.js';
-import type {ServerEvent} from '../../../protocol/management.js';
-import type {EventSubscription} from '../../api.js';
+import type {ServerEvent} from '../../../protocol/server-events.js';
+import type {Subscription} from '../../../client/management-api.js';
 import * as commands from '../../commands.js';
 import type {ServerHandle} from '../../server-handle.js';
 import {booleanOption} from '../args.js';
@@ -23,7 +23,7 @@ export const WATCH_COMMANDS: ScriptedCommand[] = [
       const noStats = booleanOption(context.values, 'no-stats');
       const targets = await selectTargets(context);
       const handles = targets.map((target) => openHandle(context, target));
-      const subscriptions: EventSubscription[] = [];
+      const subscriptions: Subscription[] = [];
       try {
         let ended = 0;
         let failedAll: () => void = () => {};
