@@ -52,7 +52,10 @@ export interface AuthTransport {
 export interface ClientAuth {
   authenticate(transport: AuthTransport): Promise<void>;
   isAuthenticated(): boolean | Promise<boolean>;
-  /** Headers added to every request and websocket upgrade. */
+  /**
+   * Headers added to every request and websocket upgrade. The client asks for them again only
+   * once isAuthenticated() answered false and authenticate() ran: it reuses them meanwhile.
+   */
   getAuthorizedHeaders(): Record<string, string> | Promise<Record<string, string>>;
   /** The `auth_data` that rebuilds this client half (stored in a peer). */
   dumpObject(): Record<string, unknown>;

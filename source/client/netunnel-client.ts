@@ -14,12 +14,15 @@ import {paths} from '../protocol/routes.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
 import {PROTOCOL_VERSION} from '../protocol/version.js';
 import {FEATURES, type Feature} from '../protocol/management.js';
+import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../protocol/stream-frames.js';
+import type {PoolSizing} from '../engine/pool-sizing.js';
 import {ChannelCredentials} from './channel-credentials.js';
 import {AlreadyConnectedError, NotConnectedError, TunnelNotOpenError} from './client-errors.js';
 import {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client-tunnel.js';
 import {ManagementClient} from './management-client.js';
 import {callOperation} from './operation-call.js';
 import {ServerTransport, type TransportOptions} from './server-transport.js';
+import {StreamSettings} from './stream-settings.js';
 
 export interface NetunnelClientOptions extends TransportOptions {
   logger?: Logger;
@@ -28,6 +31,11 @@ export interface NetunnelClientOptions extends TransportOptions {
    * extension is only used when both sides announce it; [] speaks exactly like a 1.0.12 client.
    */
   features?: readonly Feature[];
+  /**
+   * With the stream extension, the pool of ready websockets of each forward tunnel (default
+   * minIdle 1, maxIdle 32, idleTimeoutMs 30 s), kept within the server's limit in any case.
+   */
+  websocketPool?: PoolSizing;
 }
 
 export interface ForwardTunnelOptions {
@@ -75,6 +83,9 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
   private readonly ownFeatures: readonly Feature[];
   /** The channel's websocket-tokens secret (none against 1.0.12). */
   private credentials = ChannelCredentials.NONE;
+  /** The stream extension's settings, when both sides announced it. */
+  private streams: StreamSettings | undefined;
+  private readonly poolSizing: PoolSizing | undefined;
   private readonly openTunnels = new Map<number, ClientTunnel>();
   /** Reverse tunnels being created: the server may ask for websockets before its POST answers. */
   private reverseUnderConstruction: Promise<unknown> = Promise.resolve();
@@ -86,6 +97,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.api = new ManagementClient(this.transport);
     this.logger = options.logger ?? silentLogger;
     this.ownFeatures = options.features ?? FEATURES;
+    this.poolSizing = options.websocketPool;
   }
 
   get serverUrl(): string {
@@ -136,6 +148,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
     this.channel = answer.channel_id;
     this.remoteVersion = answer.version;
     this.credentials = ChannelCredentials.fromAnswer(answer.channel_secret, this.uses('websocket-tokens'));
+    this.streams = StreamSettings.fromAnswer(answer[IDLE_WEBSOCKETS_KEY], this.uses(STREAM_FEATURE), this.poolSizing);
     const websocket = await this.transport.openWebsocket(paths.channelConnect(this.channel), this.credentials.headers());
     if (this.closing) {
       // close() was called while connecting: the channel must not outlive it. (The websocket is
@@ -166,6 +179,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
           return registered;
         },
         (tunnelId) => this.transport.openWebsocket(paths.tunnelConnect(this.channelId, tunnelId), this.credentials.headers()),
+        this.streams?.forwardPool,
       );
     } catch (error) {
       // The server's half may exist already: take it down again so nothing is left behind.
@@ -192,7 +206,7 @@ export class NetunnelClient extends EventEmitter<NetunnelClientEvents> {
       const answer = await callOperation(this.transport, operations.createTunnel, [this.channelId], body);
       // Our server says which port it listens on; 1.0.12 does not, so the asked one is shown.
       const entrance: SocketAddress = {address: entranceAddress, port: answer.entrance_port ?? options.entrancePort ?? 0};
-      const tunnel = new ReverseClientTunnel(answer.tunnel_id, entrance, exit);
+      const tunnel = new ReverseClientTunnel(answer.tunnel_id, entrance, exit, {streams: this.streams !== undefined});
       this.openTunnels.set(tunnel.id, tunnel);
       return tunnel;
     })();

@@ -13,6 +13,7 @@ import type {AuthTransport, ClientAuth} from '../auth/contract.js';
 import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
+import {AuthHeaders} from './auth-headers.js';
 import {httpUrlProblem} from '../protocol/fields.js';
 import {proxyUrlWithCredentials, type ProxySettings} from '../protocol/proxy-settings.js';
 import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
@@ -65,7 +66,6 @@ function secureContextOf(tls: ClientTlsOptions | undefined): {secureContext?: Se
 export class ServerTransport implements AuthTransport {
   readonly serverUrl: string;
   private readonly base: URL;
-  private readonly auth: ClientAuth;
   private readonly agent: http.Agent;
   private readonly usesProxy: boolean;
   /** The proxy URL without credentials, for messages. */
@@ -79,6 +79,7 @@ export class ServerTransport implements AuthTransport {
   /** What every TLS connection to the server is made with. */
   private readonly tlsOptions: {rejectUnauthorized: boolean; secureContext?: SecureContext};
   private readonly hasClientCertificate: boolean;
+  private readonly authHeaders: AuthHeaders;
 
   constructor(private readonly options: TransportOptions) {
     const problem = httpUrlProblem(options.serverUrl);
@@ -86,7 +87,7 @@ export class ServerTransport implements AuthTransport {
     if (problem !== undefined) throw new ServerUnreachableError(`Invalid server URL: ${options.serverUrl}`);
     this.base = new URL(options.serverUrl);
     this.serverUrl = options.serverUrl.replace(/\/+$/, '');
-    this.auth = options.auth ?? new NoAuthClient();
+    this.authHeaders = new AuthHeaders(options.auth ?? new NoAuthClient(), this);
     this.tlsOptions = {rejectUnauthorized: options.sslValidate ?? true, ...secureContextOf(options.tls)};
     this.hasClientCertificate = options.tls?.cert !== undefined;
     this.usesProxy = options.proxy !== undefined;
@@ -112,7 +113,7 @@ export class ServerTransport implements AuthTransport {
 
   /** A JSON request with the auth plugin's headers; resolves with the parsed answer. */
   async request(method: string, path: string, body?: unknown): Promise<unknown> {
-    return this.send(method, path, body, await this.authHeaders());
+    return this.send(method, path, body, await this.authHeaders.get());
   }
 
   requestWithoutAuth(method: string, path: string, body?: unknown): Promise<unknown> {
@@ -121,7 +122,7 @@ export class ServerTransport implements AuthTransport {
 
   /** GET of a text route (`/version`). */
   async requestText(path: string): Promise<string> {
-    const {status, text} = await this.exchange('GET', path, undefined, await this.authHeaders());
+    const {status, text} = await this.exchange('GET', path, undefined, await this.authHeaders.get());
     if (status >= 400) throw this.refusal(status, text);
     return text;
   }
@@ -133,7 +134,9 @@ export class ServerTransport implements AuthTransport {
    * websocket-tokens credentials).
    */
   async openWebsocket(path: string, extraHeaders: Record<string, string> = {}): Promise<WebSocket> {
-    const headers = {...(await this.authHeaders()), ...extraHeaders};
+    // Cached headers come without a wait: the handshake starts in the caller's turn.
+    const auth = this.authHeaders.get();
+    const headers = {...(auth instanceof Promise ? await auth : auth), ...extraHeaders};
     const url = this.url(path).replace(/^http/, 'ws');
     const websocket = new WebSocket(url, {
       headers,
@@ -172,16 +175,6 @@ export class ServerTransport implements AuthTransport {
 
   close(): void {
     this.agent.destroy();
-  }
-
-  private async authHeaders(): Promise<Record<string, string>> {
-    try {
-      if (!(await this.auth.isAuthenticated())) await this.auth.authenticate(this);
-      return await this.auth.getAuthorizedHeaders();
-    } catch (error) {
-      if (error instanceof ServerRefusedError || error instanceof ServerUnreachableError) throw error;
-      throw new ServerRefusedError(403, `Authentication failed: ${messageOf(error)}`);
-    }
   }
 
   private async send(method: string, path: string, body: unknown, headers: Record<string, string>): Promise<unknown> {

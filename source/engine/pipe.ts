@@ -19,6 +19,7 @@
  */
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
+import {sendChunk} from './chunk-sender.js';
 
 export const HIGH_WATER = 1024 * 1024;
 export const LOW_WATER = 256 * 1024;
@@ -142,7 +143,7 @@ export function pipeSocketToWebsocket(
     if (websocket.readyState !== WebSocket.OPEN) return;
     counters.socketToWebsocket(chunk.length);
     const backlog = websocket.bufferedAmount + chunk.length;
-    websocket.send(chunk, BINARY, backlog > LOW_WATER ? onSent : undefined);
+    sendChunk(websocket, chunk, backlog > LOW_WATER ? onSent : undefined);
     if (backlog > HIGH_WATER && !socketPausedForWebsocket) {
       socketPausedForWebsocket = true;
       socket.pause();

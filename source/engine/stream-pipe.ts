@@ -17,6 +17,7 @@
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
 import {CloseCode, END_FRAME, closeReason, encodeStartFrame, isEndFrame, type StartHeader} from '../protocol/stream-frames.js';
+import {sendChunk} from './chunk-sender.js';
 import {BINARY, HIGH_WATER, LOW_WATER, toBuffer, type PipeObserver, type PipedConnection} from './pipe.js';
 
 export interface StreamPipeOptions {
@@ -57,8 +58,10 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
 
   const resetSocket = () => {
     if (socket.destroyed) return;
-    // A socket still connecting has nothing to reset (and resetAndDestroy would wait for the connect).
-    if (socket.connecting) socket.destroy();
+    // A socket still connecting has nothing to reset (and resetAndDestroy would wait for the
+    // connect). One whose shutdown is under way cannot be reset (libuv's uv_tcp_close_reset
+    // answers EINVAL) and Node would then never close it: it is closed, its FIN on the way.
+    if (socket.connecting || (socket.writableEnded && !socket.writableFinished)) socket.destroy();
     else socket.resetAndDestroy();
   };
 
@@ -106,7 +109,7 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
   const sendData = (chunk: Buffer) => {
     observer.socketToWebsocket(chunk.length);
     const backlog = websocket.bufferedAmount + chunk.length;
-    websocket.send(chunk, BINARY, backlog > LOW_WATER ? onSent : undefined);
+    sendChunk(websocket, chunk, backlog > LOW_WATER ? onSent : undefined);
     if (backlog > HIGH_WATER && !socketPausedForWebsocket) {
       socketPausedForWebsocket = true;
       socket.pause();

@@ -12,6 +12,9 @@
  * - Shrink: idle websockets above the floor unused for `idleTimeoutMs` are closed; that is not
  *   demand, so nothing replaces them.
  * - Failures: each refuses one waiting connection and pauses requests (retry-backoff.ts).
+ * - The exit side's limit (`maxUnused`): websockets idle, asked for or being closed never exceed
+ *   it (the exit side holds all of them), so a burst asks for them in rounds instead of all at
+ *   once and is not refused for holding too many.
  * Replacements after a take are asked for on the next turn of the event loop, after the taker
  * sent its start frame (see websocket-supply.ts).
  */
@@ -20,15 +23,15 @@ import {CloseCode} from '../protocol/stream-frames.js';
 import {messageOf} from '../protocol/errors.js';
 import {InvalidPoolOptionsError, SupplyStoppedError} from './engine-errors.js';
 import {RetryBackoff} from './retry-backoff.js';
+import {DEFAULT_POOL_SIZING, type PoolSizing} from './pool-sizing.js';
 import type {IdleWatcher, WebsocketRequester} from './websocket-supply.js';
 
-export interface WebsocketPoolOptions {
-  /** Idle websockets kept at all times (default 1, as the classic pre-feeding). */
-  minIdle?: number | undefined;
-  /** Idle websockets never exceed this (default 32). */
-  maxIdle?: number | undefined;
-  /** An idle websocket above the floor is closed after this long unused (default 30 s). */
-  idleTimeoutMs?: number | undefined;
+export interface WebsocketPoolOptions extends PoolSizing {
+  /**
+   * Websockets carrying no connection (idle, asked for and not arrived yet, or closed by the
+   * pool and not gone yet) never exceed this: the exit side's limit (default: none). At least maxIdle.
+   */
+  maxUnused?: number | undefined;
   /** Watches each websocket while it is idle (e.g. a server's heartbeat), as the classic supply does. */
   watchIdle?: IdleWatcher | undefined;
 }
@@ -57,6 +60,7 @@ export class WebsocketPool {
   readonly minIdle: number;
   readonly maxIdle: number;
   readonly idleTimeoutMs: number;
+  readonly maxUnused: number;
   private readonly watchIdle: IdleWatcher;
   /** Idle websockets, least recently used first. */
   private readonly idle: WebSocket[] = [];
@@ -67,6 +71,8 @@ export class WebsocketPool {
   private readonly readyListeners: Waiter[] = [];
   private busy = 0;
   private inFlight = 0;
+  /** Closed by the pool, their closing handshake not done: the exit side still holds them. */
+  private leaving = 0;
   private started = false;
   private stopped = false;
   private fillScheduled = false;
@@ -84,13 +90,15 @@ export class WebsocketPool {
     private readonly requestWebsocket: WebsocketRequester,
     options: WebsocketPoolOptions = {},
   ) {
-    this.minIdle = options.minIdle ?? 1;
-    this.maxIdle = options.maxIdle ?? 32;
-    this.idleTimeoutMs = options.idleTimeoutMs ?? 30_000;
+    this.minIdle = options.minIdle ?? DEFAULT_POOL_SIZING.minIdle;
+    this.maxIdle = options.maxIdle ?? DEFAULT_POOL_SIZING.maxIdle;
+    this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_POOL_SIZING.idleTimeoutMs;
+    this.maxUnused = options.maxUnused ?? Infinity;
     this.watchIdle = options.watchIdle ?? (() => () => {});
     if (!Number.isInteger(this.minIdle) || this.minIdle < 1 || !Number.isInteger(this.maxIdle) || this.maxIdle < this.minIdle) {
       throw new InvalidPoolOptionsError(`minIdle (${this.minIdle}) and maxIdle (${this.maxIdle}) must be integers with 1 <= minIdle <= maxIdle`);
     }
+    if (!(this.maxUnused >= this.maxIdle)) throw new InvalidPoolOptionsError(`maxUnused (${this.maxUnused}) must be at least maxIdle (${this.maxIdle})`);
     if (!(this.idleTimeoutMs > 0)) throw new InvalidPoolOptionsError(`idleTimeoutMs must be positive, not ${this.idleTimeoutMs}`);
   }
 
@@ -106,6 +114,11 @@ export class WebsocketPool {
   /** Websockets asked for and not arrived yet. */
   get openingCount(): number {
     return this.inFlight;
+  }
+
+  /** Websockets the pool closed whose closing handshake is not done yet. */
+  get closingCount(): number {
+    return this.leaving;
   }
 
   /** Starts asking for websockets; until then, take() waits. */
@@ -185,7 +198,9 @@ export class WebsocketPool {
     if (!this.started || this.stopped || this.retryTimer) return;
     const drained = demand && this.idle.length < this.minIdle;
     const spare = drained ? Math.min(this.maxIdle, Math.max(this.minIdle, this.busy)) : this.minIdle;
-    const wanted = this.waiters.length + spare - this.idle.length - this.inFlight;
+    const unused = this.idle.length + this.inFlight + this.leaving;
+    // Under the exit side's limit, the waiters beyond it are served as the asked-for ones arrive.
+    const wanted = Math.min(this.waiters.length + spare - unused, this.maxUnused - unused);
     for (let count = 0; count < wanted; count += 1) this.requestOne();
   }
 
@@ -229,8 +244,7 @@ export class WebsocketPool {
   /** A member websocket that carries nothing: to a waiter, else idle, else closed. */
   private admit(websocket: WebSocket): void {
     if (this.stopped || websocket.readyState !== WebSocket.OPEN) {
-      this.members.set(websocket, 'leaving');
-      this.close(websocket);
+      this.dismiss(websocket);
       return;
     }
     const waiter = this.waiters.shift();
@@ -242,8 +256,7 @@ export class WebsocketPool {
       return;
     }
     if (this.idle.length >= this.maxIdle) {
-      this.members.set(websocket, 'leaving');
-      this.close(websocket);
+      this.dismiss(websocket);
       return;
     }
     this.members.set(websocket, 'idle');
@@ -260,6 +273,11 @@ export class WebsocketPool {
     const membership = this.members.get(websocket);
     this.members.delete(websocket);
     if (membership === 'busy') this.busy -= 1;
+    if (membership === 'leaving') {
+      this.leaving -= 1;
+      // Under the exit side's limit, waiters may have waited for it to be gone.
+      if (this.waiters.length > 0) this.fill(false);
+    }
     if (membership === 'idle') {
       const index = this.idle.indexOf(websocket);
       if (index !== -1) this.idle.splice(index, 1);
@@ -284,8 +302,7 @@ export class WebsocketPool {
       if (this.idleEntries.get(oldest)!.since + this.idleTimeoutMs > now) break;
       this.idle.shift();
       this.leaveIdle(oldest);
-      this.members.set(oldest, 'leaving');
-      this.close(oldest);
+      this.dismiss(oldest);
     }
     this.armShrink();
   }
@@ -295,6 +312,13 @@ export class WebsocketPool {
     websocket.off('message', refuseFrameWhileIdle);
     this.idleEntries.get(websocket)?.unwatch();
     this.idleEntries.delete(websocket);
+  }
+
+  /** A member closed by the pool: it counts as unused until its close is done. */
+  private dismiss(websocket: WebSocket): void {
+    this.members.set(websocket, 'leaving');
+    this.leaving += 1;
+    this.close(websocket);
   }
 
   private close(websocket: WebSocket): void {

@@ -8,6 +8,7 @@ import {BodyError} from './errors.js';
 import {portSchema} from './fields.js';
 import {describeBodyIssue} from './schema-issues.js';
 import {socketAddressSchema} from './socket-address.js';
+import {IDLE_WEBSOCKETS_KEY} from './stream-frames.js';
 import {CHANNEL_SECRET_KEY} from './websocket-tokens.js';
 
 /**
@@ -24,12 +25,17 @@ export const createChannelBody = z.looseObject({
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;
 
-/** 1.0.12's answer, plus our `features` and (websocket-tokens) the channel's secret. */
+/**
+ * 1.0.12's answer, plus our `features`, (websocket-tokens) the channel's secret and (stream)
+ * the websockets without a connection the client may hold per tunnel; a value of that last
+ * one that makes no sense reads as absent (the client then assumes its documented default).
+ */
 export const createChannelAnswer = z.object({
   channel_id: z.int(),
   version: z.string(),
   features: z.array(z.string()).optional(),
   [CHANNEL_SECRET_KEY]: z.string().optional(),
+  [IDLE_WEBSOCKETS_KEY]: z.int().positive().optional().catch(undefined),
 });
 
 /** Our extension: where the client's own end of the tunnel is, for listings (its address bounded as the strings kept). */

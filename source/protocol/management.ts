@@ -7,13 +7,14 @@
 import {z} from 'zod';
 import {connectLatencySchema, heartbeatSchema, tunnelStateSchema} from './connections.js';
 import {socketAddressSchema} from './socket-address.js';
+import {STREAM_FEATURE} from './stream-frames.js';
 
 /**
  * What our implementation understands, announced by both our client and our server.
  * `websocket-tokens`: see websocket-tokens.ts. `connections`: the connections API, latencies
- * and heartbeats (connections.ts).
+ * and heartbeats (connections.ts). `stream`: see stream-frames.ts.
  */
-export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', 'connections'] as const;
+export const FEATURES = ['management-api', 'events', 'metrics', 'entrance-port', 'endpoint-report', 'websocket-tokens', 'connections', STREAM_FEATURE] as const;
 export type Feature = (typeof FEATURES)[number];
 
 export const serverInfoSchema = z.object({

@@ -9,6 +9,15 @@ import {socketAddressSchema, type SocketAddress} from './socket-address.js';
 /** Announced in the `features` of `POST /channels`; used only when both sides announce it. */
 export const STREAM_FEATURE = 'stream';
 
+/**
+ * Key of our server's `POST /channels` answer, only to a client that announced the feature: how
+ * many websockets per tunnel the client may hold carrying no connection (idle, or being opened).
+ */
+export const IDLE_WEBSOCKETS_KEY = 'idle_websockets_per_tunnel';
+
+/** What a client assumes of a server that announces the feature without IDLE_WEBSOCKETS_KEY. */
+export const DEFAULT_IDLE_WEBSOCKETS_PER_TUNNEL = 64;
+
 /** The text frame that ends one direction of a connection. */
 export const END_FRAME = 'end';
 const END_BYTES = Buffer.from(END_FRAME, 'latin1');

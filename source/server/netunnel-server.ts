@@ -13,6 +13,7 @@ import {hostname} from 'node:os';
 import type {ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG} from '../engine/entrance.js';
+import type {PoolSizing} from '../engine/pool-sizing.js';
 import {DEFAULT_HEARTBEAT_MS} from '../engine/heartbeat.js';
 import {silentLogger, type Logger} from '../engine/logger.js';
 import {FEATURES, type ServerInfo} from '../protocol/management.js';
@@ -31,6 +32,7 @@ import {RegistryPeerSource} from './peers/registry-peer-source.js';
 import {ChannelRegistry} from './channels/channel-registry.js';
 import {identifyClient} from './channels/channel-owner.js';
 import {channelRoutes} from './channels/channel-routes.js';
+import {channelStreams} from './channels/channel-streams.js';
 import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDestinations} from './channels/destinations.js';
 import {HttpDispatcher} from './http/http-dispatcher.js';
 import {WebsocketAcceptor} from './http/websocket-acceptor.js';
@@ -97,6 +99,12 @@ export interface NetunnelServerOptions {
   ownerAddressCheck?: boolean;
   /** Overrides the config's `limits`, limit by limit (LimitsError when out of range). */
   limits?: Partial<ServerLimits>;
+  /**
+   * With the stream extension, the pool of ready websockets of each reverse tunnel (default
+   * minIdle 1, maxIdle 32, idleTimeoutMs 30 s), kept within the `waiting_websockets_per_tunnel`
+   * limit in any case.
+   */
+  websocketPool?: PoolSizing;
 }
 
 export class NetunnelServer {
@@ -149,6 +157,7 @@ export class NetunnelServer {
       allowedTunnelEntrances: () => this.allowedEntrances(),
       clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
       ownerAddressCheck: options.ownerAddressCheck ?? true,
+      streams: () => channelStreams(limits().waiting_websockets_per_tunnel, options.websocketPool),
     });
     const tables = [
       this.extensions ? reportTunnelRefusals(channelTable, this.refusalEvents) : channelTable,

@@ -1,7 +1,8 @@
 /**
  * A NetunnelClient in its own process with one forward tunnel per target service.
  * argv: SERVER_URL NAME=PORT... ; reports the entrance port of each tunnel under NAME.
- * With BENCH_SOURCE_ROOT set, the client comes from that checkout instead.
+ * With BENCH_SOURCE_ROOT set, the client comes from that checkout instead; with
+ * BENCH_FEATURES=none it announces no features, so its tunnels speak the classic wire.
  */
 import type {NetunnelClient as Client} from '../../source/client/netunnel-client.js';
 import {tuneHeapForTunnels} from '../../source/cli/heap-tuning.js';
@@ -13,7 +14,7 @@ if (serverUrl === undefined) throw new Error('usage: client-child SERVER_URL NAM
 // The same heap tuning as the netunnel-server and netunnel-client commands.
 tuneHeapForTunnels();
 const {NetunnelClient} = (await import(sourceModule('client/netunnel-client.js'))) as typeof import('../../source/client/netunnel-client.js');
-const client: Client = new NetunnelClient({serverUrl});
+const client: Client = new NetunnelClient({serverUrl, ...(process.env.BENCH_FEATURES === 'none' ? {features: []} : {})});
 
 serveChild(
   async () => {

@@ -21,6 +21,8 @@ function open(port: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     socket.once('connect', () => {
       socket.off('error', reject);
+      // From here on a reset is the measure's business (a closed or failed connection), not a crash.
+      socket.on('error', () => {});
       resolve(socket);
     });
     socket.once('error', reject);

@@ -15,7 +15,8 @@ export interface TunnelPair {
 /** BENCH_NODE_ARGS: extra Node or V8 flags for the server and client processes (not the target). */
 const NODE_ARGS = process.env.BENCH_NODE_ARGS?.split(/\s+/).filter(Boolean) ?? [];
 
-export async function startTunnelPair(target: BenchChild, name: string, childOptions: ChildOptions = {}): Promise<TunnelPair> {
+/** `classic`: the client announces no features, so the pair speaks the 1.0.12 wire. */
+export async function startTunnelPair(target: BenchChild, name: string, childOptions: ChildOptions = {}, classic = false): Promise<TunnelPair> {
   const options = {...childOptions, nodeArgs: [...NODE_ARGS, ...(childOptions.nodeArgs ?? [])]};
   const server = await BenchChild.start(`${name}server`, './server-child.ts', [], options);
   let client: BenchChild;
@@ -24,7 +25,7 @@ export async function startTunnelPair(target: BenchChild, name: string, childOpt
       `${name}client`,
       './client-child.ts',
       [`http://127.0.0.1:${server.port('server')}`, `sink=${target.port('sink')}`, `echo=${target.port('echo')}`],
-      options,
+      classic ? {...options, env: {...options.env, BENCH_FEATURES: 'none'}} : options,
     );
   } catch (error) {
     await server.stop();

@@ -5,48 +5,26 @@
  */
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
-import {randomInt} from 'node:crypto';
-import type {Socket} from 'node:net';
 import {deferrer} from '../helpers/cleanup.js';
 import {startEngineTunnel} from '../helpers/engine-tunnel.js';
+import {
+  answersAfterEof,
+  connectionMidStream,
+  endingOf,
+  inBatches,
+  startAnswerAfterEofService,
+  startHalfOpenEcho,
+  wholeEchoesAfterShutdown,
+} from '../helpers/half-close.js';
 import {openHalfOpen, readToEnd, startHalfOpenService} from '../helpers/half-open.js';
-import {randomPayload} from '../helpers/tcp.js';
-import {sha256, within, writeWithBackpressure} from '../helpers/streams.js';
+import {within} from '../helpers/streams.js';
 import {eventually} from '../helpers/netunnel.js';
-
-/** Runs `count` tasks, `concurrency` at a time. */
-async function inBatches(count: number, concurrency: number, task: (index: number) => Promise<void>): Promise<void> {
-  let next = 0;
-  await Promise.all(
-    Array.from({length: concurrency}, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-}
-
-function answerOf(request: Buffer): string {
-  return `${request.length} bytes, sha256 ${sha256(request)}`;
-}
 
 test('a service that answers only after EOF gets every answer through: 100 of 100', async (t) => {
   const defer = deferrer(t);
-  const service = await startHalfOpenService(defer, (socket) => {
-    const chunks: Buffer[] = [];
-    socket.on('data', (chunk: Buffer) => chunks.push(chunk));
-    socket.on('end', () => socket.end(answerOf(Buffer.concat(chunks))));
-  });
+  const service = await startAnswerAfterEofService(defer);
   const tunnel = await startEngineTunnel(defer, service.port);
-  let answered = 0;
-  await inBatches(100, 10, async () => {
-    const request = randomPayload(randomInt(1, 16 * 1024));
-    const app = await openHalfOpen(defer, tunnel.entrancePort);
-    const answer = readToEnd(app);
-    app.end(request);
-    const got = await within(answer, 10_000, 'the answer');
-    assert.equal(got.error, undefined);
-    if (got.data.toString() === answerOf(request)) answered += 1;
-  });
-  assert.equal(answered, 100);
+  assert.equal(await answersAfterEof(defer, tunnel.entrancePort, 100), 100);
 });
 
 test('an application that answers only after the service shut its side gets its answer through: 100 of 100', async (t) => {
@@ -71,61 +49,23 @@ test('an application that answers only after the service shut its side gets its 
 
 test('an echo of 256 KiB followed by shutdown comes back whole: 200 of 200', async (t) => {
   const defer = deferrer(t);
-  const service = await startHalfOpenService(defer, (socket) => socket.pipe(socket));
+  const service = await startHalfOpenEcho(defer);
   const tunnel = await startEngineTunnel(defer, service.port, {pool: {maxIdle: 16}});
-  let whole = 0;
-  await inBatches(200, 10, async () => {
-    const payload = randomPayload(256 * 1024);
-    const app = await openHalfOpen(defer, tunnel.entrancePort);
-    const echoed = readToEnd(app);
-    await writeWithBackpressure(app, payload).done;
-    app.end();
-    const got = await within(echoed, 10_000, 'the echo');
-    if (got.error === undefined && sha256(got.data) === sha256(payload)) whole += 1;
-  });
-  assert.equal(whole, 200);
+  assert.equal(await wholeEchoesAfterShutdown(defer, tunnel.entrancePort, 200, 256 * 1024), 200);
   assert.ok(tunnel.websockets.opened.length <= 10 + 16 + 2, `${tunnel.websockets.opened.length} websockets for 200 connections, 10 at a time`);
 });
 
-/** A connection with bytes flowing both ways, everything sent so far read at both ends. */
+/** A connection with bytes flowing both ways through an engine tunnel. */
 async function midStream(defer: ReturnType<typeof deferrer>) {
   const service = await startHalfOpenService(defer);
   const tunnel = await startEngineTunnel(defer, service.port);
-  const app = await openHalfOpen(defer, tunnel.entrancePort);
-  const serviceSocket = await within(service.nextSocket(), 5000, 'the connection at the service');
-  // Resets are sent once everything is read: libuv reports an RST that comes in one wakeup
-  // with data as a plain EOF, on a direct connection as well as through the tunnel.
-  const exchange = async (from: Socket, to: Socket) => {
-    const payload = randomPayload(100_000);
-    let got = 0;
-    const arrived = new Promise<void>((resolve) => {
-      const onData = (chunk: Buffer) => {
-        got += chunk.length;
-        if (got < payload.length) return;
-        to.off('data', onData);
-        resolve();
-      };
-      to.on('data', onData);
-    });
-    from.write(payload);
-    await within(arrived, 5000, 'the bytes');
-  };
-  await exchange(app, serviceSocket);
-  await exchange(serviceSocket, app);
-  return {tunnel, app, serviceSocket};
-}
-
-function errorOf(socket: Socket): Promise<string> {
-  return new Promise((resolve) => {
-    socket.once('error', (error: NodeJS.ErrnoException) => resolve(error.code ?? error.message));
-    socket.once('end', () => resolve('a clean end'));
-  });
+  return {tunnel, ...(await connectionMidStream(defer, service, tunnel.entrancePort))};
 }
 
 test('an application that resets mid-stream is seen as a reset by the service', async (t) => {
   const defer = deferrer(t);
   const {app, serviceSocket, tunnel} = await midStream(defer);
-  const seen = errorOf(serviceSocket);
+  const seen = endingOf(serviceSocket);
   app.resetAndDestroy();
   assert.equal(await within(seen, 5000, 'the reset at the service'), 'ECONNRESET');
   await eventually(() => tunnel.entrance.connections.size === 0 && tunnel.exit.connections.size === 0, 5000, 'both records to close');
@@ -134,7 +74,7 @@ test('an application that resets mid-stream is seen as a reset by the service', 
 test('a service that resets mid-stream is seen as a reset by the application', async (t) => {
   const defer = deferrer(t);
   const {app, serviceSocket} = await midStream(defer);
-  const seen = errorOf(app);
+  const seen = endingOf(app);
   serviceSocket.resetAndDestroy();
   assert.equal(await within(seen, 5000, 'the reset at the application'), 'ECONNRESET');
 });
@@ -145,7 +85,7 @@ test('a reset after one side shut its write side is still a reset, not a truncat
   const serviceGotEof = new Promise((resolve) => serviceSocket.once('end', resolve));
   app.end();
   await within(serviceGotEof, 5000, "the application's EOF at the service");
-  const seen = errorOf(app);
+  const seen = endingOf(app);
   serviceSocket.resetAndDestroy();
   assert.equal(await within(seen, 5000, 'the reset at the application'), 'ECONNRESET');
 });

@@ -248,6 +248,28 @@ test('a socket that never connects (a refusing target) aborts with 1011 and the 
   assert.deepEqual(await within(closed, 5000, 'the close'), [1011, `exit 127.0.0.1:${port} unreachable: ECONNREFUSED`]);
 });
 
+test("destroy() just after the peer's end, the socket's shutdown still under way: the socket is closed all the same", async (t) => {
+  const {app, socket} = await halfOpenPair(t);
+  const websockets = await websocketPair();
+  t.after(() => websockets.close());
+  const received = readToEnd(app);
+  // A forced stop that comes in the turn where the end frame shut the socket's write side: libuv
+  // cannot reset a socket whose shutdown is pending, and Node then never closes it.
+  let piped!: ReturnType<typeof pipeStream>;
+  const record = new (class extends ConnectionRecord {
+    override websocketEnded(): void {
+      super.websocketEnded();
+      queueMicrotask(() => piped.destroy());
+    }
+  })(1, 'exit', undefined, new TunnelTraffic());
+  piped = pipeStream(socket, websockets.client, record, {release: () => {}});
+  websockets.server.send('end');
+  await within(piped.done, 5000, 'the end of the connection');
+  assert.equal(socket.destroyed, true);
+  assert.equal(record.aborted, true);
+  assert.equal((await within(received, 5000, "the application's end")).data.length, 0);
+});
+
 test('destroy() cuts both halves: the websocket is cut, the application reset', async (t) => {
   const {app, peer, piped, record} = await setup(t);
   const received = readToEnd(app);

@@ -78,6 +78,37 @@ test('it never keeps more than maxIdle idle: the excess that comes back is close
   assert.ok([...codes.values()].every((code) => code === 1000));
 });
 
+test('under the exit side\'s limit (maxUnused) a burst asks in rounds: never more idle or asked for than the limit, every take served', async (t) => {
+  const defer = deferrer(t);
+  const server = await startWebsocketServer(defer);
+  let pool!: WebsocketPool;
+  let mostUnused = 0;
+  pool = new WebsocketPool(
+    () => {
+      // Called once counted as asked for: idle plus asked for is what the exit side holds unused.
+      mostUnused = Math.max(mostUnused, pool.idleCount + pool.openingCount + pool.closingCount);
+      return server.requester();
+    },
+    {minIdle: 1, maxIdle: 2, maxUnused: 4},
+  );
+  defer(() => pool.stop());
+  pool.start();
+  const taken = await within(Promise.all(Array.from({length: 30}, () => pool.take())), 10_000, 'thirty websockets');
+  assert.equal(new Set(taken).size, 30);
+  await eventually(() => pool.openingCount === 0, 5000, 'the requests to settle');
+  assert.equal(mostUnused, 4, 'the limit is reached, never passed');
+  const idleBefore = pool.idleCount;
+  for (const websocket of taken) pool.giveBack(websocket);
+  assert.equal(pool.idleCount, 2);
+  // Those beyond maxIdle are being closed: the exit side holds them until their close is done,
+  // so the next burst waits for them to go rather than passing the limit.
+  assert.equal(pool.closingCount, 30 - (2 - idleBefore));
+  const next = await within(Promise.all(Array.from({length: 6}, () => pool.take())), 10_000, 'six more');
+  assert.equal(new Set(next).size, 6);
+  assert.equal(mostUnused, 4, 'still within the limit');
+  await eventually(() => pool.closingCount === 0, 5000, 'the closes to be done');
+});
+
 test('idle websockets above the floor are closed after the idle time, and nothing replaces them', async (t) => {
   const {server, pool} = await setup(t, {minIdle: 2, maxIdle: 64, idleTimeoutMs: 150});
   const taken = await within(Promise.all(Array.from({length: 20}, () => pool.take())), 10_000, 'twenty websockets');
@@ -203,7 +234,7 @@ test('each websocket is watched while idle (a heartbeat), and no longer once tak
 
 test('impossible sizes are refused', () => {
   const requester = () => Promise.reject(new Error('unused'));
-  for (const options of [{minIdle: 0}, {minIdle: 3, maxIdle: 2}, {minIdle: 1.5}, {idleTimeoutMs: 0}]) {
+  for (const options of [{minIdle: 0}, {minIdle: 3, maxIdle: 2}, {minIdle: 1.5}, {idleTimeoutMs: 0}, {maxIdle: 4, maxUnused: 3}]) {
     assert.throws(() => new WebsocketPool(requester, options), InvalidPoolOptionsError, JSON.stringify(options));
   }
 });

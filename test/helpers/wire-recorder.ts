@@ -9,6 +9,8 @@ import {once} from 'node:events';
 export interface RecordedConnection {
   toServer: Buffer[];
   toClient: Buffer[];
+  /** For each chunk of toClient, its place in the order the relay read every chunk of every connection. */
+  toClientOrder: number[];
 }
 
 export interface HttpMessageHead {
@@ -27,6 +29,8 @@ export interface WebsocketFrame {
 export interface RecordedUpgrade {
   method: string;
   path: string;
+  /** The server's answer: 101 when it accepted the websocket (0 before any answer). */
+  status: number;
   headers: Record<string, string>;
   /** Frames the server sent after its 101 (none if it refused). */
   serverFrames: WebsocketFrame[];
@@ -104,17 +108,22 @@ export interface WireRecorder {
 export async function startWireRecorder(targetPort: number): Promise<WireRecorder> {
   const connections: RecordedConnection[] = [];
   const sockets: Socket[] = [];
-  const server = createServer((client) => {
-    const recorded: RecordedConnection = {toServer: [], toClient: []};
+  let chunksRead = 0;
+  // No Nagle: held back small frames would wait for delayed ACKs (40 ms each), which the
+  // recorded peers themselves never do.
+  const server = createServer({noDelay: true}, (client) => {
+    const recorded: RecordedConnection = {toServer: [], toClient: [], toClientOrder: []};
     connections.push(recorded);
-    const upstream = connect({port: targetPort, host: '127.0.0.1'});
+    const upstream = connect({port: targetPort, host: '127.0.0.1', noDelay: true});
     sockets.push(client, upstream);
     for (const socket of [client, upstream]) socket.on('error', () => {});
     client.on('data', (chunk: Buffer) => {
+      chunksRead += 1;
       recorded.toServer.push(chunk);
       upstream.write(chunk);
     });
     upstream.on('data', (chunk: Buffer) => {
+      recorded.toClientOrder.push(chunksRead++);
       recorded.toClient.push(chunk);
       client.write(chunk);
     });
@@ -135,12 +144,14 @@ export async function startWireRecorder(targetPort: number): Promise<WireRecorde
         const head = request.messages[0];
         if (!head || head.headers.upgrade?.toLowerCase() !== 'websocket') return [];
         const response = parseMessages(Buffer.concat(connection.toClient), 1);
-        const accepted = response.messages[0]?.startLine.split(' ')[1] === '101';
+        const status = Number(response.messages[0]?.startLine.split(' ')[1] ?? 0);
+        const accepted = status === 101;
         const [method, path] = split(head);
         return [
           {
             method: method!,
             path: path!,
+            status,
             headers: head.headers,
             serverFrames: accepted ? parseFrames(response.rest) : [],
             clientFrames: parseFrames(request.rest),

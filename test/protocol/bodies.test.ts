@@ -1,6 +1,6 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
-import {createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../source/protocol/bodies.js';
+import {createChannelAnswer, createChannelBody, deleteTunnelBody, parseBody, parseCreateTunnelBody} from '../../source/protocol/bodies.js';
 import {BodyError} from '../../source/protocol/errors.js';
 
 function bodyError(message: string) {
@@ -97,4 +97,13 @@ describe('tunnel deletion bodies', () => {
     assert.throws(() => parseBody(deleteTunnelBody, {force: 'yes'}), bodyError('Invalid field `force`: Invalid input: expected boolean, received string'));
     assert.throws(() => parseBody(deleteTunnelBody, {force: 1}), bodyError('Invalid field `force`: Invalid input: expected boolean, received number'));
   });
+});
+
+test("the POST /channels answer: our stream key read when it makes sense, as absent otherwise (never a failure)", () => {
+  const base = {channel_id: 1, version: '1.0.12'};
+  assert.equal(createChannelAnswer.parse({...base, idle_websockets_per_tunnel: 512}).idle_websockets_per_tunnel, 512);
+  for (const value of [0, -1, 2.5, 'many', null]) {
+    assert.equal(createChannelAnswer.parse({...base, idle_websockets_per_tunnel: value}).idle_websockets_per_tunnel, undefined, String(value));
+  }
+  assert.deepEqual(createChannelAnswer.parse(base), base);
 });

@@ -7,6 +7,7 @@ import type {AuthRequest} from '../../auth/contract.js';
 import {operations} from '../../protocol/operations.js';
 import {PROTOCOL_VERSION} from '../../protocol/version.js';
 import {FEATURES, type Feature} from '../../protocol/management.js';
+import {IDLE_WEBSOCKETS_KEY, STREAM_FEATURE} from '../../protocol/stream-frames.js';
 import {CHANNEL_SECRET_KEY, REQUEST_TOKEN_HEADER} from '../../protocol/websocket-tokens.js';
 import {ChannelOwner, newToken, singleHeader} from './channel-owner.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
@@ -14,6 +15,7 @@ import {ServerError} from '../server-errors.js';
 import {serve} from '../http/operation-routes.js';
 import {mergeRouteTables, type RouteContext, type RouteTable} from '../http/route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
+import type {ChannelStreams} from './channel-streams.js';
 import type {ServerChannel} from './server-channel.js';
 
 export interface ChannelRoutesSettings {
@@ -25,6 +27,8 @@ export interface ChannelRoutesSettings {
   ownerAddressCheck: boolean;
   /** The auth plugin's ServerAuth.clientIdentity (undefined without one); throws to refuse. */
   clientIdentity(request: AuthRequest): Promise<string | undefined>;
+  /** The stream extension's settings, for a channel whose client announced it. */
+  streams(): ChannelStreams;
 }
 
 const TOKENS: Feature = 'websocket-tokens';
@@ -40,14 +44,23 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       const clientFeatures = body.features ?? [];
       // Only a client that announced it gets a secret (and must then show it); never a 1.0.12 one.
       const secret = settings.extensions && clientFeatures.includes(TOKENS) ? newToken() : undefined;
+      // The same for the stream extension, whose limit only such a client is told.
+      const streams = settings.extensions && clientFeatures.includes(STREAM_FEATURE) ? settings.streams() : undefined;
       const channel = channels.create({
         clientVersion: body.version,
         clientFeatures,
         remoteAddress: auth.remoteAddress,
         owner: new ChannelOwner(auth.remoteAddress, await settings.clientIdentity(auth), secret, settings.ownerAddressCheck),
+        streams,
       });
       if (!settings.extensions) return {channel_id: channel.id, version: PROTOCOL_VERSION};
-      return {channel_id: channel.id, version: PROTOCOL_VERSION, features: [...FEATURES], ...(secret === undefined ? {} : {[CHANNEL_SECRET_KEY]: secret})};
+      return {
+        channel_id: channel.id,
+        version: PROTOCOL_VERSION,
+        features: [...FEATURES],
+        ...(secret === undefined ? {} : {[CHANNEL_SECRET_KEY]: secret}),
+        ...(streams === undefined ? {} : {[IDLE_WEBSOCKETS_KEY]: streams.clientIdleLimit}),
+      };
     }),
     serve(operations.createTunnel, async (context) => {
       const channel = channels.get(context.params.channelId!);
@@ -59,6 +72,8 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       }
       checkEntranceAllowed(settings.allowedTunnelEntrances(), body.entrance_address);
       const tunnel = await channel.createReverseTunnel(body);
+      // Its first request for a websocket follows this answer, as in 1.0.12.
+      context.afterAnswer(() => tunnel.start());
       if (!settings.extensions) return {tunnel_id: tunnel.id};
       // entrance_port is our addition: 1.0.12 does not say which port it chose.
       return {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null};

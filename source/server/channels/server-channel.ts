@@ -13,6 +13,7 @@ import type {ForwardTunnelBody, ReverseTunnelBody} from '../../protocol/bodies.j
 import {messageOf} from '../../protocol/errors.js';
 import {ServerError} from '../server-errors.js';
 import {ChannelOwner} from './channel-owner.js';
+import type {ChannelStreams} from './channel-streams.js';
 import {ForwardServerTunnel, ReverseServerTunnel, type ServerTunnel} from './server-tunnel.js';
 
 export interface ServerChannelInfo {
@@ -22,6 +23,8 @@ export interface ServerChannelInfo {
   remoteAddress: string | undefined;
   /** Who may open this channel's websockets (default: whoever comes from remoteAddress). */
   owner?: ChannelOwner;
+  /** The stream extension, when both sides announced it. */
+  streams?: ChannelStreams | undefined;
 }
 
 export interface ServerChannelEvents {
@@ -39,6 +42,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   readonly clientFeatures: string[];
   readonly remoteAddress: string | undefined;
   readonly owner: ChannelOwner;
+  readonly streams: ChannelStreams | undefined;
   readonly createdAt = new Date();
   connectedAt: Date | undefined;
   lastSeenAt = new Date();
@@ -64,6 +68,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
     this.clientFeatures = info.clientFeatures;
     this.remoteAddress = info.remoteAddress;
     this.owner = info.owner ?? new ChannelOwner(info.remoteAddress, undefined, undefined);
+    this.streams = info.streams;
   }
 
   get connected(): boolean {
@@ -112,11 +117,12 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
   createForwardTunnel(body: ForwardTunnelBody): ServerTunnel {
     this.requireControl();
     const exit = {address: body.exit_address, port: body.exit_port};
-    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, exit, body.entrance ?? null, this.heartbeatMs);
+    const tunnel = new ForwardServerTunnel(this.nextTunnelId++, exit, body.entrance ?? null, this.heartbeatMs, this.streams !== undefined);
     this.register(tunnel);
     return tunnel;
   }
 
+  /** The tunnel listens; whoever answers its `POST` starts it (tunnel.start()) once the answer is written. */
   async createReverseTunnel(body: ReverseTunnelBody): Promise<ReverseServerTunnel> {
     const control = this.requireControl();
     const tunnel = new ReverseServerTunnel(this.nextTunnelId++, control, body.exit ?? null, {
@@ -124,6 +130,7 @@ export class ServerChannel extends EventEmitter<ServerChannelEvents> {
       // Our client answers each request with its token; a 1.0.12 client knows nothing of them.
       withTokens: this.owner.secret !== undefined,
       heartbeatMs: this.heartbeatMs,
+      pool: this.streams?.reversePool,
     });
     try {
       await tunnel.listen(body.entrance_address, body.entrance_port);

@@ -7,6 +7,9 @@
  *   websocket only in answer to one of its requests (websocket-requests.ts).
  * Idle websockets (forward: waiting for their marker; reverse: ready in the supply) are pinged,
  * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
+ * With the stream extension (both sides announced it: docs/stream-extension.md), the forward
+ * exit takes start frames and waits for the next one after each connection (pinged meanwhile),
+ * and the reverse entrance takes its websockets from a pool fed by the same requests.
  */
 import type WebSocket from 'ws';
 import {SupplyStoppedError} from '../../engine/engine-errors.js';
@@ -16,6 +19,7 @@ import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
 import type {TunnelTraffic} from '../../engine/traffic.js';
 import type {TunnelConnections} from '../../engine/tunnel-connections.js';
+import {WebsocketPool, type WebsocketPoolOptions} from '../../engine/websocket-pool.js';
 import {WebsocketSupply} from '../../engine/websocket-supply.js';
 import type {FrameData} from '../../protocol/channel-frames.js';
 import type {TunnelDirection} from '../../protocol/management.js';
@@ -61,8 +65,10 @@ export class ForwardServerTunnel implements ServerTunnel {
     /** As reported by our client; unknown for a 1.0.12 client. */
     readonly entrance: SocketAddress | null = null,
     private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    /** The stream extension is on (both sides announced it). */
+    streams = false,
   ) {
-    this.exitPoint = new ExitPoint(exit);
+    this.exitPoint = new ExitPoint(exit, streams ? {streams, watchIdle: (websocket) => watchLiveness(websocket, heartbeatMs)} : {});
   }
 
   get traffic(): TunnelTraffic {
@@ -97,7 +103,7 @@ export class ForwardServerTunnel implements ServerTunnel {
 export class ReverseServerTunnel implements ServerTunnel {
   readonly direction = 'reverse';
   readonly createdAt = new Date();
-  private readonly supply: WebsocketSupply;
+  private readonly supply: WebsocketSupply | WebsocketPool;
   private readonly entrancePoint: Entrance;
   private readonly requests: WebsocketRequests;
 
@@ -106,29 +112,41 @@ export class ReverseServerTunnel implements ServerTunnel {
     control: RequestChannel,
     /** As reported by our client; unknown for a 1.0.12 client. */
     readonly exit: SocketAddress | null = null,
-    options: {channelId: number; withTokens: boolean; heartbeatMs?: number},
+    /** `pool`: the stream extension is on, ready websockets are pooled so. */
+    options: {channelId: number; withTokens: boolean; heartbeatMs?: number; pool?: WebsocketPoolOptions | undefined},
   ) {
     this.requests = new WebsocketRequests(options.channelId, id, options.withTokens);
     const heartbeatMs = options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS;
-    this.supply = new WebsocketSupply(
-      () => {
-        const request = this.requests.open();
-        const data: FrameData = {tunnel_id: id};
-        if (request.token !== undefined) data[REQUEST_TOKEN_KEY] = request.token;
-        control.request('TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', data).catch((error: Error) => request.fail(error));
-        return request.websocket;
-      },
-      1,
-      (websocket) => watchLiveness(websocket, heartbeatMs),
-    );
+    // Each websocket is asked for with a request of its own (and its own token); a pool under a
+    // burst sends several at once.
+    const requester = () => {
+      const request = this.requests.open();
+      const data: FrameData = {tunnel_id: id};
+      if (request.token !== undefined) data[REQUEST_TOKEN_KEY] = request.token;
+      control.request('TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', data).catch((error: Error) => request.fail(error));
+      return request.websocket;
+    };
+    const watchIdle = (websocket: WebSocket) => watchLiveness(websocket, heartbeatMs);
+    this.supply = options.pool ? new WebsocketPool(requester, {...options.pool, watchIdle}) : new WebsocketSupply(requester, 1, watchIdle);
     this.entrancePoint = new Entrance(this.supply);
   }
 
-  /** Listens; the chosen port is known after this. */
-  async listen(address: string, port: number | null): Promise<SocketAddress> {
-    const bound = await this.entrancePoint.listen(address, port);
+  /** Listens; the chosen port is known after this. Websockets are asked for once start() is called. */
+  listen(address: string, port: number | null): Promise<SocketAddress> {
+    return this.entrancePoint.listen(address, port);
+  }
+
+  /**
+   * Starts asking the client for websockets. Called once the answer to its `POST` is written,
+   * as 1.0.12 does: 1.0.12's client library fails on a request that comes before that answer.
+   */
+  start(): void {
     this.supply.start();
-    return bound;
+  }
+
+  /** The stream extension's pool of ready websockets (undefined on the classic wire), for status displays. */
+  get websocketPool(): WebsocketPool | undefined {
+    return this.supply instanceof WebsocketPool ? this.supply : undefined;
   }
 
   get entrance(): SocketAddress | null {

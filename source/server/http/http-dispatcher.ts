@@ -19,7 +19,7 @@ import type {LimitRefusals} from '../limits/limit-refusals.js';
 import type {ServerLimits} from '../limits/server-limits.js';
 import {errorBodyOf, statusOf} from './error-status.js';
 import {HttpError, LimitError, badRequest, stackOf} from './http-errors.js';
-import {hasUnreadBody, plainStatusText, readJsonBody, refuseOnSocket, sendJson, sendText} from './http-io.js';
+import {afterAnswer, hasUnreadBody, plainStatusText, readJsonBody, refuseOnSocket, sendJson, sendText} from './http-io.js';
 import {parserRefusal} from './parser-refusal.js';
 import {parseRequestTarget, printable, type RequestTarget} from './request-target.js';
 import type {HttpMethod, RouteContext, RouteTable} from './route-table.js';
@@ -101,7 +101,8 @@ export class HttpDispatcher {
     return route && (this.settings.extensions || !route.extension) ? route : undefined;
   }
 
-  private context(request: IncomingMessage, params: Record<string, number>, target: RequestTarget): RouteContext {
+  /** `response`: the request's answer; none for an upgrade, answered by its websocket's handshake at once. */
+  private context(request: IncomingMessage, params: Record<string, number>, target: RequestTarget, response?: ServerResponse): RouteContext {
     const auth: AuthRequest = {
       method: request.method ?? 'GET',
       path: target.path + target.search,
@@ -110,7 +111,14 @@ export class HttpDispatcher {
     };
     let body: Promise<unknown> | undefined;
     const maxBytes = this.settings.limits().body_bytes;
-    return {request, auth, params, query: target.query, readBody: () => (body ??= readJsonBody(request, maxBytes))};
+    return {
+      request,
+      auth,
+      params,
+      query: target.query,
+      readBody: () => (body ??= readJsonBody(request, maxBytes)),
+      afterAnswer: (callback) => (response ? afterAnswer(response, callback) : callback()),
+    };
   }
 
   private async isAllowed(context: RouteContext): Promise<boolean> {
@@ -141,7 +149,7 @@ export class HttpDispatcher {
       if (!target) throw HttpError.plain(404, `Not found: ${method} ${path}`);
       const route = this.match(target.path);
       if (!route) throw HttpError.plain(404, `Not found: ${method} ${path}`);
-      const context = this.context(request, route.params, target);
+      const context = this.context(request, route.params, target, response);
       if (route.name === 'authenticate') {
         if (method !== 'POST') throw HttpError.plain(405, `Method ${method} is not allowed on ${path}`);
         const answer = await this.settings.auth.authenticate(context.auth, await context.readBody());

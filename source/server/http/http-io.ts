@@ -93,6 +93,18 @@ export function sendText(response: ServerResponse, status: number, text: string,
   response.end(text);
 }
 
+/** Runs `callback` once the answer is handed to the socket, or once its connection closed without it. */
+export function afterAnswer(response: ServerResponse, callback: () => void): void {
+  let done = false;
+  const once = () => {
+    if (done) return;
+    done = true;
+    callback();
+  };
+  response.once('finish', once);
+  response.once('close', once);
+}
+
 /** aiohttp's text for its HTTP exceptions, e.g. `404: Not Found`. */
 export function plainStatusText(status: number): string {
   return `${status}: ${STATUS_CODES[status] ?? 'Error'}`;

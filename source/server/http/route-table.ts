@@ -11,6 +11,8 @@ export interface RouteContext {
   query: URLSearchParams;
   /** The parsed JSON body (undefined when empty). */
   readBody(): Promise<unknown>;
+  /** Runs `callback` once the answer to this request is written (or its connection closed first). */
+  afterAnswer(callback: () => void): void;
 }
 
 export type RestAnswer = {status?: number; json: unknown} | {status?: number; text: string; contentType?: string};

@@ -97,6 +97,55 @@ describe('our client as the victim (websocket-tokens)', () => {
   });
 });
 
+describe('pooled websockets (the stream extension) belong to their channel too', () => {
+  test('reverse: only a websocket that answers a request with its token gets into the pool; strangers are refused before the upgrade', async (t) => {
+    const {server, url} = await serverWithUsers(t);
+    const owner = await openRawChannel(t, url, {headers: ALICE, features: ['websocket-tokens', 'stream']});
+    const {tunnel_id: tunnelId} = (await owner.createTunnel({entrance_address: '127.0.0.1', entrance_port: null, reverse: true})) as {tunnel_id: number};
+    const pool = (server.channels.get(owner.id).getTunnel(tunnelId) as ReverseServerTunnel).websocketPool!;
+    const request = await owner.nextRequest();
+    const token = String(request.data.token);
+    const path = `/channels/${owner.id}/tunnels/${tunnelId}/connect`;
+    const withSecret = {...ALICE, 'x-netunnel-channel-secret': owner.secret!};
+    const strangers = await Promise.all([
+      attemptWebsocket(t, url, path, {headers: {...ALICE, 'x-netunnel-token': token}}),
+      attemptWebsocket(t, url, path, {headers: {...withSecret, 'x-netunnel-token': token}, localAddress: ELSEWHERE}),
+      attemptWebsocket(t, url, path, {headers: {...withSecret, 'x-netunnel-token': 'A'.repeat(43)}}),
+    ]);
+    assert.deepEqual(strangers.map(refusal), [
+      notOwner(owner.id, 'no channel secret'),
+      notOwner(owner.id, 'another address'),
+      {status: 403, body: {error: `Forbidden: no websocket request of tunnel \`${tunnelId}\` on channel \`${owner.id}\` has this token (missing, used, expired or another's)`}},
+    ]);
+    assert.equal(pool.idleCount + pool.busyCount, 0, 'nothing got into the pool');
+    assert.deepEqual(refusal(await owner.connectTunnel(tunnelId, {'x-netunnel-token': token})), {status: 101, body: 'opened'});
+    await eventually(() => pool.idleCount === 1, 5000, "the owner's websocket in the pool");
+    assert.equal(pool.obtained, 1);
+  });
+
+  test('forward: after many connections on reused websockets, strangers are still refused before the upgrade', async (t) => {
+    const {server, url, echo, defer} = await serverWithUsers(t);
+    const victim = await connectClient(url, {auth: new UserAuthClient('alice', USERS.alice)});
+    defer(() => victim.close());
+    const tunnel = await victim.openTunnelToServer({exitPort: echo.port});
+    assert.ok(tunnel.websocketPool, 'the tunnel speaks the stream extension');
+    await assertAllReachTheVictim(tunnel.entrance.port);
+    const path = `/channels/${victim.channelId}/tunnels/${tunnel.id}/connect`;
+    const attempts = await Promise.all([
+      attemptWebsocket(t, url, path, {headers: ALICE}),
+      attemptWebsocket(t, url, path, {headers: MALLORY}),
+      attemptWebsocket(t, url, path, {headers: ALICE, localAddress: ELSEWHERE}),
+    ]);
+    assert.deepEqual(attempts.map(refusal), [
+      notOwner(victim.channelId, 'no channel secret'),
+      notOwner(victim.channelId, 'another identity'),
+      notOwner(victim.channelId, 'another address'),
+    ]);
+    await assertAllReachTheVictim(tunnel.entrance.port);
+    assert.equal(server.channels.get(victim.channelId).getTunnel(tunnel.id).traffic.totalConnections, 48);
+  });
+});
+
 describe('a 1.0.12-style victim (no features exchange)', () => {
   test('reverse: refused from another address or identity, and from anybody while no request is outstanding', async (t) => {
     const {server, url, echo, defer} = await serverWithUsers(t);

@@ -14,6 +14,8 @@ import {FEATURES} from '../../../source/protocol/management.js';
 import {rawRequest, tryUpgrade} from '../../helpers/raw-http.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import {freePort, isPortClosed} from '../../helpers/tcp.js';
+import {openRawChannel} from '../../helpers/raw-channel.js';
+import {startWireRecorder, type RecordedConnection} from '../../helpers/wire-recorder.js';
 import {within} from '../../helpers/streams.js';
 
 async function serverFor(t: TestContext, options: NetunnelServerOptions = {}) {
@@ -76,6 +78,17 @@ describe('version and channels', () => {
         [2, '1.0.11'],
       ],
     );
+  });
+
+  test('POST /channels from a client that announced `stream`: the idle websockets it may hold per tunnel, half the limit', async (t) => {
+    const {url, server} = await serverFor(t);
+    const answer = await rawRequest(url, 'POST', '/channels', {body: {version: '1.0.12', features: ['stream']}});
+    assert.deepEqual(answer.json, {channel_id: 1, version: '1.0.12', features: [...FEATURES], idle_websockets_per_tunnel: 512});
+    assert.ok(server.channels.get(1).streams, 'the channel speaks the extension');
+    const without = await serverFor(t, {extensions: false});
+    const classic = await rawRequest(without.url, 'POST', '/channels', {body: {version: '1.0.12', features: ['stream']}});
+    assert.equal(classic.text, '{"channel_id":1,"version":"1.0.12"}');
+    assert.equal(without.server.channels.get(1).streams, undefined);
   });
 
   test('a body that is not JSON is a 400 with the parser message', async (t) => {
@@ -179,6 +192,23 @@ describe('tunnels', () => {
     assert.ok(entrancePort > 0);
     assert.equal(await isPortClosed(entrancePort), false, 'the server listens on it');
   });
+
+  for (const extensions of [true, false]) {
+    test(`a reverse tunnel's answer reaches the client before its first request for a websocket, as in 1.0.12${extensions ? '' : ' (without extensions)'}`, async (t) => {
+      const {server} = await serverFor(t, {extensions});
+      const recorder = await startWireRecorder(server.address!.port);
+      t.after(() => recorder.close());
+      const channel = await openRawChannel(t, recorder.url);
+      const request = channel.nextRequest();
+      await channel.createTunnel({entrance_address: '127.0.0.1', entrance_port: null, reverse: true});
+      assert.equal((await within(request, 5000, 'the first request')).messageName, 'TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION');
+      /** Where in the relay's reading order the first chunk holding `text` came from the server. */
+      const readAt = (connection: RecordedConnection, text: string) => connection.toClientOrder[connection.toClient.findIndex((chunk) => chunk.includes(text))]!;
+      const answered = recorder.connections.find((connection) => Buffer.concat(connection.toServer).includes('POST /channels/1/tunnels'))!;
+      const control = recorder.connections.find((connection) => Buffer.concat(connection.toServer).includes('GET /channels/1/connect'))!;
+      assert.ok(readAt(answered, '"tunnel_id"') < readAt(control, 'TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION'), 'the answer came first');
+    });
+  }
 
   test('a reverse tunnel on a port in use is a 409; on an address not allowed, a 403', async (t) => {
     const {url} = await serverFor(t);

@@ -12,6 +12,7 @@ function context(body: unknown, params: Record<string, number> = {}): RouteConte
     params,
     query: new URLSearchParams(),
     readBody: async () => body,
+    afterAnswer: (callback) => callback(),
   };
 }
 

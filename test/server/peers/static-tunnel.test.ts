@@ -11,6 +11,8 @@ import type {StaticTunnelStatus} from '../../../source/protocol/server-objects.j
 import {FAST_STATIC_TUNNELS, eventually, waitForStatus} from '../../helpers/netunnel.js';
 import {HeaderAuthClient, HeaderAuthServer} from '../../helpers/header-auth.js';
 import {exchange, freePort, isPortClosed, randomPayload, startEchoServer, startRelay, type TcpService} from '../../helpers/tcp.js';
+import {answersAfterEof, connectionMidStream, endingOf, startAnswerAfterEofService, startHalfOpenEcho, wholeEchoesAfterShutdown} from '../../helpers/half-close.js';
+import {startHalfOpenService} from '../../helpers/half-open.js';
 import {within} from '../../helpers/streams.js';
 
 // Each test file that makes static tunnels takes its own slice of [20000, 21000); 20000 itself
@@ -314,3 +316,34 @@ async function occupy(port: number): Promise<Server> {
   await once(holder, 'listening');
   return holder;
 }
+
+/** A static tunnel from one of our servers through another to `servicePort`; resolves with its local port. */
+async function staticTunnelTo(servicePort: number): Promise<number> {
+  const a = await server();
+  const b = await server();
+  const peer = await a.api.peers.add({name: 'b', target_netunnel_url: b.url});
+  const created = await a.api.staticTunnels.add(peer.id, {tunnel_remote_port: servicePort});
+  assert.equal(created.status, 'online');
+  return created.tunnel_local_port;
+}
+
+test('between two of our servers a static tunnel loses nothing to half-closes: answers after EOF 100 of 100, 256 KiB echoes 200 of 200', async () => {
+  const defer = (task: () => unknown) => void cleanups.push(task);
+  const answering = await staticTunnelTo((await startAnswerAfterEofService(defer)).port);
+  assert.equal(await answersAfterEof(defer, answering, 100), 100);
+  const echoing = await staticTunnelTo((await startHalfOpenEcho(defer)).port);
+  assert.equal(await wholeEchoesAfterShutdown(defer, echoing, 200, 256 * 1024), 200);
+});
+
+test('between two of our servers a static tunnel carries resets as resets, both ways', async () => {
+  const defer = (task: () => unknown) => void cleanups.push(task);
+  const service = await startHalfOpenService(defer);
+  const port = await staticTunnelTo(service.port);
+  for (const who of ['application', 'service'] as const) {
+    const {app, serviceSocket} = await connectionMidStream(defer, service, port);
+    const [resetting, other] = who === 'application' ? [app, serviceSocket] : [serviceSocket, app];
+    const seen = endingOf(other);
+    resetting.resetAndDestroy();
+    assert.equal(await within(seen, 5000, `the ${who}'s reset at the other end`), 'ECONNRESET');
+  }
+});

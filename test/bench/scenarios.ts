@@ -1,0 +1,97 @@
+/** The bench's measurements, each over every way (ways.ts) in one run, in rotating order. */
+import {BenchChild, type ChildOptions} from './children.js';
+import {closeAll, concurrentEcho, connectionCycle, openIdle, withTimeout, type ConcurrentResult} from './load.js';
+import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
+import {perWay, rotated, WAYS, type PerWay, type Routes} from './ways.js';
+
+export interface NewConnections {
+  /** Each cycle: connect, 1 byte echoed, end, closed. */
+  cycleMs: PerWay<number[]>;
+  /** CPU ms per connection of the way's processes. */
+  cpuMsPerConnection: PerWay<number>;
+}
+
+/** `cycles` sequential connections each way, in blocks of `block` taking turns. */
+export async function newConnections(routes: Routes, settings: {cycles: number; warmup: number; block: number}): Promise<NewConnections> {
+  for (let index = 0; index < settings.warmup; index += 1) {
+    for (const way of WAYS) await connectionCycle(routes.echo[way]);
+  }
+  const cycleMs = perWay<number[]>(() => []);
+  const cpu = perWay(() => 0);
+  for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
+    for (const way of rotated(block)) {
+      const before = await routes.cpuMs(way);
+      for (let index = 0; index < settings.block; index += 1) {
+        cycleMs[way].push((await withTimeout(connectionCycle(routes.echo[way]), 10_000, `connection cycle (${way})`)).cycleMs);
+      }
+      cpu[way] += (await routes.cpuMs(way)) - before;
+    }
+  }
+  return {cycleMs, cpuMsPerConnection: perWay((way) => cpu[way] / cycleMs[way].length)};
+}
+
+/** `connections` connections at once each way, each echoing its own `size` bytes, `reps` times. */
+export async function bursts(routes: Routes, settings: {connections: number; size: number; reps: number}): Promise<PerWay<ConcurrentResult[]>> {
+  const results = perWay<ConcurrentResult[]>(() => []);
+  for (let rep = 0; rep < settings.reps; rep += 1) {
+    for (const way of rotated(rep)) {
+      results[way].push(await withTimeout(concurrentEcho(routes.echo[way], settings.connections, settings.size), 120_000, `burst (${way})`));
+    }
+  }
+  return results;
+}
+
+export interface Throughput {
+  ms: PerWay<number[]>;
+  /** CPU seconds per GB (1e9 bytes) carried, of the way's processes. */
+  cpuSecondsPerGB: PerWay<number[]>;
+}
+
+export function emptyThroughput(): Throughput {
+  return {ms: perWay(() => []), cpuSecondsPerGB: perWay(() => [])};
+}
+
+/** One run each way of `push` (which resolves with its wall ms), in `round`'s order. */
+export async function throughputRound(round: number, routes: Routes, bytes: number, push: (port: number) => Promise<number>, into: Throughput): Promise<void> {
+  for (const way of rotated(round)) {
+    const before = await routes.cpuMs(way);
+    into.ms[way].push(await push(routes.sink[way]));
+    into.cpuSecondsPerGB[way].push(((await routes.cpuMs(way)) - before) / 1000 / (bytes / 1e9));
+  }
+}
+
+export interface IdleMemory {
+  connections: number;
+  /** RSS growth per idle connection, KiB, summed over the side's processes. */
+  serverKiB: number;
+  clientKiB: number;
+}
+
+/**
+ * `connections` idle tunnelled connections (each proven alive by a 1-byte echo), spread over
+ * `pairs` server and client pairs, each with its default limits: a tunnel carries at most 2048
+ * connections at once (`connections_per_tunnel`), and a process holds two descriptors per
+ * connection (the application's and the websocket's, or the websocket's and the target's)
+ * under a limit of 20 000 here.
+ */
+export async function idleMemory(target: BenchChild, settings: {connections: number; pairs: number; classic: boolean; childOptions: ChildOptions}): Promise<IdleMemory> {
+  const pairs: TunnelPair[] = [];
+  try {
+    for (let index = 0; index < settings.pairs; index += 1) {
+      pairs.push(await startTunnelPair(target, `idle-${settings.classic ? 'classic' : 'stream'}${index + 1}-`, settings.childOptions, settings.classic));
+    }
+    for (const pair of pairs) await closeAll(await withTimeout(openIdle(pair.echo, 50), 30_000, 'memory warm-up'));
+    const sample = () => Promise.all(pairs.map(async (pair) => ({server: (await pair.server.memory()).rss, client: (await pair.client.memory()).rss})));
+    const before = await sample();
+    const share = Math.ceil(settings.connections / pairs.length);
+    const opened = await Promise.all(pairs.map((pair) => withTimeout(openIdle(pair.echo, share), 300_000, 'opening idle connections')));
+    const after = await sample();
+    await closeAll(opened.flat());
+    const total = share * pairs.length;
+    const growth = (side: 'server' | 'client') => after.reduce((sum, sample, index) => sum + sample[side] - before[index]![side], 0) / total / 1024;
+    return {connections: total, serverKiB: growth('server'), clientKiB: growth('client')};
+  } finally {
+    for (const pair of pairs) await pair.stop();
+  }
+}
+
