@@ -10,7 +10,7 @@ import {createServer, type Server} from 'node:http';
 import {Server as HttpsServer, createServer as createHttpsServer} from 'node:https';
 import {once} from 'node:events';
 import {hostname} from 'node:os';
-import type {ServerAuth} from '../auth/contract.js';
+import type {AuthRequest, ServerAuth} from '../auth/contract.js';
 import {NoAuthServer} from '../auth/no-auth.js';
 import {LISTEN_BACKLOG} from '../engine/entrance.js';
 import type {PoolSizing} from '../engine/pool-sizing.js';
@@ -37,6 +37,7 @@ import {DEFAULT_ALLOWED_DESTINATIONS, DEFAULT_ALLOWED_ENTRANCES, type AllowedDes
 import {HttpDispatcher} from './http/http-dispatcher.js';
 import {WebsocketAcceptor} from './http/websocket-acceptor.js';
 import {Admission} from './limits/admission.js';
+import {ownerCheck} from './channels/owner-check.js';
 import {LimitRefusals} from './limits/limit-refusals.js';
 import {LimitSettings, type ServerLimits} from './limits/server-limits.js';
 import {ServerError} from './server-errors.js';
@@ -151,11 +152,16 @@ export class NetunnelServer {
       options.events,
     );
     const state = () => this.state;
+    const clientIdentity = (request: AuthRequest) => identifyClient(this.auth, request, this.logger);
+    const checkOwner = ownerCheck(this.channels, clientIdentity);
+    const admission = new Admission({channels: this.channels, peerCount: () => this.opened?.peers.list().length ?? 0, limits, refusals: this.refusals, checkOwner});
     const channelTable = channelRoutes(this.channels, {
       extensions: this.extensions,
       allowedTunnelDestinations: () => this.allowedDestinations(),
       allowedTunnelEntrances: () => this.allowedEntrances(),
-      clientIdentity: (request) => identifyClient(this.auth, request, this.logger),
+      clientIdentity,
+      checkOwner,
+      admitTunnelWebsocket: (channelId, tunnel) => admission.admitTunnelWebsocket(channelId, tunnel),
       ownerAddressCheck: options.ownerAddressCheck ?? true,
       streams: () => channelStreams(limits().waiting_websockets_per_tunnel, options.websocketPool),
     });
@@ -172,7 +178,6 @@ export class NetunnelServer {
         drainRoutes(this.channels),
       );
     }
-    const admission = new Admission({channels: this.channels, peerCount: () => this.opened?.peers.list().length ?? 0, limits, refusals: this.refusals});
     this.websockets = new WebsocketAcceptor({limits, refusals: this.refusals, logger: this.logger, extensions: this.extensions});
     this.drain = new WebsocketDrain(() => this.websockets.clients, this.logger);
     const dispatcher = new HttpDispatcher({

@@ -181,8 +181,14 @@ export interface UpgradeAnswer {
  * Sends a handcrafted upgrade request (`headers` replace the websocket ones when given) and
  * reads the answer: a RawWebsocket on 101, else the refusal as text, read until the server closes.
  */
-export async function rawUpgrade(port: number, path: string, headers?: Record<string, string>, method = 'GET'): Promise<UpgradeAnswer> {
-  const socket = connect({port, host: '127.0.0.1'});
+export async function rawUpgrade(
+  port: number,
+  path: string,
+  headers?: Record<string, string>,
+  method = 'GET',
+  {localAddress}: {localAddress?: string} = {},
+): Promise<UpgradeAnswer> {
+  const socket = connect({port, host: '127.0.0.1', localAddress});
   socket.on('error', () => {});
   await once(socket, 'connect');
   const lines = Object.entries(

@@ -13,10 +13,11 @@ import {ChannelOwner, newToken, singleHeader} from './channel-owner.js';
 import {checkDestinationAllowed, checkEntranceAllowed} from './destinations.js';
 import {ServerError} from '../server-errors.js';
 import {serve} from '../http/operation-routes.js';
-import {mergeRouteTables, type RouteContext, type RouteTable} from '../http/route-table.js';
+import {mergeRouteTables, type RouteTable} from '../http/route-table.js';
 import type {ChannelRegistry} from './channel-registry.js';
 import type {ChannelStreams} from './channel-streams.js';
-import type {ServerChannel} from './server-channel.js';
+import type {OwnerCheck} from './owner-check.js';
+import type {ServerTunnel} from './server-tunnel.js';
 
 export interface ChannelRoutesSettings {
   /** False: answer exactly like 1.0.12 (no `features`, no `entrance_port`). */
@@ -27,6 +28,10 @@ export interface ChannelRoutesSettings {
   ownerAddressCheck: boolean;
   /** The auth plugin's ServerAuth.clientIdentity (undefined without one); throws to refuse. */
   clientIdentity(request: AuthRequest): Promise<string | undefined>;
+  /** The owner check of the channel routes, shared with the limits in front of them. */
+  checkOwner: OwnerCheck;
+  /** Throws a LimitError when the tunnel may not take one more websocket (limits/admission.ts). */
+  admitTunnelWebsocket(channelId: number, tunnel: ServerTunnel): void;
   /** The stream extension's settings, for a channel whose client announced it. */
   streams(): ChannelStreams;
 }
@@ -34,9 +39,7 @@ export interface ChannelRoutesSettings {
 const TOKENS: Feature = 'websocket-tokens';
 
 export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutesSettings): RouteTable {
-  const checkOwner = async (channel: ServerChannel, {auth}: RouteContext, kind: 'websocket' | 'request' = 'websocket') => {
-    channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await settings.clientIdentity(auth), headers: auth.headers}, kind);
-  };
+  const {checkOwner} = settings;
   return mergeRouteTables(
     serve(operations.serverVersion, () => PROTOCOL_VERSION),
     serve(operations.createChannel, async ({input, auth}) => {
@@ -63,8 +66,7 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       };
     }),
     serve(operations.createTunnel, async (context) => {
-      const channel = channels.get(context.params.channelId!);
-      await checkOwner(channel, context, 'request');
+      const channel = await checkOwner(context, 'request');
       const body = await context.input();
       if (!body.reverse) {
         checkDestinationAllowed(settings.allowedTunnelDestinations(), body.exit_address, body.exit_port);
@@ -79,8 +81,7 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       return {tunnel_id: tunnel.id, entrance_port: tunnel.entrance?.port ?? null};
     }),
     serve(operations.deleteTunnel, async (context) => {
-      const channel = channels.get(context.params.channelId!);
-      await checkOwner(channel, context, 'request');
+      const channel = await checkOwner(context, 'request');
       const {force} = await context.input();
       channel.deleteTunnel(context.params.tunnelId!, force, false);
       return null;
@@ -89,15 +90,15 @@ export function channelRoutes(channels: ChannelRegistry, settings: ChannelRoutes
       rest: {},
       upgrade: {
         channelConnect: async (context) => {
-          const channel = channels.get(context.params.channelId!);
-          await checkOwner(channel, context);
+          const channel = await checkOwner(context);
           if (channel.connected || channel.connectedAt) throw new ServerError('NETUNNEL_ERR_CHANNEL_STATE', `Channel \`${channel.id}\` is already connected`);
           return (websocket) => channel.attach(websocket);
         },
         tunnelConnect: async (context) => {
-          const channel = channels.get(context.params.channelId!);
-          await checkOwner(channel, context);
+          const channel = await checkOwner(context);
           const tunnel = channel.getTunnel(context.params.tunnelId!);
+          // In the same turn as admitWebsocket: a burst of upgrades cannot pass the limit together.
+          settings.admitTunnelWebsocket(channel.id, tunnel);
           return tunnel.admitWebsocket(singleHeader(context.request.headers, REQUEST_TOKEN_HEADER));
         },
       },

@@ -6,9 +6,10 @@
  * the whole server holds), counted where it is answered.
  */
 import type {ChannelRegistry} from '../channels/channel-registry.js';
-import {ReverseServerTunnel} from '../channels/server-tunnel.js';
+import type {OwnerCheck} from '../channels/owner-check.js';
+import {ReverseServerTunnel, type ServerTunnel} from '../channels/server-tunnel.js';
 import {LimitError} from '../http/http-errors.js';
-import type {RestHandler, RouteTable, UpgradeHandler} from '../http/route-table.js';
+import type {RestHandler, RouteTable} from '../http/route-table.js';
 import type {LimitRefusals} from './limit-refusals.js';
 import type {ServerLimits} from './server-limits.js';
 
@@ -18,6 +19,7 @@ export interface AdmissionSettings {
   peerCount(): number;
   limits(): ServerLimits;
   refusals: LimitRefusals;
+  checkOwner: OwnerCheck;
 }
 
 export class Admission {
@@ -53,16 +55,13 @@ export class Admission {
   /** The same routes, with the checks in front of the handlers that make the server hold more. */
   guard(routes: RouteTable): RouteTable {
     const rest = {...routes.rest};
-    const upgrade = {...routes.upgrade};
     const createChannel = rest.channels?.POST;
     if (createChannel) rest.channels = {...rest.channels, POST: this.guardChannels(createChannel)};
     const createTunnel = rest.tunnels?.POST;
     if (createTunnel) rest.tunnels = {...rest.tunnels, POST: this.guardTunnels(createTunnel)};
     const registerPeer = rest.peers?.POST;
     if (registerPeer) rest.peers = {...rest.peers, POST: this.guardPeers(registerPeer)};
-    const tunnelConnect = upgrade.tunnelConnect;
-    if (tunnelConnect) upgrade.tunnelConnect = this.guardTunnelWebsockets(tunnelConnect);
-    return {rest, upgrade};
+    return {rest, upgrade: routes.upgrade};
   }
 
   private guardChannels(handler: RestHandler): RestHandler {
@@ -90,8 +89,8 @@ export class Admission {
   }
 
   private guardTunnels(handler: RestHandler): RestHandler {
-    return (context) => {
-      const channel = this.settings.channels.get(context.params.channelId!);
+    return async (context) => {
+      const channel = await this.settings.checkOwner(context, 'request');
       const max = this.settings.limits().tunnels_per_channel;
       return this.admit(
         `tunnels of ${channel.id}`,
@@ -117,28 +116,24 @@ export class Admission {
   }
 
   /**
-   * No pending count here: the check and the tunnel taking the websocket happen in one turn of
-   * the event loop (the upgrade completes synchronously once its handler answered).
+   * Throws unless `tunnel` may take one more websocket. No pending count: the check and the
+   * tunnel taking the websocket happen in one turn of the event loop (the upgrade completes
+   * synchronously once its handler answered).
    */
-  private guardTunnelWebsockets(handler: UpgradeHandler): UpgradeHandler {
-    return (context) => {
-      const {channelId, tunnelId} = context.params;
-      const tunnel = this.settings.channels.get(channelId!).getTunnel(tunnelId!);
-      const limits = this.settings.limits();
-      const name = `Tunnel \`${tunnel.id}\` of channel \`${channelId}\``;
-      if (!tunnel.awaitsWebsocket && tunnel.waitingWebsockets >= limits.waiting_websockets_per_tunnel) {
-        throw new LimitError(
-          'waiting_websockets_per_tunnel',
-          429,
-          `${name} already has ${limits.waiting_websockets_per_tunnel} websockets waiting for a connection`,
-        );
-      }
-      // Reverse tunnels count their connections at their entrance.
-      if (!(tunnel instanceof ReverseServerTunnel) && tunnel.traffic.activeConnections + tunnel.waitingWebsockets >= limits.connections_per_tunnel) {
-        throw new LimitError('connections_per_tunnel', 429, `${name} carries its limit of ${limits.connections_per_tunnel} connections`);
-      }
-      return handler(context);
-    };
+  admitTunnelWebsocket(channelId: number, tunnel: ServerTunnel): void {
+    const limits = this.settings.limits();
+    const name = `Tunnel \`${tunnel.id}\` of channel \`${channelId}\``;
+    if (!tunnel.awaitsWebsocket && tunnel.waitingWebsockets >= limits.waiting_websockets_per_tunnel) {
+      throw new LimitError(
+        'waiting_websockets_per_tunnel',
+        429,
+        `${name} already has ${limits.waiting_websockets_per_tunnel} websockets waiting for a connection`,
+      );
+    }
+    // Reverse tunnels count their connections at their entrance.
+    if (!(tunnel instanceof ReverseServerTunnel) && tunnel.traffic.activeConnections + tunnel.waitingWebsockets >= limits.connections_per_tunnel) {
+      throw new LimitError('connections_per_tunnel', 429, `${name} carries its limit of ${limits.connections_per_tunnel} connections`);
+    }
   }
 
   /** Runs `create` unless `used` plus the requests still pending under `key` reach `max`. */

@@ -164,6 +164,33 @@ describe('websockets and connections of one tunnel', () => {
     assert.equal(await refusalCount(url, 'waiting_websockets_per_tunnel'), 1);
   });
 
+  test('a stranger at a full tunnel is refused as a stranger (403), not told its limit, and not counted', async (t) => {
+    const echo = await startEchoServer();
+    t.after(() => echo.close());
+    const {url, port} = await serverFor(t, {limits: {waiting_websockets_per_tunnel: 1, tunnels_per_channel: 1}});
+    const {channelId, control} = await openChannel(port);
+    t.after(() => control.destroy());
+    const tunnelId = await openForwardTunnel(port, channelId, echo.port);
+    const waiting = await tunnelWebsocket(port, channelId, tunnelId);
+    t.after(() => waiting.destroy());
+    const path = `/channels/${channelId}/tunnels/${tunnelId}/connect`;
+    const stranger = await rawUpgrade(port, path, undefined, 'GET', {localAddress: '127.0.0.2'});
+    assert.deepEqual(
+      {status: stranger.status, body: JSON.parse(stranger.body)},
+      {status: 403, body: error(`Forbidden: this websocket is not from the client of channel \`${channelId}\` (another address)`)},
+    );
+    const body = {exit_address: '127.0.0.1', exit_port: 22, reverse: false};
+    const tunnel = await rawRequest(url, 'POST', `/channels/${channelId}/tunnels`, {body, localAddress: '127.0.0.2'});
+    assert.deepEqual(refused(tunnel), {status: 403, body: error(`Forbidden: this request is not from the client of channel \`${channelId}\` (another address)`)});
+    assert.equal(await refusalCount(url, 'waiting_websockets_per_tunnel'), 0);
+    assert.equal(await refusalCount(url, 'tunnels_per_channel'), 0);
+    // The owner is still held to both limits.
+    assert.equal((await rawUpgrade(port, path)).status, 429);
+    assert.equal((await rawRequest(url, 'POST', `/channels/${channelId}/tunnels`, {body})).status, 429);
+    assert.equal(await refusalCount(url, 'waiting_websockets_per_tunnel'), 1);
+    assert.equal(await refusalCount(url, 'tunnels_per_channel'), 1);
+  });
+
   test('forward: connections are capped at the upgrade of their websocket', async (t) => {
     const echo = await startEchoServer();
     t.after(() => echo.close());

@@ -1,0 +1,32 @@
+/**
+ * The owner check of a channel's routes (channel-owner.ts), made at most once per request. The
+ * limits (limits/admission.ts) stand in front of the route handlers; they ask for this check
+ * first, so a stranger is refused as a stranger: never told what a tunnel holds, and never
+ * counted against the owner's limits.
+ */
+import type {AuthRequest} from '../../auth/contract.js';
+import type {IncomingMessage} from 'node:http';
+import type {RouteContext} from '../http/route-table.js';
+import type {ChannelRegistry} from './channel-registry.js';
+import type {ServerChannel} from './server-channel.js';
+
+/** Resolves with the channel of the request's path if its sender owns it; throws 404 or 403 otherwise. */
+export type OwnerCheck = (context: RouteContext, kind?: 'websocket' | 'request') => Promise<ServerChannel>;
+
+export function ownerCheck(channels: ChannelRegistry, clientIdentity: (request: AuthRequest) => Promise<string | undefined>): OwnerCheck {
+  // By request: the handlers behind the limits get contexts of their own (serve() extends them).
+  const checked = new WeakMap<IncomingMessage, Promise<ServerChannel>>();
+  return (context, kind = 'websocket') => {
+    let check = checked.get(context.request);
+    if (!check) {
+      check = (async () => {
+        const channel = channels.get(context.params.channelId!);
+        const {auth} = context;
+        channel.owner.check(channel.id, {remoteAddress: auth.remoteAddress, identity: await clientIdentity(auth), headers: auth.headers}, kind);
+        return channel;
+      })();
+      checked.set(context.request, check);
+    }
+    return check;
+  };
+}
