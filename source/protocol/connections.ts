@@ -190,6 +190,18 @@ export const entranceRefusedEventSchema = z.object({
   error: z.string(),
 });
 
+export const ownerRefusedEventSchema = z.object({
+  type: z.literal('owner.refused'),
+  at: isoTime,
+  channel_id: z.number().int().min(1),
+  remote_address: z.string().nullable(),
+  /** A websocket (control or tunnel) or a request (a tunnel created or deleted). */
+  kind: z.enum(['websocket', 'request']),
+  /** Without the query string. */
+  path: z.string(),
+  error: z.string(),
+});
+
 export const limitReachedEventSchema = z.object({
   type: z.literal('limit.reached'),
   at: isoTime,
@@ -213,10 +225,11 @@ export const connectionsEventSchema = z.discriminatedUnion('type', [
   authRefusedEventSchema,
   destinationRefusedEventSchema,
   entranceRefusedEventSchema,
+  ownerRefusedEventSchema,
   limitReachedEventSchema,
   eventsSuppressedEventSchema,
 ]);
 export type ConnectionsEvent = z.infer<typeof connectionsEventSchema>;
 
 /** The refusals, which the stream sends within a budget per stats interval. */
-export type RefusalEvent = Extract<ConnectionsEvent, {type: 'auth.refused' | 'destination.refused' | 'entrance.refused' | 'limit.reached'}>;
+export type RefusalEvent = Extract<ConnectionsEvent, {type: 'auth.refused' | 'destination.refused' | 'entrance.refused' | 'owner.refused' | 'limit.reached'}>;

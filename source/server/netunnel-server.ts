@@ -153,7 +153,10 @@ export class NetunnelServer {
     );
     const state = () => this.state;
     const clientIdentity = (request: AuthRequest) => identifyClient(this.auth, request, this.logger);
-    const checkOwner = ownerCheck(this.channels, clientIdentity);
+    const checkOwner = ownerCheck(this.channels, {
+      clientIdentity,
+      refused: this.extensions ? (channelId, request, kind, error) => this.refusalEvents.ownerRefused(channelId, request, kind, error.message) : undefined,
+    });
     const admission = new Admission({channels: this.channels, peerCount: () => this.opened?.peers.list().length ?? 0, limits, refusals: this.refusals, checkOwner});
     const channelTable = channelRoutes(this.channels, {
       extensions: this.extensions,

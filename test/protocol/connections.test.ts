@@ -65,6 +65,7 @@ test('every new frame type parses as documented; an unknown type does not', () =
     {type: 'auth.refused', at, remote_address: '10.0.0.9', method: 'GET', path: '/tunnels'},
     {type: 'destination.refused', at, channel_id: 1, remote_address: null, exit: {address: '10.1.1.1', port: 22}, error: 'no'},
     {type: 'entrance.refused', at, channel_id: 1, remote_address: '127.0.0.1', entrance: {address: '0.0.0.0', port: null}, error: 'no'},
+    {type: 'owner.refused', at, channel_id: 1, remote_address: '10.0.0.9', kind: 'websocket', path: '/channels/1/tunnels/2/connect', error: 'Forbidden'},
     {type: 'limit.reached', at, limit: 'body_bytes', remote_address: '127.0.0.1', error: 'Request body larger than 1048576 bytes'},
     {type: 'events.suppressed', at, counts: {'auth.refused': 120}},
   ];

@@ -1,6 +1,7 @@
 /**
  * The server's refusals as events for the management API's stream: authentication refused,
- * destinations and entrances refused, limits reached (every refusal the limits count, with
+ * destinations and entrances refused, a channel's websockets and requests from another than its
+ * client, limits reached (every refusal the limits count, with
  * what its refusal point knew). The server's refusal points call in here; the event hub sends
  * them on (within its budget, refusal-budget.ts).
  */
@@ -50,6 +51,19 @@ export class RefusalEvents extends EventEmitter<RefusalEventsEvents> {
       channel_id: channelId,
       remote_address: remoteAddress ?? null,
       entrance: {address: entrance.address.slice(0, MAX_PATH_LENGTH), port: entrance.port},
+      error,
+    });
+  }
+
+  /** A websocket or request on a channel that did not come from the channel's client. */
+  ownerRefused(channelId: number, request: {remoteAddress: string | undefined; path: string}, kind: 'websocket' | 'request', error: string): void {
+    this.report({
+      type: 'owner.refused',
+      at: new Date().toISOString(),
+      channel_id: channelId,
+      remote_address: request.remoteAddress ?? null,
+      kind,
+      path: request.path.split('?')[0]!.slice(0, MAX_PATH_LENGTH),
       error,
     });
   }
