@@ -7,6 +7,8 @@ import {perWay, rotated, WAYS, type PerWay, type Routes} from './ways.js';
 export interface NewConnections {
   /** Each cycle: connect, 1 byte echoed, end, closed. */
   cycleMs: PerWay<number[]>;
+  /** Until the byte came back, before the close. */
+  echoMs: PerWay<number[]>;
   /** CPU ms per connection of the way's processes. */
   cpuMsPerConnection: PerWay<number>;
 }
@@ -17,17 +19,20 @@ export async function newConnections(routes: Routes, settings: {cycles: number; 
     for (const way of WAYS) await connectionCycle(routes.echo[way]);
   }
   const cycleMs = perWay<number[]>(() => []);
+  const echoMs = perWay<number[]>(() => []);
   const cpu = perWay(() => 0);
   for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
     for (const way of rotated(block)) {
       const before = await routes.cpuMs(way);
       for (let index = 0; index < settings.block; index += 1) {
-        cycleMs[way].push((await withTimeout(connectionCycle(routes.echo[way]), 10_000, `connection cycle (${way})`)).cycleMs);
+        const timing = await withTimeout(connectionCycle(routes.echo[way]), 10_000, `connection cycle (${way})`);
+        cycleMs[way].push(timing.cycleMs);
+        echoMs[way].push(timing.echoMs);
       }
       cpu[way] += (await routes.cpuMs(way)) - before;
     }
   }
-  return {cycleMs, cpuMsPerConnection: perWay((way) => cpu[way] / cycleMs[way].length)};
+  return {cycleMs, echoMs, cpuMsPerConnection: perWay((way) => cpu[way] / cycleMs[way].length)};
 }
 
 /** `connections` connections at once each way, each echoing its own `size` bytes, `reps` times. */

@@ -30,6 +30,7 @@ export function summarize(results: BenchResults) {
   const {params, cycles, burst, single, parallel, idleStream, idleClassic, churn} = results;
   const p50 = perWay((way) => percentile(cycles.cycleMs[way], 50));
   const p99 = perWay((way) => percentile(cycles.cycleMs[way], 99));
+  const echoP50 = perWay((way) => percentile(cycles.echoMs[way], 50));
   const burstSeconds = perWay((way) => median(burst[way].map((result) => result.wallMs)) / 1000);
   const intact = perWay((way) => burst[way].every((result) => result.intact === result.connections));
   const rate = (samples: Throughput, bytes: number) => perWay((way) => median(samples.ms[way].map((ms) => bytes / 1e6 / (ms / 1000))));
@@ -77,6 +78,8 @@ export function summarize(results: BenchResults) {
   const rows: Row[] = [
     row('new connection p50 ms (connect, 1 byte echoed, close)', p50, 3, '<= relays, <= classic/2', met.p50),
     row('new connection p99 ms', p99, 3),
+    // The relays end both sides at the first FIN; a tunnel that keeps half-close carries it to the target and back.
+    row('  p50 until the byte is back (before the close)', echoP50, 3),
     row('  CPU ms per connection (client+server; relays)', cycles.cpuMsPerConnection, 2, '', undefined, ['direct']),
     row(`${params.burst} x ${params.burstSize / 1024} KiB echoed at once, wall s (median)`, burstSeconds, 3, `<= ${TARGET.burstVsDirect}x direct`, met.burst),
     {...row('  all connections intact (byte-checked)', perWay(() => Number.NaN), 0), ...perWay((way) => (intact[way] ? 'yes' : 'NO')), toDirect: '', toRelay: '', toClassic: ''},
