@@ -15,7 +15,7 @@ export const SERVER_INFO: ServerInfo = {
   implementation: 'netunnel-ts',
   version: '0.1.0',
   protocol: '1.0.12',
-  features: ['management-api', 'events'],
+  features: ['management-api', 'events', 'connections'],
   started_at: '2026-11-27T14:00:00.000Z',
   hostname: 'test-host',
 };

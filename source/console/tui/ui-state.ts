@@ -49,7 +49,7 @@ export type UiAction =
   | {type: 'quit'; message: StatusMessage};
 
 export function initialUiState(pane: PaneName = 'tunnels'): UiState {
-  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, mode: {kind: 'browse'}, status: null, quitting: false};
+  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''}, mode: {kind: 'browse'}, status: null, quitting: false};
 }
 
 export const selectionKeyOf = (serverKey: string, pane: PaneName) => `${serverKey}:${pane}`;

@@ -11,7 +11,7 @@ describe('uiReducer', () => {
       serverIndex: 0,
       pane: 'tunnels',
       selections: {},
-      filters: {channels: '', tunnels: '', peers: ''},
+      filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
       mode: {kind: 'browse'},
       status: null,
       quitting: false,
