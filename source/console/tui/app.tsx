@@ -14,6 +14,7 @@ import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
 import type {Clipboard} from './clipboard.js';
 import {Confirm} from './confirm.js';
+import {connectionSortLabel, sortConnectionRows, type ConnectionSort} from './connection-sort.js';
 import {Details, detailLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -22,7 +23,7 @@ import {keyBarEntries, modalKeyBar, type PaneName} from './keymap.js';
 import {filterRows, reportsConnections, rowAt, rowsOf, type PaneRows} from './pane-rows.js';
 import {Pane} from './panes.js';
 import {startAction} from './start-action.js';
-import {useTheme} from './theme.js';
+import {glyphs, useTheme} from './theme.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
 import {KeysProvider} from './use-keys.js';
@@ -48,6 +49,11 @@ const CHROME_LINES = 4;
 
 const NO_ROWS: PaneRows = {pane: 'tunnels', rows: []};
 
+/** The Connections pane in its chosen order; the other panes keep theirs. */
+function ordered(rows: PaneRows, sort: ConnectionSort): PaneRows {
+  return rows.pane === 'connections' ? {pane: 'connections', rows: sortConnectionRows(rows.rows, sort)} : rows;
+}
+
 /** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
   return (
@@ -64,7 +70,7 @@ function Screen(props: AppProps) {
   const {columns, rows} = useTerminalSize(stdout, props.size);
   const state = useConsoleState(session.store, props.refreshMs);
   const [ui, dispatch] = useReducer(uiReducer, props.initialPane, initialUiState);
-  const {pane, filters, mode, status} = ui;
+  const {pane, filters, mode, status, connectionSort} = ui;
 
   useEffect(() => {
     const onNotice = (text: string) => dispatch({type: 'status', message: {text, tone: 'warn'}});
@@ -81,7 +87,7 @@ function Screen(props: AppProps) {
   const bodyHeight = Math.max(1, rows - 1 - CHROME_LINES);
   const width = Math.max(20, columns);
 
-  const paneRows = useMemo(() => (view ? filterRows(rowsOf(view, pane), filters[pane]) : NO_ROWS), [view, pane, filters]);
+  const paneRows = useMemo(() => (view ? ordered(filterRows(rowsOf(view, pane), filters[pane]), connectionSort) : NO_ROWS), [view, pane, filters, connectionSort]);
   const rowCount = paneRows.rows.length;
   const selectionKey = view ? selectionKeyOf(view.key, pane) : '';
   const remembered = ui.selections[selectionKey];
@@ -160,7 +166,9 @@ function Screen(props: AppProps) {
       }
     : {channels: null, tunnels: null, connections: null, peers: null, events: null};
   const position = rowCount > bodyHeight - 1 ? `${selectedIndex + 1}/${rowCount}` : '';
+  const marks = glyphs(theme);
   const rightParts = [
+    pane === 'connections' && view && reportsConnections(view) ? connectionSortLabel(connectionSort, {up: marks.up, down: marks.down_}) : '',
     filters[pane] !== '' ? `filter: ${filters[pane]}` : '',
     position,
     view?.stale ? `stale: ${view.detail ?? view.status}` : '',

@@ -26,6 +26,8 @@ export type Action =
   | 'previousServer'
   | 'details'
   | 'filter'
+  | 'sortNext'
+  | 'sortReverse'
   | 'newTunnel'
   | 'delete'
   | 'disconnect'
@@ -86,6 +88,9 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'disconnect', row: 'disconnect', keys: 'x', help: 'Disconnect the channel', bar: {keys: 'x', label: 'disconnect'}, panes: ['channels'], group: 'Actions', matches: letter('x')},
   // ---- the connections, drains and the clipboard
   {action: 'closeConnection', row: 'closeConnection', keys: 'd', help: 'Close the connection', bar: {keys: 'd', label: 'close'}, panes: ['connections'], group: 'Actions', matches: letter('d')},
+  // In the Actions column of the help: the Navigation one fills 80x24 already.
+  {action: 'sortNext', row: 'sort', keys: 'o O', help: 'Sort by column / reverse', bar: {keys: 'o', label: 'sort'}, panes: ['connections'], group: 'Actions', matches: letter('o')},
+  {action: 'sortReverse', row: 'sort', keys: '', help: '', panes: ['connections'], group: 'Actions', matches: letter('O')},
   // As k9s drains a node.
   {action: 'drain', row: 'drain', keys: 'r', help: 'Drain the tunnel, then go', bar: {keys: 'r', label: 'drain'}, panes: ['tunnels', 'connections'], group: 'Actions', matches: letter('r')},
   // As vim and k9s yank.
