@@ -2,7 +2,8 @@
  * netunnel-tui's Connections pane end to end, in a real pseudo-terminal: a real server on port
  * 0, a real client's reverse tunnel, real TCP connections made here. The pane lists them with
  * their source and exact bytes, orders them, closes one (both halves end), drains the tunnel
- * (an open connection finishes whole, a new one is refused), and `y` writes OSC 52.
+ * (an open connection finishes whole, a new one is refused), and `y` writes OSC 52; the
+ * Events pane tells it all, filtered with `/`.
  */
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
@@ -64,6 +65,7 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
       assert.equal(osc52(source), `\u001b]52;c;${Buffer.from(source).toString('base64')}\u0007`);
 
       // A second connection, busier: o orders by tunnel, source, then sent (biggest first); O reverses.
+      // The selection stays on the first connection's row.
       const second = await holdConnection(service, tunnel.entrance.port);
       const big = randomPayload(5000);
       assert.deepEqual(await echo(second, big), big);
@@ -80,8 +82,8 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
       [at1, at2] = order(tui.screen());
       assert.ok(at1! < at2!, `the quieter connection first, reversed:\n${tui.screen()}`);
 
-      // d on the first (the selection follows its row): the server cuts both halves.
-      tui.write('g');
+      // d on the first: the server cuts both halves.
+      // Each key after the screen answered the previous one: keys that arrive together are one input.
       await tui.waitFor(new RegExp(`▶ *${firstId} +${escape(key)} `));
       tui.write('d');
       await tui.waitFor(new RegExp(`Close connection ${firstId}\\?`));
@@ -103,6 +105,25 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
       await closed(second.app, 5000, 'the drained connection to end');
       await eventually(() => !server.channels.all().some((channel) => channel.tunnels.has(tunnel.id)), 5000, 'the drained tunnel to go');
       await tui.waitFor((screen) => /Conns \(0\)/.test(screen));
+
+      // Conns, then Peers, then Events: the timeline told the story, newest first; / filters it.
+      tui.write('\t');
+      await tui.waitFor(/No peer\. p adds one/);
+      tui.write('\t');
+      const events = await tui.waitFor(new RegExp(`tunnel\\.deleted +Tunnel ${escape(key)} deleted`));
+      assert.match(events, new RegExp(`tunnel\\.draining +Tunnel ${escape(key)} draining: 1 open connection to finish`));
+      // The tunnel may be older than the console's stream (then the snapshot has it): the stream's start is the oldest line.
+      assert.match(events, /snapshot +Event stream started: \d+ channels?, \d+ tunnels?, 0 peers/);
+      const at = (type: string) => events.indexOf(type);
+      assert.ok(at('tunnel.deleted') < at('tunnel.draining') && at('tunnel.draining') < at('snapshot'), events);
+      tui.write('/');
+      await tui.waitFor(/Filter: /);
+      tui.write('draining');
+      await tui.waitFor(/Filter: draining/);
+      tui.write('\r');
+      const filtered = await tui.waitFor((screen) => screen.includes('filter: draining') && !screen.includes('snapshot') && /\? help +q quit/.test(screen));
+      assert.match(filtered, /tunnel\.draining/);
+      assert.doesNotMatch(filtered, /tunnel\.deleted/);
 
       tui.write('q');
       assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
