@@ -44,7 +44,7 @@ export function ConnectionsPane(props: PaneProps<ConnectionPaneRow>) {
   if (view.mode === 'management' && !reports) {
     return (
       <PaneNotice
-        lines={['This server does not list its connections:', 'it is a netunnel-server without the connections API (no "connections" feature).']}
+        lines={['This server does not list its connections:', 'a netunnel-server without the connections API (no "connections" feature).']}
         width={props.width}
         height={props.height}
       />
