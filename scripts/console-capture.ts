@@ -4,7 +4,8 @@
  */
 import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
 import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../test/helpers/netunnel.js';
-import {exchange, randomPayload, startEchoServer} from '../test/helpers/tcp.js';
+import {exchange, openSocket, randomPayload, startEchoServer} from '../test/helpers/tcp.js';
+import {readExactly} from '../test/helpers/streams.js';
 import {ManagementClient} from '../source/client/management-client.js';
 
 const show = (title: string, tui: ConsoleInPty) => {
@@ -20,7 +21,7 @@ const peer = await api.peers.add({name: 'branch-office', target_netunnel_url: pe
 await api.staticTunnels.add(peer.id, {tunnel_remote_port: echo.port});
 const client = await connectClient(url);
 const first = await client.openTunnelToServer({exitPort: echo.port});
-await client.openTunnelToClient({exitPort: echo.port});
+const reverse = await client.openTunnelToClient({exitPort: echo.port});
 const tui = startConsoleInPty([url], {columns: 80, rows: 24});
 try {
   await tui.waitFor(/Tunnels \(2\)/);
@@ -34,12 +35,24 @@ try {
   for (let round = 0; round < 4; round += 1) await exchange(port, randomPayload(40_000 * (round + 1)));
   await tui.waitFor((screen) => /★2\/1 .* 391 KB +391 KB +\d+ KB\/s/.test(screen));
   show('tunnels', tui);
+  // A connection held open through the client's reverse tunnel (the server sees where it came from), for the Conns pane.
+  const held = await openSocket(reverse.entrance.port);
+  const answer = readExactly(held, 64_000);
+  held.write(randomPayload(64_000));
+  await answer;
+  tui.write('\t');
+  await tui.waitFor(/ 63 KB +63 KB .* open/);
+  show('connections', tui);
   tui.write('\t');
   await tui.waitFor(/branch-office.*online/);
   show('peers', tui);
   tui.write('\t');
+  await tui.waitFor(/EVENT +WHAT/);
+  show('events', tui);
+  tui.write('\t');
   await tui.waitFor(/REMOTE ADDRESS/);
   show('channels', tui);
+  held.destroy();
   tui.write('?');
   await tui.waitFor(/Keys/);
   show('help', tui);

@@ -44,7 +44,8 @@ export async function getStatus(server: ServerHandle): Promise<ServerStatus> {
   return {url: server.target.url, version, roundTripMs, info: await server.serverInfo()};
 }
 
-async function requireManagement(server: ServerHandle, what: string): Promise<ServerInfo> {
+/** Our server's info; UnsupportedByServerError on a server without the management API. */
+export async function requireManagement(server: ServerHandle, what: string): Promise<ServerInfo> {
   const info = await server.serverInfo();
   if (info === null) throw new UnsupportedByServerError(`${server.target.url} cannot ${what}: it has no management API (a NETunnel 1.0.12 server, or netunnel-server --no-extensions)`);
   return info;
@@ -327,7 +328,7 @@ async function closeAnyTunnel(server: ServerHandle, channelId: number, tunnelId:
   }
 }
 
-function requireId(what: string, value: number): number {
+export function requireId(what: string, value: number): number {
   if (!Number.isSafeInteger(value) || value < 1) throw new InvalidInputError(what, `${what} id must be a positive integer`);
   return value;
 }

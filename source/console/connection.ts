@@ -17,9 +17,10 @@ import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent} from '../protocol/server-events.js';
 import type {SubscriptionState} from '../client/event-subscription.js';
 import type {Subscription} from '../client/management-api.js';
+import {ActivityFeed} from './activity-feed.js';
 import {RateSampler} from './rate-sampler.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
-import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, type StreamedServer} from './server-events.js';
+import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, withConnectionList, type StreamedServer} from './server-events.js';
 import type {ServerHandle} from './server-handle.js';
 import type {ConsoleStore, ServerView} from './store.js';
 import {countedTunnels, tunnelRows, visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
@@ -59,6 +60,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** What the event stream said so far (our server). */
   private streamed: StreamedServer = EMPTY_STREAMED_SERVER;
   private readonly sampler = new RateSampler();
+  /** Connections, the event timeline and the server's clock (activity-feed.ts). */
+  private readonly activity: ActivityFeed;
   private readonly onOwnTunnels = () => this.publishTunnels();
   private readonly onOwnLost = (reason: string) => this.emit('notice', `${reason}; the console's tunnels on ${this.handle.target.name} stopped`);
   private readonly onChanged = () => {
@@ -74,6 +77,15 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     super();
     this.timing = {...DEFAULT_TIMING, ...timing};
     this.reachability = new Reachability(this.timing);
+    this.activity = new ActivityFeed(
+      handle.api,
+      (listed) => {
+        if (this.stopped) return;
+        this.streamed = withConnectionList(this.streamed, listed);
+        this.update(this.activity.fields(this.streamed));
+      },
+      () => this.streamed,
+    );
   }
 
   start(): void {
@@ -87,6 +99,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** Stops watching (the handle, and the console's own tunnels, are closed by its owner). */
   stop(): void {
     this.stopped = true;
+    this.activity.stop();
     this.subscription?.close();
     this.subscription = undefined;
     for (const timer of this.timers) clearTimeout(timer);
@@ -196,14 +209,16 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
 
   private apply(event: ServerEvent): void {
     if (this.stopped) return;
+    const before = this.streamed;
     this.streamed = reduceServerEvent(this.streamed, event);
     const {info, channels, peers} = this.streamed;
+    const activity = this.activity.after(event, before);
     if (event.type === 'snapshot') {
       this.handle.setServerInfo(event.server);
       this.connected();
-      this.update({info, version: event.server.version, mode: 'management', channels, peers});
+      this.update({info, version: event.server.version, mode: 'management', channels, peers, ...activity});
     } else {
-      this.update({channels, peers});
+      this.update({channels, peers, ...activity});
     }
     if (event.type === 'stats') {
       // The counters moved: the rates are sampled now, in the same update (one redraw a second).

@@ -5,9 +5,13 @@
  * no one: an idle console does no work.
  */
 import {isDeepStrictEqual} from 'node:util';
+import type {ConnectLatency} from '../protocol/connections.js';
 import type {ChannelInfo, ServerInfo} from '../protocol/management.js';
 import type {PeerInfo} from '../protocol/server-objects.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
+import type {ConnectionRow} from './connection-rows.js';
+import {EMPTY_TIMELINE, type Timeline} from './event-timeline.js';
+import type {ShortLivedTotals} from './server-events.js';
 
 export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down';
 
@@ -40,6 +44,10 @@ export interface TunnelRow {
   createdAt: string;
   /** p50/p90 of the durations of recently ended connections (ours only). */
   durations: {p50: number | null; p90: number | null} | null;
+  /** It takes no new connection and goes once its open ones ended (ours, `connections`). */
+  draining: boolean;
+  /** This server's part of connecting, p50/p90 and the last 30 s (ours, `connections`); null: not told. */
+  connect: ConnectLatency | null;
 }
 
 export interface ServerView {
@@ -63,6 +71,15 @@ export interface ServerView {
   peersError: string | null;
   /** The console's own channel on this server, while open. */
   ownChannelId: number | null;
+  // ---- the connections API (ours, `connections`) and the event timeline
+  /** The open tunnelled connections listed by the server's events, oldest first. */
+  connections: ConnectionRow[];
+  /** Per tunnel key: the connections that closed before they were listed, summed since the console watches. */
+  shortLived: Readonly<Record<string, ShortLivedTotals>>;
+  /** What the server's events said happened, oldest first, bounded. */
+  timeline: Timeline;
+  /** This machine's clock minus the server's (ms), to age the server's timestamps. */
+  clockOffsetMs: number;
 }
 
 export interface ConsoleState {
@@ -86,6 +103,10 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
     peers: [],
     peersError: null,
     ownChannelId: null,
+    connections: [],
+    shortLived: {},
+    timeline: EMPTY_TIMELINE,
+    clockOffsetMs: 0,
   };
 }
 
@@ -161,6 +182,14 @@ export class ConsoleStore {
         const list = reconcileList(before as PeerInfo[], after as PeerInfo[], (row) => row.id);
         merged[field] = list;
         if (list !== before) changed = true;
+      } else if (field === 'connections') {
+        const list = reconcileList(before as ConnectionRow[], after as ConnectionRow[], (row) => row.key);
+        merged[field] = list;
+        if (list !== before) changed = true;
+      } else if (field === 'timeline') {
+        // Appended to, never changed in place: a new timeline is a new object.
+        merged[field] = after;
+        if (after !== before) changed = true;
       } else if (isDeepStrictEqual(before, after)) {
         merged[field] = before;
       } else {

@@ -65,6 +65,8 @@ export function tunnelRows(tunnels: readonly TunnelInfo[], own: OwnTunnels, hist
       own: own.channelId !== undefined && tunnel.channel_id === own.channelId && ownIds.has(tunnel.id),
       createdAt: tunnel.created_at,
       durations: tunnel.durations_ms.p50 === null && tunnel.durations_ms.p90 === null ? null : tunnel.durations_ms,
+      draining: tunnel.state === 'draining',
+      connect: tunnel.connect_ms ?? null,
     };
   });
   return rows.sort((a, b) => a.channelId - b.channelId || a.id - b.id);

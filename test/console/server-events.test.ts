@@ -1,7 +1,8 @@
 /** The event reducer: each kind of event of our `/events` stream, folded into plain data. */
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {EMPTY_STREAMED_SERVER, reduceServerEvent, type StreamedServer} from '../../source/console/server-events.js';
+import {EMPTY_STREAMED_SERVER, omissionOf, reduceServerEvent, withConnectionList, type StreamedServer} from '../../source/console/server-events.js';
+import type {ConnectionInfo} from '../../source/protocol/connections.js';
 import type {ServerEvent} from '../../source/protocol/server-events.js';
 import {SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../helpers/fake-console-api.js';
 
@@ -53,5 +54,115 @@ describe('reduceServerEvent', () => {
   it('an event type it does not know changes nothing', () => {
     const state = fold([{type: 'peer.added', peer: peer(1, 'a')}]);
     assert.equal(reduceServerEvent(state, {type: 'from.the.future'} as unknown as ServerEvent), state);
+  });
+});
+
+// ---------------------------------------------------------------- connections, drains, latencies
+
+function connectionInfo(id: number, channelId: number, tunnelId: number, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
+  return {
+    id,
+    channel_id: channelId,
+    tunnel_id: tunnelId,
+    source: {address: '10.0.0.9', port: 50000 + id},
+    opened_at: '2026-11-27T14:33:01.000Z',
+    last_activity_at: '2026-11-27T14:33:01.500Z',
+    idle_ms: 500,
+    state: 'open',
+    ended: null,
+    bytes: {sent: 0, received: 0},
+    rate: {sent: 0, received: 0},
+    ...overrides,
+  };
+}
+
+type StatsEvent = Extract<ServerEvent, {type: 'stats'}>;
+const STATS: StatsEvent = {type: 'stats', at: '2026-11-27T14:33:05.000Z', tunnels: [], static_tunnels: []};
+
+describe('reduceServerEvent: connections, drains and latencies', () => {
+  const start = fold([{type: 'snapshot', server: SERVER_INFO, channels: [channel(1), channel(2)], tunnels: [tunnel(1, 1), tunnel(1, 2), tunnel(2, 1)], peers: [], connections: [connectionInfo(3, 1, 1)], connections_omitted: 0}]);
+  const ids = (state: StreamedServer) => [...state.connections.keys()].sort((a, b) => a - b);
+
+  it('a stats frame copies durations and connect latencies too (they were left behind), and only those it carries', () => {
+    const connect = {p50: 0.41, p90: 2.25, history: [null, 0.38, 0.45]};
+    let state = fold([{...STATS, tunnels: [{channel_id: 1, id: 1, connections: {active: 1, total: 9}, bytes: {sent: 5, received: 6}, durations_ms: {p50: 5, p90: 40}, connect_ms: connect}]}], start);
+    assert.deepEqual(state.tunnels.get('1/1'), {...tunnel(1, 1), connections: {active: 1, total: 9}, bytes: {sent: 5, received: 6}, durations_ms: {p50: 5, p90: 40}, connect_ms: connect});
+    state = fold([{...STATS, tunnels: [{channel_id: 1, id: 1, connections: {active: 0, total: 9}, bytes: {sent: 5, received: 6}}]}], state);
+    assert.deepEqual([state.tunnels.get('1/1')!.durations_ms, state.tunnels.get('1/1')!.connect_ms], [{p50: 5, p90: 40}, connect]);
+  });
+
+  it('the snapshot lists connections; connection.opened adds, stats update, connection.closed removes and sums the short-lived', () => {
+    assert.deepEqual(ids(start), [3]);
+    let state = fold([{type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionInfo(4, 1, 2), connectionInfo(5, 2, 1), connectionInfo(6, 9, 9)], omitted: 0}], start);
+    assert.deepEqual(ids(state), [3, 4, 5], 'a connection of an unknown tunnel is not kept');
+    state = fold(
+      [
+        {
+          ...STATS,
+          connections: [{id: 4, state: 'half-closed', ended: 'sent', bytes: {sent: 11, received: 4096}, rate: {sent: 0, received: 1024}, last_activity_at: '2026-11-27T14:33:04.000Z'}],
+          connections_omitted: 0,
+        },
+      ],
+      state,
+    );
+    assert.deepEqual(state.connections.get(4), connectionInfo(4, 1, 2, {state: 'half-closed', ended: 'sent', bytes: {sent: 11, received: 4096}, rate: {sent: 0, received: 1024}, last_activity_at: '2026-11-27T14:33:04.000Z', idle_ms: 1000}));
+    assert.equal(state.connections.get(3), start.connections.get(3), 'a connection that did not move is the same object');
+    const closed = {closed_at: '2026-11-27T14:33:06.000Z', duration_ms: 4000, bytes: {sent: 1, received: 2}, aborted: false};
+    state = fold(
+      [
+        {
+          type: 'connection.closed',
+          at: '2026-11-27T14:33:06.000Z',
+          connections: [{id: 4, channel_id: 1, tunnel_id: 2, ...closed}],
+          omitted: 0,
+          short_lived: [{channel_id: 1, tunnel_id: 1, count: 998, aborted: 2, bytes: {sent: 9980, received: 9981}}],
+        },
+        {type: 'connection.closed', at: '2026-11-27T14:33:07.000Z', connections: [], omitted: 0, short_lived: [{channel_id: 1, tunnel_id: 1, count: 2, aborted: 0, bytes: {sent: 20, received: 19}}]},
+      ],
+      state,
+    );
+    assert.deepEqual(ids(state), [3, 5]);
+    assert.deepEqual(Object.fromEntries(state.shortLived), {'1/1': {count: 1000, aborted: 2, sent: 10_000, received: 10_000}});
+  });
+
+  it('tunnel.draining marks the tunnel; tunnel.deleted and channel.closed take their connections and totals', () => {
+    let state = fold(
+      [
+        {type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionInfo(4, 1, 2), connectionInfo(5, 2, 1)], omitted: 0},
+        {type: 'connection.closed', at: '2026-11-27T14:33:03.000Z', connections: [], omitted: 0, short_lived: [{channel_id: 1, tunnel_id: 2, count: 1, aborted: 1, bytes: {sent: 0, received: 0}}]},
+        {type: 'tunnel.draining', at: '2026-11-27T14:33:04.000Z', channel_id: 1, tunnel_id: 2},
+      ],
+      start,
+    );
+    assert.deepEqual([state.tunnels.get('1/2')!.state, state.tunnels.get('1/1')!.state], ['draining', undefined]);
+    state = fold([{type: 'tunnel.deleted', channel_id: 1, tunnel_id: 2}], state);
+    assert.deepEqual([ids(state), [...state.shortLived.keys()]], [[3, 5], []]);
+    state = fold([{type: 'channel.closed', channel_id: 1}], state);
+    assert.deepEqual(ids(state), [5]);
+    assert.equal(fold([{type: 'tunnel.draining', at: '', channel_id: 7, tunnel_id: 7}], state), state, 'an unknown tunnel changes nothing');
+  });
+
+  it('a new snapshot replaces the connections, keeps the totals of tunnels still there; a list replaces them', () => {
+    let state = fold([{type: 'connection.closed', at: '', connections: [], omitted: 0, short_lived: [{channel_id: 2, tunnel_id: 1, count: 3, aborted: 0, bytes: {sent: 1, received: 1}}]}], start);
+    state = fold([{type: 'snapshot', server: SERVER_INFO, channels: [channel(2)], tunnels: [tunnel(2, 1)], peers: []}], state);
+    assert.deepEqual([ids(state), [...state.shortLived.keys()]], [[], ['2/1']]);
+    state = withConnectionList(state, [connectionInfo(8, 2, 1), connectionInfo(9, 1, 1)]);
+    assert.deepEqual(ids(state), [8], 'a listed connection of a tunnel not known is left out');
+  });
+
+  it('omissionOf: rows missing (list now) or only counters lagging', () => {
+    assert.deepEqual(
+      [
+        omissionOf({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: [], connections: [], connections_omitted: 2}),
+        omissionOf({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: []}),
+        omissionOf({type: 'connection.opened', at: '', connections: [], omitted: 1}),
+        omissionOf({type: 'connection.closed', at: '', connections: [], omitted: 1, short_lived: []}),
+        omissionOf({type: 'connection.closed', at: '', connections: [], omitted: 0, short_lived: []}),
+        omissionOf({...STATS, connections_omitted: 40}),
+        omissionOf({...STATS}),
+        omissionOf({type: 'peer.removed', peer_id: 1}),
+      ],
+      ['rows', null, 'rows', 'rows', null, 'counters', null, null],
+    );
   });
 });

@@ -6,6 +6,7 @@
 import type {SubscriptionState} from '../../source/client/event-subscription.js';
 import type {ManagementApi} from '../../source/client/management-api.js';
 import type {HttpProxyInfo} from '../../source/protocol/server-objects.js';
+import type {ConnectionInfo} from '../../source/protocol/connections.js';
 import type {ChannelInfo, ServerInfo, TunnelInfo} from '../../source/protocol/management.js';
 import type {PeerInfo, StaticTunnelInfo} from '../../source/protocol/server-objects.js';
 import type {ServerEvent} from '../../source/protocol/server-events.js';
@@ -15,7 +16,7 @@ export const SERVER_INFO: ServerInfo = {
   implementation: 'netunnel-ts',
   version: '0.1.0',
   protocol: '1.0.12',
-  features: ['management-api', 'events'],
+  features: ['management-api', 'events', 'connections'],
   started_at: '2026-11-27T14:00:00.000Z',
   hostname: 'test-host',
 };
@@ -81,6 +82,10 @@ export class FakeConsoleApi implements ManagementApi {
   /** The next mutating call fails with this refusal. */
   refuseNext: string | undefined;
   readonly calls: string[] = [];
+  /** What `connections.list` answers. */
+  knownConnections: ConnectionInfo[] = [];
+  /** While set, `connections.list` answers only once it resolves (a list on its way). */
+  connectionListGate: Promise<void> | undefined;
   private listeners: Array<{onEvent: (event: ServerEvent) => void; onState?: (state: SubscriptionState, detail?: string) => void}> = [];
 
   constructor(url = 'http://127.0.0.1:4040') {
@@ -145,7 +150,11 @@ export class FakeConsoleApi implements ManagementApi {
   };
 
   readonly connections: ManagementApi['connections'] = {
-    list: (filter = {}) => this.answer(`connections.list ${JSON.stringify(filter)}`, () => []),
+    list: async (filter = {}) => {
+      const answer = this.answer(`connections.list ${JSON.stringify(filter)}`, () => structuredClone(this.knownConnections));
+      await this.connectionListGate;
+      return answer;
+    },
     get: (connectionId) =>
       this.answer(`connections.get ${connectionId}`, () => {
         throw new ServerRefusedError(404, `Connection \`${connectionId}\` was not found`);

@@ -4,6 +4,7 @@
  * their specs.
  */
 import {CONFIGURATION_COMMANDS} from './commands/configuration.js';
+import {CONNECTION_COMMANDS} from './commands/connections.js';
 import {OPEN_COMMANDS} from './commands/open.js';
 import {PEER_COMMANDS} from './commands/peer.js';
 import {READING_COMMANDS} from './commands/reading.js';
@@ -17,6 +18,7 @@ export const COMMANDS: readonly ScriptedCommand[] = [
   ...READING_COMMANDS,
   ...OPEN_COMMANDS,
   ...TEAR_DOWN_COMMANDS,
+  ...CONNECTION_COMMANDS,
   ...PEER_COMMANDS,
   ...STATIC_COMMANDS,
   ...CONFIGURATION_COMMANDS,

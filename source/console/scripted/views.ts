@@ -3,6 +3,8 @@
  * and the stable JSON shapes (documented in README, "Scripted mode").
  */
 import type {ServerStatus} from '../commands.js';
+import type {ConnectionInfo} from '../../protocol/connections.js';
+import {formatAge} from '../age.js';
 import type {ChannelInfo, TunnelInfo} from '../../protocol/management.js';
 import type {HttpProxyInfo, PeerInfo, StaticTunnelInfo} from '../../protocol/server-objects.js';
 import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
@@ -179,4 +181,35 @@ export function proxyJson(url: string, proxy: HttpProxyInfo) {
 export function proxyText(proxy: HttpProxyInfo): string {
   if (!proxy.proxy_url) return 'none';
   return proxy.username ? `${proxy.proxy_url} (username ${proxy.username}, password ${proxy.password ?? '******'})` : proxy.proxy_url;
+}
+
+// ---------------------------------------------------------------- connections (ours, `connections`)
+
+export function connectionListing(items: FromServer<ConnectionInfo>[], withServer: boolean): Listing {
+  return listing(
+    items,
+    [
+      {header: 'ID', align: 'right'},
+      {header: 'CHANNEL', align: 'right'},
+      {header: 'TUNNEL', align: 'right'},
+      {header: 'SOURCE'},
+      {header: 'OPENED'},
+      {header: 'SENT', align: 'right'},
+      {header: 'RECEIVED', align: 'right'},
+      {header: 'IDLE', align: 'right'},
+      {header: 'STATE'},
+    ],
+    (connection) => [
+      String(connection.id),
+      String(connection.channel_id),
+      String(connection.tunnel_id),
+      connection.source ? formatEndpoint(connection.source) : '-',
+      formatTime(connection.opened_at),
+      formatBytes(connection.bytes.sent),
+      formatBytes(connection.bytes.received),
+      formatAge(connection.idle_ms),
+      connection.state,
+    ],
+    withServer,
+  );
 }

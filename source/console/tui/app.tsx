@@ -12,15 +12,18 @@ import {targetFromSaved, type ConsoleSession, type SessionServer} from '../sessi
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
+import type {Clipboard} from './clipboard.js';
 import {Confirm} from './confirm.js';
+import {connectionSortLabel, sortConnectionRows, type ConnectionSort} from './connection-sort.js';
 import {Details, detailLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
 import {LineInput} from './line-input.js';
 import {keyBarEntries, modalKeyBar, type PaneName} from './keymap.js';
-import {filterRows, rowAt, rowsOf, type PaneRows} from './pane-rows.js';
+import {filterRows, reportsConnections, rowAt, rowsOf, type PaneRows} from './pane-rows.js';
 import {Pane} from './panes.js';
 import {startAction} from './start-action.js';
+import {glyphs, useTheme} from './theme.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
 import {KeysProvider} from './use-keys.js';
@@ -37,12 +40,19 @@ export interface AppProps {
   /** Throttle of redraws caused by live data. */
   refreshMs?: number;
   initialPane?: PaneName;
+  /** Where `y` copies to (the terminal's, OSC 52); absent: copying is not offered. */
+  clipboard?: Clipboard;
 }
 
 /** Fixed lines around the body: server tabs, pane tabs, status line, key bar. */
 const CHROME_LINES = 4;
 
 const NO_ROWS: PaneRows = {pane: 'tunnels', rows: []};
+
+/** The Connections pane in its chosen order; the other panes keep theirs. */
+function ordered(rows: PaneRows, sort: ConnectionSort): PaneRows {
+  return rows.pane === 'connections' ? {pane: 'connections', rows: sortConnectionRows(rows.rows, sort)} : rows;
+}
 
 /** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
@@ -55,11 +65,12 @@ export function App(props: AppProps) {
 
 function Screen(props: AppProps) {
   const {session, settings} = props;
+  const theme = useTheme();
   const {stdout} = useStdout();
   const {columns, rows} = useTerminalSize(stdout, props.size);
   const state = useConsoleState(session.store, props.refreshMs);
   const [ui, dispatch] = useReducer(uiReducer, props.initialPane, initialUiState);
-  const {pane, filters, mode, status} = ui;
+  const {pane, filters, mode, status, connectionSort} = ui;
 
   useEffect(() => {
     const onNotice = (text: string) => dispatch({type: 'status', message: {text, tone: 'warn'}});
@@ -76,7 +87,7 @@ function Screen(props: AppProps) {
   const bodyHeight = Math.max(1, rows - 1 - CHROME_LINES);
   const width = Math.max(20, columns);
 
-  const paneRows = useMemo(() => (view ? filterRows(rowsOf(view, pane), filters[pane]) : NO_ROWS), [view, pane, filters]);
+  const paneRows = useMemo(() => (view ? ordered(filterRows(rowsOf(view, pane), filters[pane]), connectionSort) : NO_ROWS), [view, pane, filters, connectionSort]);
   const rowCount = paneRows.rows.length;
   const selectionKey = view ? selectionKeyOf(view.key, pane) : '';
   const remembered = ui.selections[selectionKey];
@@ -123,7 +134,7 @@ function Screen(props: AppProps) {
     hasSelection: selected !== undefined,
     select,
     quit,
-    act: (action) => startAction(action, {view, entry, settings, pane, selected, session, dispatch, openSaved}),
+    act: (action) => startAction(action, {view, entry, settings, pane, selected, session, dispatch, openSaved, ...(props.clipboard ? {clipboard: props.clipboard} : {})}),
   });
 
   let body;
@@ -140,16 +151,24 @@ function Screen(props: AppProps) {
   } else if (mode.kind === 'confirm') {
     body = <Confirm spec={mode.spec} height={bodyHeight} onDone={finish} onCancel={close} />;
   } else if (mode.kind === 'details') {
-    body = <Details lines={detailLines(view, selected)} height={bodyHeight} />;
+    body = <Details lines={detailLines(view, selected, {ascii: theme.ascii})} height={bodyHeight} />;
   } else {
     body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} />;
   }
 
   const counts: Record<PaneName, number | null> = view
-    ? {channels: view.mode === 'legacy' ? null : view.channels.length, tunnels: view.tunnels.length, peers: view.peers.length}
-    : {channels: null, tunnels: null, peers: null};
+    ? {
+        channels: view.mode === 'legacy' ? null : view.channels.length,
+        tunnels: view.tunnels.length,
+        connections: reportsConnections(view) ? view.connections.length : null,
+        peers: view.peers.length,
+        events: null,
+      }
+    : {channels: null, tunnels: null, connections: null, peers: null, events: null};
   const position = rowCount > bodyHeight - 1 ? `${selectedIndex + 1}/${rowCount}` : '';
+  const marks = glyphs(theme);
   const rightParts = [
+    pane === 'connections' && view && reportsConnections(view) ? connectionSortLabel(connectionSort, {up: marks.up, down: marks.down_}) : '',
     filters[pane] !== '' ? `filter: ${filters[pane]}` : '',
     position,
     view?.stale ? `stale: ${view.detail ?? view.status}` : '',

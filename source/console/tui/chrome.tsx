@@ -5,7 +5,7 @@ import {truncate} from '../format.js';
 import {PANES, type PaneName} from './keymap.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
 
-const PANE_TITLES: Record<PaneName, string> = {channels: 'Channels', tunnels: 'Tunnels', peers: 'Peers'};
+const PANE_TITLES: Record<PaneName, string> = {channels: 'Channels', tunnels: 'Tunnels', connections: 'Conns', peers: 'Peers', events: 'Events'};
 
 export function statusLabel(view: ServerView): {mark: string; text: string; tone: Tone} {
   switch (view.status) {

@@ -3,12 +3,17 @@ import {Box, Text} from 'ink';
 import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRow, PeerRow} from './pane-rows.js';
+import {connectionLines, eventLines, tunnelActivityLines} from './activity-details.js';
 import {fit} from '../format.js';
 import {tone, useTheme} from './theme.js';
 
 export type DetailLine = [label: string, value: string] | [title: string];
 
-function tunnelLines(tunnel: TunnelRow): DetailLine[] {
+function tunnelLines(view: ServerView, tunnel: TunnelRow, ascii: boolean): DetailLine[] {
+  return [...tunnelBasics(tunnel), ...tunnelActivityLines(view, tunnel, ascii)];
+}
+
+function tunnelBasics(tunnel: TunnelRow): DetailLine[] {
   return [
     [`Tunnel ${tunnel.channelId}/${tunnel.id}${tunnel.own ? " (this console's own)" : ''}`],
     ['Direction', tunnel.direction === 'forward' ? 'forward: entrance on the client, exit reached by the server' : 'reverse: entrance on the server, exit reached by the client'],
@@ -64,10 +69,12 @@ function peerLines(peerRow: PeerRow): DetailLine[] {
   ];
 }
 
-export function detailLines(view: ServerView, selected: PaneRow | undefined): DetailLine[] {
+export function detailLines(view: ServerView, selected: PaneRow | undefined, options: {ascii?: boolean; now?: number} = {}): DetailLine[] {
   if (!selected) return [['Nothing is selected.']];
   if (selected.pane === 'channels') return channelLines(view, selected.row);
-  if (selected.pane === 'tunnels') return tunnelLines(selected.row);
+  if (selected.pane === 'tunnels') return tunnelLines(view, selected.row, options.ascii ?? false);
+  if (selected.pane === 'connections') return connectionLines(view, selected.row, options.now ?? Date.now());
+  if (selected.pane === 'events') return eventLines(selected.row);
   return peerLines(selected.row);
 }
 

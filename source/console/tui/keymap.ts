@@ -6,9 +6,9 @@
  */
 import type {Key} from 'ink';
 
-export type PaneName = 'channels' | 'tunnels' | 'peers';
+export type PaneName = 'channels' | 'tunnels' | 'connections' | 'peers' | 'events';
 
-export const PANES: readonly PaneName[] = ['channels', 'tunnels', 'peers'];
+export const PANES: readonly PaneName[] = ['channels', 'tunnels', 'connections', 'peers', 'events'];
 
 export type Action =
   | 'help'
@@ -26,6 +26,8 @@ export type Action =
   | 'previousServer'
   | 'details'
   | 'filter'
+  | 'sortNext'
+  | 'sortReverse'
   | 'newTunnel'
   | 'delete'
   | 'disconnect'
@@ -38,7 +40,11 @@ export type Action =
   | 'addServer'
   | 'editServer'
   | 'removeServer'
-  | 'back';
+  | 'back'
+  // the connections, drains and the clipboard
+  | 'closeConnection'
+  | 'drain'
+  | 'copy';
 
 export interface Binding {
   action: Action;
@@ -80,6 +86,17 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'delete', row: 'delete', keys: 'd', help: 'Tear down / remove', bar: {keys: 'd', label: 'tear down'}, panes: ['tunnels'], group: 'Actions', matches: letter('d')},
   {action: 'delete', row: 'delete', keys: '', help: '', bar: {keys: 'd', label: 'remove'}, panes: ['peers'], group: 'Actions', matches: letter('d')},
   {action: 'disconnect', row: 'disconnect', keys: 'x', help: 'Disconnect the channel', bar: {keys: 'x', label: 'disconnect'}, panes: ['channels'], group: 'Actions', matches: letter('x')},
+  // ---- the connections, drains and the clipboard
+  {action: 'closeConnection', row: 'closeConnection', keys: 'd', help: 'Close the connection', bar: {keys: 'd', label: 'close'}, panes: ['connections'], group: 'Actions', matches: letter('d')},
+  // In the Actions column of the help: the Navigation one fills 80x24 already.
+  {action: 'sortNext', row: 'sort', keys: 'o O', help: 'Sort by column / reverse', bar: {keys: 'o', label: 'sort'}, panes: ['connections'], group: 'Actions', matches: letter('o')},
+  {action: 'sortReverse', row: 'sort', keys: '', help: '', panes: ['connections'], group: 'Actions', matches: letter('O')},
+  // As k9s drains a node.
+  {action: 'drain', row: 'drain', keys: 'r', help: 'Drain the tunnel, then go', bar: {keys: 'r', label: 'drain'}, panes: ['tunnels', 'connections'], group: 'Actions', matches: letter('r')},
+  // As vim and k9s yank.
+  {action: 'copy', row: 'copy', keys: 'y', help: 'Copy address (OSC 52)', bar: {keys: 'y', label: 'copy'}, panes: ['tunnels', 'connections'], group: 'Actions', matches: letter('y')},
+  {action: 'copy', row: 'copy', keys: '', help: '', panes: ['channels', 'peers', 'events'], group: 'Actions', matches: letter('y')},
+  // ----
   {action: 'newPeer', row: 'newPeer', keys: 'p', help: 'Add a peer', bar: {keys: 'p', label: 'peer'}, panes: ['peers'], group: 'Actions', matches: letter('p')},
   {action: 'renamePeer', row: 'renamePeer', keys: 'r', help: 'Rename the peer', bar: {keys: 'r', label: 'rename'}, panes: ['peers'], group: 'Actions', matches: letter('r')},
   {action: 'editPeer', row: 'editPeer', keys: 'E', help: "Edit the peer's URL / auth", panes: ['peers'], group: 'Actions', matches: letter('E')},

@@ -1,11 +1,14 @@
 /**
- * The three panes (Channels, Tunnels, Peers with their static tunnels) as tables of the rows
- * pane-rows.ts builds.
+ * The panes (Channels, Tunnels, Peers with their static tunnels; Connections and Events in
+ * their own modules) as tables of the rows pane-rows.ts builds.
  */
 import {Box, Text} from 'ink';
 import {formatBytes, formatEndpoint, formatRate, formatTime, sparkline} from '../format.js';
-import type {ServerView, TunnelRow} from '../store.js';
+import type {TunnelRow} from '../store.js';
+import {ConnectionsPane} from './connections-pane.js';
+import {EventsPane} from './events-pane.js';
 import type {ChannelRow, PaneRows, PeerRow} from './pane-rows.js';
+import {emptyText, ownMark, paneFrame, type PaneProps} from './pane-frame.js';
 import {Table, type Column} from './table.js';
 import {glyphs, tone, useTheme, type Theme, type Tone} from './theme.js';
 
@@ -33,7 +36,15 @@ const CHANNEL_COLUMNS: Column<ChannelRow>[] = [
   {header: 'NOTE', width: 7, cell: (row) => (row.own ? 'console' : ''), tone: () => 'own', drop: 3},
 ];
 
-function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
+/** A tunnel's state, as a column shown only while a tunnel drains (the Tunnels pane stays as it was otherwise). */
+const TUNNEL_STATE_COLUMN: Column<TunnelRow> = {header: 'STATE', width: 8, cell: (row) => (row.draining ? 'draining' : 'open'), tone: (row) => (row.draining ? 'warn' : undefined)};
+
+function tunnelColumns(theme: Theme, rows: readonly TunnelRow[]): Column<TunnelRow>[] {
+  const columns = baseTunnelColumns(theme);
+  return rows.some((row) => row.draining) ? [...columns.slice(0, 4), TUNNEL_STATE_COLUMN, ...columns.slice(4)] : columns;
+}
+
+function baseTunnelColumns(theme: Theme): Column<TunnelRow>[] {
   const marks = glyphs(theme);
   return [
     {header: 'ID', width: 5, cell: (row) => `${row.channelId}/${row.id}`},
@@ -86,34 +97,7 @@ function peerColumns(theme: Theme): Column<PeerRow>[] {
   ];
 }
 
-export interface PaneProps<Row> {
-  view: ServerView;
-  rows: Row[];
-  selectedKey: string | undefined;
-  width: number;
-  height: number;
-  filter: string;
-}
-
-/** What every pane's table takes from the pane: row keys, selection, size, stale data dimmed. */
-function paneFrame(props: PaneProps<unknown>) {
-  return {
-    keyOf: (row: {key: string}) => row.key,
-    selectedKey: props.selectedKey,
-    width: props.width,
-    height: props.height,
-    dim: props.view.stale,
-  };
-}
-
-/** The marker of the console's own rows. */
-function ownMark(theme: Theme) {
-  return {mark: (row: {own: boolean}) => (row.own ? glyphs(theme).own : ' '), markTone: () => 'own' as const};
-}
-
-function emptyText(what: string, filter: string): string {
-  return filter.trim() === '' ? what : `No row matches "${filter}" (Esc clears the filter)`;
-}
+export type {PaneProps} from './pane-frame.js';
 
 export function ChannelsPane(props: PaneProps<ChannelRow>) {
   const theme = useTheme();
@@ -150,7 +134,7 @@ export function TunnelsPane(props: PaneProps<TunnelRow>) {
   const legacy = props.view.mode === 'legacy';
   return (
     <Table<TunnelRow>
-      columns={tunnelColumns(theme)}
+      columns={tunnelColumns(theme, props.rows)}
       rows={props.rows}
       {...paneFrame(props)}
       {...ownMark(theme)}
@@ -178,5 +162,7 @@ export function PeersPane(props: PaneProps<PeerRow>) {
 export function Pane({rows, ...props}: Omit<PaneProps<never>, 'rows'> & {rows: PaneRows}) {
   if (rows.pane === 'channels') return <ChannelsPane {...props} rows={rows.rows} />;
   if (rows.pane === 'tunnels') return <TunnelsPane {...props} rows={rows.rows} />;
+  if (rows.pane === 'connections') return <ConnectionsPane {...props} rows={rows.rows} />;
+  if (rows.pane === 'events') return <EventsPane {...props} rows={rows.rows} />;
   return <PeersPane {...props} rows={rows.rows} />;
 }

@@ -8,6 +8,7 @@ import {render} from 'ink';
 import type {ConsoleSession} from '../session.js';
 import type {ConsoleSettings} from '../settings.js';
 import {App} from './app.js';
+import {terminalClipboard} from './clipboard.js';
 import {DiffScreen, LEAVE_ALTERNATE_SCREEN} from './screen.js';
 import {ThemeProvider, type Theme} from './theme.js';
 
@@ -69,7 +70,12 @@ export function runTui(options: RunTuiOptions): RunningTui {
   const quit = () => shutdown(true, resolveDone);
   const instance = render(
     <ThemeProvider theme={options.theme}>
-      <App session={options.session} {...(options.settings ? {settings: options.settings} : {})} onQuit={quit} />
+      <App
+        session={options.session}
+        {...(options.settings ? {settings: options.settings} : {})}
+        onQuit={quit}
+        clipboard={terminalClipboard((sequence) => screen.passThrough(sequence))}
+      />
     </ThemeProvider>,
     {
       // Debug mode: Ink hands over every frame whole; the screen writes the rows that changed.

@@ -107,6 +107,14 @@ export class DiffScreen {
     this.emit(`${RESET}${SHOW_CURSOR}${this.alternate ? LEAVE_ALTERNATE_SCREEN : ''}`);
   }
 
+  /**
+   * Writes a control sequence that draws nothing (OSC 52, the clipboard) straight to the
+   * terminal, between two updates.
+   */
+  passThrough(sequence: string): void {
+    if (this.started) this.emit(sequence);
+  }
+
   private frame(frame: string): void {
     if (!this.started) return;
     this.pending = frame;

@@ -10,6 +10,10 @@ import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import * as actions from './actions.js';
 import {addServerForm, editServerForm, removeServerConfirm} from './saved-server-actions.js';
+import type {Clipboard} from './clipboard.js';
+import {closeConnectionConfirm, drainConfirm} from './connection-actions.js';
+import {copyTextOf} from './copy-text.js';
+import {reportsConnections} from './pane-rows.js';
 import type {Action, PaneName} from './keymap.js';
 import type {PaneRow} from './pane-rows.js';
 import type {UiAction} from './ui-state.js';
@@ -24,6 +28,8 @@ export interface ActionContext {
   dispatch(action: UiAction): void;
   /** Opens a saved server's tab. */
   openSaved(saved: SavedServer): Promise<void>;
+  /** The terminal's clipboard (absent: `y` says it cannot copy). */
+  clipboard?: Clipboard;
 }
 
 export function startAction(action: Action, context: ActionContext): void {
@@ -103,6 +109,30 @@ export function startAction(action: Action, context: ActionContext): void {
       } else {
         dispatch({type: 'open', mode: {kind: 'confirm', spec: removeServerConfirm(settings, saved, close)}});
       }
+      return;
+    }
+    // ---- the connections, drains and the clipboard
+    case 'closeConnection':
+    case 'drain': {
+      if (!reportsConnections(view)) return need(`${view.name} cannot ${action === 'drain' ? 'drain tunnels' : 'close connections'}: it has no connections API`);
+      const connection = selected?.pane === 'connections' ? selected.row : undefined;
+      if (action === 'closeConnection') {
+        if (!connection) return need('No connection is selected');
+        dispatch({type: 'open', mode: {kind: 'confirm', spec: closeConnectionConfirm(handle, connection)}});
+        return;
+      }
+      const tunnel = selected?.pane === 'tunnels' ? selected.row : connection?.tunnel;
+      if (!tunnel) return need(connection ? `The tunnel of connection ${connection.id} is gone` : 'No tunnel is selected');
+      if (tunnel.draining) return need(`Tunnel ${tunnel.key} is already draining (d tears it down at once)`);
+      dispatch({type: 'open', mode: {kind: 'confirm', spec: drainConfirm(handle, tunnel)}});
+      return;
+    }
+    case 'copy': {
+      const copied = copyTextOf(view, selected);
+      if ('missing' in copied) return need(copied.missing);
+      if (!context.clipboard) return need('This console has no terminal clipboard to copy to');
+      context.clipboard.copy(copied.text);
+      dispatch({type: 'status', message: {text: `Copied to the clipboard: ${copied.text}`, tone: 'ok'}});
       return;
     }
     default:

@@ -1,11 +1,13 @@
 /**
  * What the screen shows besides the live data, as one state changed only by typed actions
  * through uiReducer: the server tab, the pane, the selection and filter of each pane, the
+ * order of the Connections pane, the
  * view open over the panes (a form, a confirmation, the help, the details, the filter line),
  * the status line, and whether the console is quitting.
  */
 import type {StatusMessage} from './chrome.js';
 import type {ConfirmSpec} from './confirm.js';
+import {DEFAULT_CONNECTION_SORT, type ConnectionSort} from './connection-sort.js';
 import type {FormSpec} from './form.js';
 import type {PaneName} from './keymap.js';
 
@@ -29,6 +31,8 @@ export interface UiState {
   /** By `serverKey:pane`. */
   selections: Readonly<Record<string, Selection>>;
   filters: Readonly<Record<PaneName, string>>;
+  /** The order of the Connections pane (every server's). */
+  connectionSort: ConnectionSort;
   mode: Mode;
   status: StatusMessage | null;
   quitting: boolean;
@@ -39,6 +43,7 @@ export type UiAction =
   | {type: 'showPane'; pane: PaneName}
   | {type: 'select'; selectionKey: string; selection: Selection}
   | {type: 'setFilter'; pane: PaneName; text: string}
+  | {type: 'sortConnections'; sort: ConnectionSort}
   /** Opens a view over the panes. */
   | {type: 'open'; mode: Exclude<Mode, {kind: 'browse'}>}
   /** Back to the panes. */
@@ -49,7 +54,7 @@ export type UiAction =
   | {type: 'quit'; message: StatusMessage};
 
 export function initialUiState(pane: PaneName = 'tunnels'): UiState {
-  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, mode: {kind: 'browse'}, status: null, quitting: false};
+  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''}, connectionSort: DEFAULT_CONNECTION_SORT, mode: {kind: 'browse'}, status: null, quitting: false};
 }
 
 export const selectionKeyOf = (serverKey: string, pane: PaneName) => `${serverKey}:${pane}`;
@@ -64,6 +69,8 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return {...state, selections: {...state.selections, [action.selectionKey]: action.selection}};
     case 'setFilter':
       return state.filters[action.pane] === action.text ? state : {...state, filters: {...state.filters, [action.pane]: action.text}};
+    case 'sortConnections':
+      return {...state, connectionSort: action.sort};
     case 'open':
       return {...state, mode: action.mode};
     case 'close':

@@ -4,6 +4,7 @@
  * take their keys themselves; use-keys.ts routes each key by priority.
  */
 import type {Key} from 'ink';
+import {nextConnectionSort, reversedConnectionSort} from './connection-sort.js';
 import {bindingFor, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
 import type {UiAction, UiState} from './ui-state.js';
 import {KEY_PRIORITY, useKeys} from './use-keys.js';
@@ -84,6 +85,12 @@ export function useScreenKeys(keys: ScreenKeys): void {
         break;
       case 'filter':
         dispatch({type: 'open', mode: {kind: 'filter'}});
+        break;
+      case 'sortNext':
+        dispatch({type: 'sortConnections', sort: nextConnectionSort(ui.connectionSort)});
+        break;
+      case 'sortReverse':
+        dispatch({type: 'sortConnections', sort: reversedConnectionSort(ui.connectionSort)});
         break;
       default:
         keys.act(binding.action);

@@ -73,11 +73,11 @@ describe('App', () => {
     await waitForFrame(instance, /^ 1 srv1 ● 0\.1\.0 /);
     api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4001: socket hang up');
     let frame = await waitForFrame(instance, /^ 1 srv1 ◐ reconnecting/);
-    assert.match(frame.split('\n')[1]!, /stale: Cannot reach/);
+    assert.match(frame.split('\n')[1]!, /stale: Cannot/);
     assert.match(frame.split('\n')[21]!, /^srv1: Cannot reach http:\/\/127\.0\.0\.1:4001: socket hang up/);
     legacy.reachable = true;
     frame = await press(instance, '2', /2 srv2 ● 1\.0\.12 \(no mgmt\)/);
-    assert.match(frame, /Channels +Tunnels \(0\) +Peers \(0\)/);
+    assert.match(frame, /Channels +Tunnels \(0\) +Conns +Peers \(0\) +Events/);
     frame = await press(instance, KEYS.shiftTab, /This server cannot list channels/);
     assertFrameFits(frame, 80, 24);
   });
@@ -87,7 +87,9 @@ describe('App', () => {
       const api = new FakeConsoleApi();
       const {instance} = start([api], size);
       assertFrameFits(await ready(instance, api), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.tab, /No connection open/), size.columns, size.rows);
       assertFrameFits(await press(instance, KEYS.tab, /PEER/), size.columns, size.rows);
+      assertFrameFits(await press(instance, KEYS.tab, /TIME +EVENT|TIME +WHAT/), size.columns, size.rows);
       assertFrameFits(await press(instance, KEYS.tab, /REMOTE ADDRESS/), size.columns, size.rows);
       assertFrameFits(await press(instance, '?', /Keys/), size.columns, size.rows);
       assertFrameFits(await press(instance, KEYS.escape, /REMOTE ADDRESS/), size.columns, size.rows);
@@ -118,6 +120,7 @@ describe('App', () => {
     frame = await press(instance, KEYS.enter, /filter: 2222/);
     frame = await press(instance, KEYS.escape, /1\/1 +fwd/);
     assert.doesNotMatch(frame, /filter:/);
+    await press(instance, KEYS.tab, /Conns \(0\)/);
     frame = await press(instance, KEYS.tab, /▶ alpha/);
     frame = await press(instance, 'G', /▶ +└ #1/);
     frame = await press(instance, KEYS.enter, /Static tunnel 1 of peer alpha/);
@@ -137,6 +140,7 @@ describe('App', () => {
     await press(instance, 'y', /Channel 1 disconnected/);
     assert.ok(api.calls.includes('channels.disconnect 1'));
     // Add a peer, refused, then accepted.
+    await press(instance, KEYS.shiftTab, /TIME +EVENT/);
     await press(instance, KEYS.shiftTab, /PEER/);
     await press(instance, 'p', /Add a peer to srv1/);
     for (const key of 'beta') await press(instance, key, new RegExp(`> Name +${'beta'.slice(0, 1)}`));

@@ -50,6 +50,14 @@ describe('keymap', () => {
     assert.equal(action('q'), 'quit');
     assert.equal(action('c', {ctrl: true}), 'quit');
     assert.equal(action('?'), 'help');
+    assert.equal(action('d', {}, 'connections'), 'closeConnection');
+    assert.equal(action('r', {}, 'connections'), 'drain');
+    assert.equal(action('r', {}, 'tunnels'), 'drain');
+    assert.equal(action('y', {}, 'connections'), 'copy');
+    assert.equal(action('y', {}, 'events'), 'copy');
+    assert.equal(action('o', {}, 'connections'), 'sortNext');
+    assert.equal(action('O', {}, 'connections'), 'sortReverse');
+    assert.equal(action('o', {}, 'tunnels'), undefined);
   });
 
   it('puts every binding in the help, and the key bar names keys of the pane only', () => {

@@ -26,6 +26,8 @@ function tunnelRow(channelId: number, id: number, overrides: Partial<TunnelRow> 
     own: false,
     createdAt: '2026-11-27T14:00:00.000Z',
     durations: null,
+    draining: false,
+    connect: null,
     ...overrides,
   };
 }

@@ -11,12 +11,18 @@ describe('uiReducer', () => {
       serverIndex: 0,
       pane: 'tunnels',
       selections: {},
-      filters: {channels: '', tunnels: '', peers: ''},
+      filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
+      connectionSort: {column: 'id', descending: false},
       mode: {kind: 'browse'},
       status: null,
       quitting: false,
     });
     assert.equal(initialUiState('peers').pane, 'peers');
+  });
+
+  it('orders the Connections pane as told', () => {
+    const state = uiReducer(initialUiState(), {type: 'sortConnections', sort: {column: 'rate', descending: true}});
+    assert.deepEqual(state.connectionSort, {column: 'rate', descending: true});
   });
 
   it('servers, panes, selections and filters', () => {

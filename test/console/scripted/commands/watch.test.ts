@@ -1,7 +1,11 @@
 /** Scripted `watch` against a real server: events as JSON lines until interrupted. */
 import {describe, it, before, after} from 'node:test';
 import assert from 'node:assert/strict';
+import {SecretClientAuth, SecretServerAuth} from '../../../../source/auth/secret-auth.js';
 import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
+import {holdConnection, startEchoingService} from '../../../helpers/held-connections.js';
+import {call} from '../../../helpers/http.js';
+import {PINNED, pinned, timeSince} from '../../../helpers/pinned.js';
 import {connectClient, eventually, startServer} from '../../../helpers/netunnel.js';
 import {exchange, randomPayload, startEchoServer, type TcpService} from '../../../helpers/tcp.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
@@ -83,6 +87,75 @@ describe('scripted mode: watch', () => {
       watch.stop();
       await within(watch.done, 10_000, 'watch to end');
       await client.close();
+    }
+  });
+});
+
+describe('scripted mode: watch, the connections API and refusals', () => {
+  it('prints auth.refused with the address, connection.opened/closed, tunnel.draining and the deletion after it', async () => {
+    const secret = 'watch-s3cret';
+    const {server, url} = await startServer({auth: new SecretServerAuth({secret}), events: {statsIntervalMs: 100}});
+    const service = await startEchoingService();
+    const client = await connectClient(url, {auth: new SecretClientAuth({secret})});
+    const watch = startScripted(['-s', url, '--auth-plugin', 'secret', '--auth-data', JSON.stringify({secret}), 'watch', '--no-stats']);
+    try {
+      await watch.waitForLines(1);
+      const started = Date.now();
+      const events = () => watch.lines().map((line) => JSON.parse(line) as Record<string, unknown> & {type: string});
+      const seen = (type: string) => eventually(() => events().some((event) => event.type === type), 10_000, type);
+      assert.equal((await call(url, 'GET', '/tunnels')).status, 403);
+      await seen('auth.refused');
+      const tunnel = await client.openTunnelToClient({exitPort: service.port});
+      const held = await holdConnection(service, tunnel.entrance.port);
+      const sourcePort = held.app.localPort;
+      await seen('connection.opened');
+      const drained = await scripted(['-s', url, '--auth-plugin', 'secret', '--auth-data', JSON.stringify({secret}), 'drain', String(client.channelId), String(tunnel.id)]);
+      assert.equal(drained.code, 0, drained.stderr);
+      await seen('tunnel.draining');
+      held.app.end();
+      await seen('tunnel.deleted');
+      const byType = (type: string) => events().find((event) => event.type === type)!;
+      assert.deepEqual(pinned(byType('auth.refused'), {at: timeSince(started)}), {server_url: url, type: 'auth.refused', at: PINNED, remote_address: '127.0.0.1', method: 'GET', path: '/tunnels'});
+      assert.deepEqual(pinned(byType('tunnel.draining'), {at: timeSince(started)}), {server_url: url, type: 'tunnel.draining', at: PINNED, channel_id: client.channelId, tunnel_id: tunnel.id});
+      const anyNumber = (value: unknown) => typeof value === 'number';
+      assert.deepEqual(
+        pinned(byType('connection.opened'), {
+          at: timeSince(started),
+          'connections.0.id': anyNumber,
+          'connections.0.opened_at': timeSince(started),
+          'connections.0.last_activity_at': timeSince(started),
+          'connections.0.idle_ms': anyNumber,
+        }),
+        {
+          server_url: url,
+          type: 'connection.opened',
+          at: PINNED,
+          connections: [
+            {
+              id: PINNED,
+              channel_id: client.channelId,
+              tunnel_id: tunnel.id,
+              source: {address: '127.0.0.1', port: sourcePort},
+              opened_at: PINNED,
+              last_activity_at: PINNED,
+              idle_ms: PINNED,
+              state: 'open',
+              ended: null,
+              bytes: {sent: 0, received: 0},
+              rate: {sent: 0, received: 0},
+            },
+          ],
+          omitted: 0,
+        },
+      );
+      const order = events().map((event) => event.type).filter((type) => ['tunnel.draining', 'connection.closed', 'tunnel.deleted'].includes(type));
+      assert.deepEqual(order, ['tunnel.draining', 'connection.closed', 'tunnel.deleted'], 'the last connection is reported before its tunnel goes');
+    } finally {
+      watch.stop();
+      await within(watch.done, 10_000, 'watch to end');
+      await client.close();
+      await server.close();
+      await service.close();
     }
   });
 });
