@@ -144,6 +144,14 @@ export function describeEvent(event: ServerEvent, before: StreamedServer): Descr
         tone: 'error',
         address: event.remote_address,
       };
+    case 'owner.refused':
+      return {
+        type: event.type,
+        at: event.at,
+        text: `Refused a ${event.kind} on channel ${event.channel_id} from ${event.remote_address ?? '?'}, not its client: ${event.path}`,
+        tone: 'error',
+        address: event.remote_address,
+      };
     case 'limit.reached':
       return {
         type: event.type,

@@ -50,6 +50,13 @@ describe('event timeline', () => {
         'error',
         '10.0.0.9',
       ],
+      [
+        {type: 'owner.refused', at: AT, channel_id: 3, remote_address: '10.0.0.9', kind: 'websocket', path: '/channels/3/tunnels/1/connect', error: 'Forbidden'},
+        AT,
+        'Refused a websocket on channel 3 from 10.0.0.9, not its client: /channels/3/tunnels/1/connect',
+        'error',
+        '10.0.0.9',
+      ],
       [{type: 'limit.reached', at: AT, limit: 'body_bytes', remote_address: '10.0.0.9', error: 'Request body larger than 1048576 bytes'}, AT, 'Limit body_bytes reached by 10.0.0.9: Request body larger than 1048576 bytes', 'warn', '10.0.0.9'],
       [{type: 'events.suppressed', at: AT, counts: {'auth.refused': 480, 'limit.reached': 3}}, AT, 'Refusal events past the budget, not shown: 480 auth.refused, 3 limit.reached', 'warn', null],
       [{type: 'snapshot', server: SERVER_INFO, channels: [channel(1)], tunnels: [], peers: []}, FALLBACK, 'Event stream started: 1 channel, 0 tunnels, 0 peers', 'muted', null],

@@ -17,7 +17,7 @@ export const WATCH_COMMANDS: ScriptedCommand[] = [
     kind: 'all-long',
     summary: 'Prints the events of each server as JSON lines until Ctrl-C (ours only)',
     details:
-      'One JSON object per line and per event, written at once: {"server_url": URL, "type": ..., ...} with the event\'s fields (a snapshot first, again after each reconnection; then channel.*, tunnel.* (tunnel.draining too), peer.*, static_tunnel.status, the refusals auth.refused, destination.refused, entrance.refused, limit.reached and events.suppressed, and, about once a second, connection.opened, connection.closed and, while counters move, stats). A lost stream is retried; that is reported on stderr.',
+      'One JSON object per line and per event, written at once: {"server_url": URL, "type": ..., ...} with the event\'s fields (a snapshot first, again after each reconnection; then channel.*, tunnel.* (tunnel.draining too), peer.*, static_tunnel.status, the refusals auth.refused, destination.refused, entrance.refused, owner.refused, limit.reached and events.suppressed, and, about once a second, connection.opened, connection.closed and, while counters move, stats). A lost stream is retried; that is reported on stderr.',
     options: [{name: 'no-stats', type: 'boolean', help: 'Leave out the stats events'}],
     run: async (context) => {
       const noStats = booleanOption(context.values, 'no-stats');
