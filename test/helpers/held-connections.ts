@@ -3,7 +3,6 @@
  * hands the test each socket it accepted, and a connection to an entrance with both of its
  * sockets (the application's and the exit's), so that a test can see either end close.
  */
-import {once} from 'node:events';
 import type {Socket} from 'node:net';
 import {openSocket} from './tcp.js';
 import {readExactly, startScriptedService, within, type ScriptedService} from './streams.js';
@@ -35,8 +34,11 @@ export async function echo(connection: HeldConnection, payload: Buffer): Promise
   return within(answer, 5000, `${payload.length} bytes to come back`);
 }
 
-/** Resolves once the socket closed (fails after `ms` naming `what`). */
+/**
+ * Resolves once the socket closed, by a FIN or a reset (a connection the server cuts is reset
+ * at both ends); fails after `ms` naming `what`.
+ */
 export async function closed(socket: Socket, ms: number, what: string): Promise<void> {
   if (socket.closed) return;
-  await within(once(socket, 'close'), ms, what);
+  await within(new Promise((resolve) => socket.once('close', resolve)), ms, what);
 }
