@@ -37,6 +37,8 @@ export interface AppProps {
   /** Throttle of redraws caused by live data. */
   refreshMs?: number;
   initialPane?: PaneName;
+  /** Called on each key, before it acts (the screen draws its frame without waiting). */
+  onKey?: () => void;
 }
 
 /** Fixed lines around the body: server tabs, pane tabs, status line, key bar. */
@@ -47,7 +49,7 @@ const NO_ROWS: PaneRows = {pane: 'tunnels', rows: []};
 /** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
   return (
-    <KeysProvider>
+    <KeysProvider {...(props.onKey ? {onKey: props.onKey} : {})}>
       <Screen {...props} />
     </KeysProvider>
   );

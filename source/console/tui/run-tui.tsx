@@ -69,7 +69,7 @@ export function runTui(options: RunTuiOptions): RunningTui {
   const quit = () => shutdown(true, resolveDone);
   const instance = render(
     <ThemeProvider theme={options.theme}>
-      <App session={options.session} {...(options.settings ? {settings: options.settings} : {})} onQuit={quit} />
+      <App session={options.session} {...(options.settings ? {settings: options.settings} : {})} onQuit={quit} onKey={() => screen.keyPressed()} />
     </ThemeProvider>,
     {
       // Debug mode: Ink hands over every frame whole; the screen writes the rows that changed.
