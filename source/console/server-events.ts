@@ -5,7 +5,7 @@
  */
 import type {ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
 import type {ServerEvent} from '../protocol/server-events.js';
-import type {PeerInfo} from '../protocol/server-objects.js';
+import {summarizePeerStatus, type PeerInfo} from '../protocol/server-objects.js';
 
 export interface StreamedServer {
   info: ServerInfo | null;
@@ -66,11 +66,12 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
     case 'static_tunnel.status':
       return {
         ...state,
-        peers: state.peers.map((peer) =>
-          peer.id !== event.peer_id
-            ? peer
-            : {...peer, static_tunnels: sortById([...peer.static_tunnels.filter((tunnel) => tunnel.id !== event.static_tunnel.id), event.static_tunnel])},
-        ),
+        peers: state.peers.map((peer) => {
+          if (peer.id !== event.peer_id) return peer;
+          const staticTunnels = sortById([...peer.static_tunnels.filter((tunnel) => tunnel.id !== event.static_tunnel.id), event.static_tunnel]);
+          // The server sends no peer.changed for it: the peer's summary follows its tunnels here.
+          return {...peer, static_tunnels: staticTunnels, ...(peer.status === undefined ? {} : {status: summarizePeerStatus(staticTunnels)})};
+        }),
       };
     case 'stats': {
       const tunnels = new Map(state.tunnels);
@@ -90,7 +91,15 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
           }),
         };
       });
-      return {...state, tunnels, peers};
+      const heartbeats = new Map((event.channels ?? []).map((stats) => [stats.id, stats.heartbeat]));
+      const channels =
+        heartbeats.size === 0
+          ? state.channels
+          : state.channels.map((channel) => {
+              const heartbeat = heartbeats.get(channel.id);
+              return heartbeat ? {...channel, heartbeat} : channel;
+            });
+      return {...state, tunnels, peers, channels};
     }
     default:
       return state;
