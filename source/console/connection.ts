@@ -8,15 +8,21 @@
  *   static tunnels are polled every 2 s, the console's own tunnels are shown from its engine,
  *   and the view says (mode `legacy`) that channels cannot be listed.
  * A server that cannot be reached is retried with backoff; its view keeps the last known data,
- * marked stale. A version probe every few seconds gives the round-trip time. Rates are
- * sampled by a RateSampler; the rows come from tunnel-rows.ts.
+ * marked stale (if it ever answered). What answers without being a NETunnel server is
+ * `unusable`, and asked again now and then. A version probe every few seconds gives the
+ * round-trip time; reachability.ts keeps the record (round trips, reconnects, the last loss).
+ * When the server is back, the handle reopens the console's own tunnels lost with it. Rates
+ * are sampled by a RateSampler; the rows come from tunnel-rows.ts.
  */
 import {EventEmitter} from 'node:events';
-import {ServerRefusedError} from '../client/client-errors.js';
+import {NotNetunnelServerError, ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent} from '../protocol/server-events.js';
 import type {SubscriptionState} from '../client/event-subscription.js';
 import type {Subscription} from '../client/management-api.js';
+import {ChannelHeartbeats} from './channel-heartbeats.js';
+import {formatDuration} from './format.js';
+import {ownChannelLostNotice, reopenedNotice} from './own-tunnel-notices.js';
 import {RateSampler} from './rate-sampler.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, type StreamedServer} from './server-events.js';
@@ -59,8 +65,12 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   /** What the event stream said so far (our server). */
   private streamed: StreamedServer = EMPTY_STREAMED_SERVER;
   private readonly sampler = new RateSampler();
+  private readonly heartbeats = new ChannelHeartbeats();
   private readonly onOwnTunnels = () => this.publishTunnels();
-  private readonly onOwnLost = (reason: string) => this.emit('notice', `${reason}; the console's tunnels on ${this.handle.target.name} stopped`);
+  private readonly onOwnLost = (reason: string) =>
+    this.emit('notice', ownChannelLostNotice(this.handle.target.name, reason, this.handle.reopening.length));
+  private readonly onReopened = (reopened: number, failures: string[]) =>
+    this.emit('notice', reopenedNotice(this.handle.target.name, reopened, failures));
   private readonly onChanged = () => {
     if (this.view()?.mode === 'legacy') this.pollNow();
   };
@@ -79,6 +89,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   start(): void {
     this.handle.on('ownTunnels', this.onOwnTunnels);
     this.handle.on('ownChannelLost', this.onOwnLost);
+    this.handle.on('ownTunnelsReopened', this.onReopened);
     this.handle.on('changed', this.onChanged);
     void this.probe();
     void this.discover();
@@ -94,6 +105,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     for (const timer of [this.pollTimer, this.sampleTimer, this.probeTimer]) if (timer) clearTimeout(timer);
     this.handle.off('ownTunnels', this.onOwnTunnels);
     this.handle.off('ownChannelLost', this.onOwnLost);
+    this.handle.off('ownTunnelsReopened', this.onReopened);
     this.handle.off('changed', this.onChanged);
   }
 
@@ -119,8 +131,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   // ------------------------------------------------------------ reachability
 
   private connected(): void {
-    this.reachability.reached();
-    this.update({status: 'connected', detail: null, stale: false});
+    const arrival = this.reachability.reached(Date.now());
+    this.update({status: 'connected', detail: null, problem: null, stale: false, health: this.reachability.health});
+    if (arrival.returned) {
+      const because = arrival.lostBecause === null ? '' : ` (lost: ${arrival.lostBecause})`;
+      this.emit('notice', `${this.handle.target.name} is back after ${formatDuration(arrival.lostForMs)}${because}`);
+    }
+    this.handle.serverReachable();
     // A server first reached after the probe gave up would show no version until the next probe.
     if (this.view()?.version === null && !this.probing) {
       clearTimeout(this.probeTimer);
@@ -129,7 +146,18 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   private failed(error: unknown): void {
-    this.update({status: this.reachability.lost(Date.now()), detail: messageOf(error), stale: true});
+    if (error instanceof NotNetunnelServerError) {
+      this.update({status: 'unusable', problem: 'not a NETunnel server', detail: error.message, stale: false});
+      return;
+    }
+    const reason = messageOf(error);
+    // What a server that never answered showed is nothing: not stale data.
+    this.update({status: this.reachability.lost(Date.now(), reason), detail: reason, stale: this.reachability.wasReached, health: this.reachability.health});
+  }
+
+  /** The wait before trying again: the backoff's, or the longest for what is no NETunnel server. */
+  private retryDelay(error: unknown): number {
+    return error instanceof NotNetunnelServerError ? this.timing.retryMaxMs : this.reachability.nextRetryDelay();
   }
 
   /** Finds out what kind of server this is, then watches it the right way. */
@@ -140,7 +168,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     } catch (error) {
       if (this.stopped) return;
       this.failed(error);
-      this.later(this.reachability.nextRetryDelay(), () => void this.discover());
+      this.later(this.retryDelay(error), () => void this.discover());
       return;
     }
     if (this.stopped) return;
@@ -162,7 +190,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       const started = performance.now();
       const version = await this.handle.api.server.version();
       const rtt = performance.now() - started;
-      this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt)}));
+      this.reachability.measured(Date.now(), Math.round(rtt * 10) / 10);
+      this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt), health: this.reachability.health}));
     } catch {
       // Reachability is judged by the stream or the polling; the probe only measures.
     } finally {
@@ -198,12 +227,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     if (this.stopped) return;
     this.streamed = reduceServerEvent(this.streamed, event);
     const {info, channels, peers} = this.streamed;
+    const channelRtts = this.heartbeats.track(channels);
     if (event.type === 'snapshot') {
       this.handle.setServerInfo(event.server);
       this.connected();
-      this.update({info, version: event.server.version, mode: 'management', channels, peers});
+      this.update({info, version: event.server.version, mode: 'management', channels, peers, channelRtts});
     } else {
-      this.update({channels, peers});
+      this.update({channels, peers, channelRtts});
     }
     if (event.type === 'stats') {
       // The counters moved: the rates are sampled now, in the same update (one redraw a second).
@@ -240,7 +270,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         this.update({peersError: messageOf(error)});
       } else {
         this.failed(error);
-        delay = this.reachability.nextRetryDelay();
+        delay = this.retryDelay(error);
       }
     } finally {
       this.polling = false;
@@ -254,7 +284,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   // ------------------------------------------------------------ tunnels, rates, sparklines
 
   private own(): OwnTunnels {
-    return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels};
+    return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels, reopening: this.handle.reopening};
   }
 
   /** The rows of the Tunnels pane: the server's tunnels (ours) or the console's own (1.0.12). */
