@@ -8,7 +8,7 @@ import {ManagementClient} from '../client/management-client.js';
 import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
 import {startEmbeddedServer} from '../console/embedded.js';
 import {transportOptionsOf, type ServerTarget} from '../console/server-handle.js';
-import {ConsoleSession, targetFromSaved} from '../console/session.js';
+import {ConsoleSession, targetOrBroken} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
 import {EXIT, UsageError} from '../exit-codes.js';
@@ -112,7 +112,7 @@ async function main(argv: string[]): Promise<void> {
       session.addServer(target, 'argument');
     }
   } else if (settings.listServers().length > 0) {
-    for (const saved of settings.listServers()) session.addServer(await targetFromSaved(saved, process.cwd(), warn), 'saved');
+    for (const saved of settings.listServers()) session.addServer(await targetOrBroken(saved, process.cwd(), warn), 'saved');
   } else {
     const embedded = await startEmbeddedServer();
     session.addServer({name: 'embedded', url: embedded.url}, 'embedded');

@@ -87,6 +87,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   start(): void {
+    if (this.handle.target.unusable !== undefined) {
+      this.update({status: 'unusable', problem: 'broken entry', detail: this.handle.target.unusable, stale: false});
+      return;
+    }
     this.handle.on('ownTunnels', this.onOwnTunnels);
     this.handle.on('ownChannelLost', this.onOwnLost);
     this.handle.on('ownTunnelsReopened', this.onReopened);

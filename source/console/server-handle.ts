@@ -33,6 +33,8 @@ export interface ServerTarget {
   sslValidate?: boolean;
   /** A private CA to trust, a client certificate (read from the files named by flags or saved settings). */
   tls?: ClientTlsOptions;
+  /** Why the console cannot use it (a saved server whose auth plugin cannot load): its tab says so, nothing connects. */
+  unusable?: string;
 }
 
 /** How the client library reaches a target (its REST API, events, and the console's own channel). */
@@ -140,6 +142,7 @@ export class ServerHandle extends EventEmitter<ServerHandleEvents> {
   /** The console's channel, connected on first use (and again after it was lost). */
   async ownClient(): Promise<NetunnelClient> {
     if (this.closed) throw new Error('The console is closing');
+    if (this.target.unusable !== undefined) throw new Error(this.target.unusable);
     if (this.client?.connected) return this.client;
     this.connecting ??= (async () => {
       const client = this.createClient(this.target);

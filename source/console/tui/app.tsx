@@ -8,7 +8,7 @@
  */
 import {Box, Text, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer} from 'react';
-import {targetFromSaved, type ConsoleSession, type SessionServer} from '../session.js';
+import {targetOrBroken, type ConsoleSession, type SessionServer} from '../session.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
@@ -102,7 +102,7 @@ function Screen(props: AppProps) {
   const close = () => dispatch({type: 'close'});
 
   const openSaved = async (saved: SavedServer) => {
-    const target = await targetFromSaved(saved);
+    const target = await targetOrBroken(saved);
     session.addServer(target, 'saved');
     dispatch({type: 'showServer', index: session.servers.length - 1});
   };
@@ -129,18 +129,19 @@ function Screen(props: AppProps) {
   });
 
   let body;
-  if (!view) {
-    body = (
-      <Box height={bodyHeight} flexDirection="column">
-        <Text wrap="truncate-end">{settings ? 'No server. a adds one.' : 'No server.'}</Text>
-      </Box>
-    );
-  } else if (mode.kind === 'help') {
+  // A form needs no server (adding the first one is a form).
+  if (mode.kind === 'help') {
     body = <HelpOverlay width={width} height={bodyHeight} onClose={close} />;
   } else if (mode.kind === 'form') {
     body = <Form spec={mode.spec} width={width} height={bodyHeight} onDone={finish} onCancel={close} />;
   } else if (mode.kind === 'confirm') {
     body = <Confirm spec={mode.spec} height={bodyHeight} onDone={finish} onCancel={close} />;
+  } else if (!view) {
+    body = (
+      <Box height={bodyHeight} flexDirection="column">
+        <Text wrap="truncate-end">{settings ? 'No server. a adds one.' : 'No server.'}</Text>
+      </Box>
+    );
   } else if (mode.kind === 'details') {
     body = <Details lines={detailLines(view, selected)} height={bodyHeight} />;
   } else {
@@ -166,7 +167,7 @@ function Screen(props: AppProps) {
       </Text>
     );
   } else if (!status && view && view.status !== 'connected' && view.detail) {
-    statusLine = <StatusLine message={{text: `${view.name}: ${view.detail}`, tone: view.status === 'down' ? 'error' : 'warn'}} width={width} />;
+    statusLine = <StatusLine message={{text: `${view.name}: ${view.detail}`, tone: view.status === 'down' || view.status === 'unusable' ? 'error' : 'warn'}} width={width} />;
   } else {
     statusLine = <StatusLine message={status} width={width} />;
   }

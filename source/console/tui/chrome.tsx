@@ -15,6 +15,8 @@ export function statusLabel(view: ServerView): {mark: string; text: string; tone
       return {mark: 'reconnecting', text: 'reconnecting', tone: 'warn'};
     case 'down':
       return {mark: 'down', text: 'down', tone: 'error'};
+    case 'unusable':
+      return {mark: 'down', text: view.problem ?? 'unusable', tone: 'error'};
     default:
       return {mark: 'connecting', text: 'connecting', tone: 'muted'};
   }

@@ -1,0 +1,75 @@
+/**
+ * netunnel-tui in a real pseudo-terminal, on what once went wrong: keys that arrive in one
+ * read, a saved server that cannot be used, a URL that is no NETunnel server.
+ */
+import {describe, it} from 'node:test';
+import assert from 'node:assert/strict';
+import {mkdtempSync, rmSync} from 'node:fs';
+import {tmpdir} from 'node:os';
+import {join} from 'node:path';
+import {ConsoleSettings} from '../../source/console/settings.js';
+import {startConsoleInPty, typeInto} from '../helpers/pty-console.js';
+import {connectClient, startServer} from '../helpers/netunnel.js';
+import {startEchoServer} from '../helpers/tcp.js';
+import {within} from '../helpers/streams.js';
+
+/** The row the selection marker is on. */
+function selectedRow(screen: string): string | undefined {
+  return screen.split('\n').find((line) => line.startsWith('▶'));
+}
+
+describe('netunnel-tui on its past defects', {concurrency: 2}, () => {
+  it('acts on every key of one read: jjj moves three rows, Tab Tab two panes, three Backspaces three characters', async () => {
+    const {server, url} = await startServer();
+    const echo = await startEchoServer();
+    const client = await connectClient(url);
+    const tui = startConsoleInPty([url], {columns: 100, rows: 30});
+    try {
+      for (let index = 0; index < 5; index += 1) await client.openTunnelToServer({exitPort: echo.port});
+      await tui.waitFor(/Tunnels \(5\)[\s\S]*1\/5 +fwd/);
+      assert.match(selectedRow(tui.screen()) ?? '', /^▶ 1\/1 /);
+      tui.write('jjj');
+      await tui.waitFor((screen) => /^▶ 1\/4 /.test(selectedRow(screen) ?? ''));
+      tui.write('\t\t');
+      await tui.waitFor(/ Channels \(1\) /);
+      const channels = await tui.waitFor((screen) => /^▶ +1 /.test(selectedRow(screen) ?? ''));
+      assert.match(channels, /REMOTE ADDRESS/, 'Tunnels, then Peers, then Channels');
+
+      tui.write('n');
+      await tui.waitFor(/> Direction +forward +reverse/);
+      tui.write('\t\t');
+      await tui.waitFor(/> Exit port/);
+      await typeInto(tui, 'Exit port', '12345');
+      tui.write('\u007f\u007f\u007f');
+      await tui.waitFor((screen) => /> Exit port +12(?!3)/.test(screen));
+      tui.write('\u001b');
+      await tui.waitFor(/REMOTE ADDRESS/);
+      tui.write('q');
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+    } finally {
+      await tui.close();
+      await client.close();
+      await server.close();
+      await echo.close();
+    }
+  });
+
+  it('starts with a saved server whose auth plugin cannot load, shown as broken next to the others', async () => {
+    const {server, url} = await startServer();
+    const configDir = mkdtempSync(join(tmpdir(), 'netunnel-tui-broken-'));
+    const settings = new ConsoleSettings({configDir});
+    settings.addServer({name: 'broken', url: 'http://127.0.0.1:9', authPlugin: './no-such-plugin.js#Auth'});
+    settings.addServer({name: 'good', url});
+    const tui = startConsoleInPty([], {columns: 100, rows: 30, configDir});
+    try {
+      const screen = await tui.waitFor(/^ 1 broken ○ broken entry +2 good ● /);
+      assert.match(screen.split('\n')[27]!, /^broken: Cannot load auth plugin module "\.\/no-such-plugin\.js": /);
+      tui.write('q');
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+    } finally {
+      await tui.close();
+      await server.close();
+      rmSync(configDir, {recursive: true, force: true});
+    }
+  });
+});
