@@ -12,6 +12,8 @@ import {startConsoleInPty, typeInto} from '../helpers/pty-console.js';
 import {connectClient, startServer} from '../helpers/netunnel.js';
 import {startEchoServer} from '../helpers/tcp.js';
 import {within} from '../helpers/streams.js';
+import {runCli} from '../helpers/cli.js';
+import {startGreetingServer, startWebServer} from '../helpers/strangers.js';
 
 /** The row the selection marker is on. */
 function selectedRow(screen: string): string | undefined {
@@ -71,5 +73,32 @@ describe('netunnel-tui on its past defects', {concurrency: 2}, () => {
       await server.close();
       rmSync(configDir, {recursive: true, force: true});
     }
+  });
+
+  it('tells a URL that is no NETunnel server (a web server) apart from a server, and from 1.0.12', async (t) => {
+    const web = await startWebServer(t.after.bind(t));
+    const classic = await startServer({extensions: false});
+    t.after(() => classic.server.close());
+    const tui = startConsoleInPty([web, classic.url], {columns: 120, rows: 30});
+    try {
+      const screen = await tui.waitFor(/^ 1 127\.0\.0\.1:\d+ ○ not a NETunnel server +2 127\.0\.0\.1:\d+ ● 1\.0\.12 \(no mgmt\)/);
+      assert.equal(screen.split('\n')[27], `127.0.0.1:${new URL(web).port}: ${web} is not a NETunnel server (GET /version answered 404 text/html)`);
+      assert.doesNotMatch(screen, /stale/, 'it never answered as a server: nothing of it is stale');
+      tui.write('q');
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+    } finally {
+      await tui.close();
+    }
+  });
+});
+
+describe('netunnel-client at a URL that is no NETunnel server', () => {
+  it('says so in one line and exits 1, instead of the page or a parse error', async (t) => {
+    const web = await startWebServer(t.after.bind(t));
+    const greeting = await startGreetingServer(t.after.bind(t));
+    const [atWeb, atGreeting] = await Promise.all([runCli('netunnel-client', ['--server', web]), runCli('netunnel-client', ['--server', greeting])]);
+    assert.deepEqual([atWeb.code, atWeb.stderr], [1, `netunnel-client: ${web} is not a NETunnel server (GET /version answered 404 text/html)\n`]);
+    assert.equal(atGreeting.code, 1);
+    assert.match(atGreeting.stderr, new RegExp(`^netunnel-client: ${greeting.replace(/[.]/g, '\\.')} is not a NETunnel server \\(it does not answer in HTTP: Parse Error: [^\\n]+\\)\\n$`));
   });
 });

@@ -3,50 +3,14 @@
  * version as text), or something else (a web server, a wrong path, a service that does not
  * speak HTTP), which every call names as such in one line instead of passing its page on.
  */
-import {describe, it, type TestContext} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import http from 'node:http';
-import net from 'node:net';
-import {once} from 'node:events';
 import {NotNetunnelServerError} from '../../source/client/client-errors.js';
 import {ManagementClient} from '../../source/client/management-client.js';
 import {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {isVersionText, versionAnswerProblem} from '../../source/client/server-identity.js';
 import {startServer} from '../helpers/netunnel.js';
-
-/** A web server like `python3 -m http.server`: 404 pages for every path, 501 for POST. */
-async function startWebServer(t: TestContext): Promise<string> {
-  const server = http.createServer((request, response) => {
-    const status = request.method === 'GET' ? 404 : 501;
-    response.writeHead(status, {'Content-Type': 'text/html;charset=utf-8'});
-    response.end(`<!DOCTYPE HTML>\n<html><body><h1>Error response</h1><p>Error code: ${status}</p></body></html>\n`);
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => server.close());
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  return `http://127.0.0.1:${address.port}`;
-}
-
-/** A service that does not speak HTTP (an SSH server's greeting). */
-async function startGreetingServer(t: TestContext): Promise<string> {
-  const sockets = new Set<net.Socket>();
-  const server = net.createServer((socket) => {
-    sockets.add(socket);
-    socket.on('error', () => {});
-    socket.end('SSH-2.0-OpenSSH_9.6\r\n');
-  });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(() => {
-    for (const socket of sockets) socket.destroy();
-    server.close();
-  });
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  return `http://127.0.0.1:${address.port}`;
-}
+import {startGreetingServer, startWebServer} from '../helpers/strangers.js';
 
 function notNetunnel(url: string, evidence: string | RegExp) {
   return (error: unknown) => {
@@ -74,7 +38,7 @@ describe('versionAnswerProblem', () => {
 
 describe('a client at a URL', () => {
   it('names a web server as not a NETunnel server, whatever it is asked', async (t) => {
-    const url = await startWebServer(t);
+    const url = await startWebServer(t.after.bind(t));
     const management = new ManagementClient({serverUrl: url});
     t.after(() => management.close());
     const evidence = 'GET /version answered 404 text/html';
@@ -88,7 +52,7 @@ describe('a client at a URL', () => {
   });
 
   it('names a service that does not speak HTTP', async (t) => {
-    const url = await startGreetingServer(t);
+    const url = await startGreetingServer(t.after.bind(t));
     const client = new NetunnelClient({serverUrl: url});
     t.after(() => client.close());
     await assert.rejects(client.connect(), notNetunnel(url, /^http:\/\/127\.0\.0\.1:\d+ is not a NETunnel server \(it does not answer in HTTP: Parse Error: /));
