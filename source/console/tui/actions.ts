@@ -57,8 +57,12 @@ export function newTunnelForm(server: ServerHandle): FormSpec {
               exitAddress: values.exitAddress!,
               exitPort: Number(values.exitPort),
             });
+      const id = `${opened.channelId}/${opened.tunnelId}`;
+      const entrance = formatEndpoint(opened.entrance);
+      const where = opened.direction === 'forward' ? 'here' : 'on the server';
       return {
-        text: `Tunnel ${opened.channelId}/${opened.tunnelId} open: connect to ${formatEndpoint(opened.entrance)} (${opened.direction === 'forward' ? 'here' : 'on the server'}) to reach ${formatEndpoint(opened.exit)}`,
+        text: `Tunnel ${id} open: connect to ${entrance} (${where}) to reach ${formatEndpoint(opened.exit)}`,
+        short: `Tunnel ${id}: ${entrance} (${where}) -> ${formatEndpoint(opened.exit)}`,
         tone: 'own',
         select: {pane: 'tunnels', key: `${opened.channelId}/${opened.tunnelId}`},
       };

@@ -1,7 +1,7 @@
 /** The console's fixed lines: server tabs, pane tabs, the status line and the key bar. */
 import {Text} from 'ink';
 import type {ServerView} from '../store.js';
-import {truncate} from '../format.js';
+import {displayWidth, truncate} from '../format.js';
 import {PANES, type PaneName} from './keymap.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
 
@@ -96,6 +96,8 @@ export function PaneTabs(props: {pane: PaneName; counts: Record<PaneName, number
 
 export interface StatusMessage {
   text: string;
+  /** The same in fewer words, shown when `text` does not fit (what matters is never cut). */
+  short?: string;
   tone: Tone;
   /** A row to select once the action is done (e.g. the tunnel just opened). */
   select?: {pane: PaneName; key: string};
@@ -106,7 +108,7 @@ export function StatusLine({message, width}: {message: StatusMessage | null; wid
   if (!message) return <Text> </Text>;
   return (
     <Text color={tone(theme, message.tone)} bold={message.tone === 'own' || message.tone === 'ok'} wrap="truncate-end">
-      {truncate(message.text, width, theme.ascii)}
+      {truncate(message.short !== undefined && displayWidth(message.text) > width ? message.short : message.text, width, theme.ascii)}
     </Text>
   );
 }

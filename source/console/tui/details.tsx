@@ -1,6 +1,6 @@
 /** The details view of the selected row (Enter), as label: value lines. */
 import {Box, Text} from 'ink';
-import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
+import {formatBytes, formatDuration, formatEndpoint, formatRate, formatTime} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRow, PeerRow} from './pane-rows.js';
 import {fit} from '../format.js';
@@ -17,6 +17,7 @@ function tunnelLines(tunnel: TunnelRow): DetailLine[] {
     ['Connections', `${tunnel.active} active, ${tunnel.total} in all`],
     ['Sent', `${formatBytes(tunnel.sent)} (${tunnel.sent} bytes, entrance to exit)`],
     ['Received', `${formatBytes(tunnel.received)} (${tunnel.received} bytes, back)`],
+    ['Rate', `${formatRate(tunnel.rate)} (sent and received together)`],
     ['Durations', tunnel.durations ? `p50 ${formatDuration(tunnel.durations.p50)}, p90 ${formatDuration(tunnel.durations.p90)}` : '-'],
     ['Created', formatTime(tunnel.createdAt)],
   ];

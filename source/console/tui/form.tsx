@@ -5,7 +5,7 @@
  */
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {fit, truncate} from '../format.js';
+import {fit, truncate, wrapWords} from '../format.js';
 import type {StatusMessage} from './chrome.js';
 import {modalActionFor} from './keymap.js';
 import {LineInput} from './line-input.js';
@@ -120,10 +120,13 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     </Text>,
   ];
   if (spec.intro) {
-    lines.push(
-      <Text key="intro" color={tone(theme, 'muted')} wrap="truncate-end">
-        {spec.intro}
-      </Text>,
+    // Whole words on as many lines as it needs (two at most: the fields come first).
+    wrapWords(spec.intro, width, 2, theme.ascii).forEach((line, index) =>
+      lines.push(
+        <Text key={`intro-${index}`} color={tone(theme, 'muted')} wrap="truncate-end">
+          {line}
+        </Text>,
+      ),
     );
   }
   lines.push(<Text key="gap"> </Text>);
@@ -173,9 +176,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
   } else if (refusal !== null) {
     // The server's message, verbatim, on as many lines as it needs (and the form has).
     const room = Math.max(1, height - lines.length);
-    const chunks: string[] = [];
-    const text = refusal;
-    for (let at = 0; at < text.length && chunks.length < room; at += width) chunks.push(text.slice(at, at + width));
+    const chunks = wrapWords(refusal, width, room, theme.ascii);
     chunks.forEach((chunk, index) =>
       lines.push(
         <Text key={`refusal-${index}`} color={tone(theme, 'error')} wrap="truncate-end">

@@ -43,7 +43,8 @@ function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
     {header: 'CONNS', width: 5, align: 'right', cell: (row) => `${row.active}/${row.total}`},
     {header: theme.ascii ? 'SENT' : `${marks.up}SENT`, width: 6, align: 'right', cell: (row) => formatBytes(row.sent)},
     {header: theme.ascii ? 'RECV' : `${marks.down_}RECV`, width: 6, align: 'right', cell: (row) => formatBytes(row.received)},
-    {header: 'RATE', width: 8, align: 'right', cell: (row) => formatRate(row.rate), drop: 2},
+    // Both directions together: the header says so.
+    {header: theme.ascii ? 'UP+DN/s' : `${marks.up}${marks.down_}RATE`, width: 8, align: 'right', cell: (row) => formatRate(row.rate), sortKey: (row) => row.rate, drop: 2},
     {header: 'TREND', width: 6, cell: (row) => sparkline(row.history, 6, theme.ascii), tone: () => 'accent', drop: 1},
   ];
 }

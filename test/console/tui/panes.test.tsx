@@ -69,7 +69,7 @@ describe('Tunnels pane', () => {
     const frame = show('tunnels', view({tunnels}));
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
-    assert.match(lines[0]!, /^ {2}ID +DIR ENTRANCE +EXIT +CONNS +↑SENT +↓RECV +RATE TREND$/);
+    assert.match(lines[0]!, /^ {2}ID +DIR ENTRANCE +EXIT +CONNS +↑SENT +↓RECV +↑↓RATE TREND$/);
     assert.match(lines[1]!, /^▶★1\/1 +fwd 127\.0\.0\.1:40001 +10\.0\.0\.5:5432 +2\/17 +1\.2 MB +5\.0 kB +2\.0 kB\/s +▅█$/);
     assert.match(lines[2]!, /^ {2}2\/3 +rev 0\.0\.0\.0:2222 +127\.0\.0\.1:22 +0\/0 +0 B +0 B +-$/);
   });
