@@ -3,7 +3,8 @@
 /** The channel was lost (`reason`, the client's words); `waiting` tunnels are to be reopened. */
 export function ownChannelLostNotice(server: string, reason: string, waiting: number): string {
   if (waiting === 0) return `${reason}; the console's channel on ${server} closed`;
-  return `${reason}; the console's ${waiting} tunnel(s) on ${server} reopen on the same ports when it is back`;
+  // The reason names the server (its URL); the rows say which tunnels (`reopening`).
+  return `${reason}; the console's ${waiting} tunnel(s) reopen when it is back`;
 }
 
 /** An attempt at reopening: how many are open again, and why the others are not (yet). */

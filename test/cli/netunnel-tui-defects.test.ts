@@ -10,7 +10,9 @@ import {join} from 'node:path';
 import {ConsoleSettings} from '../../source/console/settings.js';
 import {startConsoleInPty, typeInto} from '../helpers/pty-console.js';
 import {connectClient, startServer} from '../helpers/netunnel.js';
-import {startEchoServer} from '../helpers/tcp.js';
+import {exchange, randomPayload, startEchoServer} from '../helpers/tcp.js';
+import {fillForwardTunnelForm} from '../helpers/pty-console.js';
+import {NetunnelServer} from '../../source/server/netunnel-server.js';
 import {within} from '../helpers/streams.js';
 import {runCli} from '../helpers/cli.js';
 import {startGreetingServer, startWebServer} from '../helpers/strangers.js';
@@ -90,6 +92,43 @@ describe('netunnel-tui on its past defects', {concurrency: 2}, () => {
       await tui.close();
     }
   });
+});
+
+describe("netunnel-tui's own tunnels across a server restart", {concurrency: 2}, () => {
+  for (const [kind, extensions] of [['our server', true], ['a server without the management API (as 1.0.12)', false]] as const) {
+    it(`reopens them on the same local ports when ${kind} is back, and bytes flow again`, async () => {
+      let {server, url} = await startServer({extensions});
+      const port = Number(new URL(url).port);
+      const echo = await startEchoServer();
+      const tui = startConsoleInPty([url], {columns: 100, rows: 30});
+      try {
+        await tui.waitFor(/^ 1 127\.0\.0\.1:\d+ ● /);
+        await fillForwardTunnelForm(tui, echo.port);
+        tui.write('\r');
+        const opened = await tui.waitFor(/Tunnel \d+\/1 open: connect to 127\.0\.0\.1:(\d+)/);
+        const entrancePort = Number(/connect to 127\.0\.0\.1:(\d+)/.exec(opened)![1]);
+        const payload = randomPayload(500);
+        assert.deepEqual(await exchange(entrancePort, payload), payload);
+
+        await server.close();
+        await tui.waitFor(new RegExp(`★\\d+/1 +fwd 127\\.0\\.0\\.1:${entrancePort} +127\\.0\\.0\\.1:${echo.port} +reopening`));
+        assert.match(tui.screen(), /; the console's 1 tunnel\(s\) reopen when it is back/);
+
+        server = new NetunnelServer({port, extensions});
+        await server.start();
+        await tui.waitFor(/Reopened the console's 1 tunnel\(s\) on 127\.0\.0\.1:\d+, on the same ports/, 30_000);
+        await tui.waitFor(new RegExp(`★\\d+/1 +fwd 127\\.0\\.0\\.1:${entrancePort} +127\\.0\\.0\\.1:${echo.port} +0/0 `));
+        const again = randomPayload(700);
+        assert.deepEqual(await exchange(entrancePort, again), again, 'the same local port, through the new server');
+        tui.write('q');
+        assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+      } finally {
+        await tui.close();
+        await server.close();
+        await echo.close();
+      }
+    });
+  }
 });
 
 describe('netunnel-client at a URL that is no NETunnel server', () => {

@@ -71,6 +71,16 @@ export function newTunnelForm(server: ServerHandle): FormSpec {
 }
 
 export function tearDownConfirm(server: ServerHandle, tunnel: TunnelRow): ConfirmSpec {
+  if (tunnel.reopening) {
+    return {
+      title: `Give up reopening tunnel ${tunnel.channelId}/${tunnel.id}?`,
+      lines: [`${tunnel.direction} ${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}`, 'It was lost with its server; it will not be opened again.'],
+      async run() {
+        server.forgetReopening(tunnel.key);
+        return {text: `Tunnel ${tunnel.channelId}/${tunnel.id} given up`, tone: 'ok'};
+      },
+    };
+  }
   return {
     title: `Tear down tunnel ${tunnel.channelId}/${tunnel.id}?`,
     lines: [

@@ -40,7 +40,15 @@ function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
     {header: 'DIR', width: 3, cell: (row) => (row.direction === 'forward' ? 'fwd' : 'rev')},
     {header: 'ENTRANCE', width: 13, flex: true, cell: (row) => formatEndpoint(row.entrance), tone: (row) => (row.own ? 'own' : undefined)},
     {header: 'EXIT', width: 13, flex: true, cell: (row) => formatEndpoint(row.exit)},
-    {header: 'CONNS', width: 5, align: 'right', cell: (row) => `${row.active}/${row.total}`},
+    {
+      header: 'CONNS',
+      width: 5,
+      align: 'right',
+      // A tunnel lost with its server has no connections: it waits to be opened again.
+      cell: (row) => (row.reopening ? 'reopening' : `${row.active}/${row.total}`),
+      tone: (row) => (row.reopening ? 'warn' : undefined),
+      sortKey: (row) => row.total,
+    },
     {header: theme.ascii ? 'SENT' : `${marks.up}SENT`, width: 6, align: 'right', cell: (row) => formatBytes(row.sent)},
     {header: theme.ascii ? 'RECV' : `${marks.down_}RECV`, width: 6, align: 'right', cell: (row) => formatBytes(row.received)},
     // Both directions together: the header says so.
