@@ -137,7 +137,9 @@ export class ServerTransport implements AuthTransport {
    */
   async notNetunnelEvidence(): Promise<string | undefined> {
     try {
-      const {status, text, contentType} = await this.exchange('GET', '/version', undefined, await this.authHeaders());
+      // Without the auth plugin's headers: asking them may be what failed (its login), and a
+      // server that wants them for /version answers 401/403, which tells nothing.
+      const {status, text, contentType} = await this.exchange('GET', '/version', undefined, {});
       return versionAnswerProblem(status, contentType, text);
     } catch (error) {
       return error instanceof NotNetunnelServerError ? error.evidence : undefined;

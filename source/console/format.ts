@@ -57,16 +57,27 @@ const BARS_ASCII = ['_', '.', ',', '-', '=', '+', '*', '#'];
  * A sparkline of `width` characters for the last values (oldest first), scaled to their
  * maximum; missing older samples and zeros are blanks.
  */
-export function sparkline(values: readonly number[], width: number, ascii = false): string {
+export function sparkline(values: readonly number[], width: number, ascii = false, floor = 0): string {
   const bars = ascii ? BARS_ASCII : BARS_UNICODE;
   const recent = values.slice(-width);
-  const max = Math.max(0, ...recent);
+  // `floor`: the least full scale (round trips of a few ms jitter without drawing a change).
+  const max = Math.max(0, floor, ...recent);
   let line = ' '.repeat(width - recent.length);
   for (const value of recent) {
     if (value <= 0 || max === 0) line += ' ';
     else line += bars[Math.min(bars.length - 1, Math.floor((value / max) * (bars.length - 1) + 0.5))];
   }
   return line;
+}
+
+/** A round trip: `0.4ms`, `12ms`. */
+export function formatRtt(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
+}
+
+/** A round-trip history as a sparkline scaled to at least 20 ms (jitter below that draws flat). */
+export function rttSparkline(history: readonly number[], width: number, ascii = false): string {
+  return sparkline(history, width, ascii, 20);
 }
 
 /** Cuts `text` to `width` columns, ending with an ellipsis when cut. */

@@ -13,7 +13,7 @@ import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
 import {Confirm} from './confirm.js';
-import {Details, detailLines} from './details.js';
+import {Details, detailLines, serverLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
 import {LineInput} from './line-input.js';
@@ -143,7 +143,7 @@ function Screen(props: AppProps) {
       </Box>
     );
   } else if (mode.kind === 'details') {
-    body = <Details lines={detailLines(view, selected)} height={bodyHeight} />;
+    body = <Details lines={mode.server ? serverLines(view, entry?.origin) : detailLines(view, selected)} height={bodyHeight} />;
   } else {
     body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} />;
   }
@@ -157,6 +157,8 @@ function Screen(props: AppProps) {
     position,
     view?.stale ? `stale: ${view.detail ?? view.status}` : '',
   ].filter((part) => part !== '');
+  // Where the server is, when nothing else is to be said there (the embedded one's address too).
+  if (rightParts.length === 0 && view) rightParts.push(view.url);
 
   let statusLine;
   if (mode.kind === 'filter') {

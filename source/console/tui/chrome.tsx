@@ -1,7 +1,7 @@
 /** The console's fixed lines: server tabs, pane tabs, the status line and the key bar. */
 import {Text} from 'ink';
 import type {ServerView} from '../store.js';
-import {displayWidth, truncate} from '../format.js';
+import {displayWidth, rttSparkline, truncate} from '../format.js';
 import {PANES, type PaneName} from './keymap.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
 
@@ -42,9 +42,12 @@ export function tabText(view: ServerView, index: number, ascii: boolean): string
   if (view.status === 'connected') {
     if (view.version) parts.push(view.mode === 'legacy' ? `${view.version} (no mgmt)` : view.version);
     if (view.rttMs !== null) parts.push(`${view.rttMs}ms`);
+    if (view.health.rttHistory.length >= 2) parts.push(rttSparkline(view.health.rttHistory, 4, ascii).trimStart());
   } else {
     parts.push(label.text);
   }
+  // How often it was lost and came back (the details, i, say when and why).
+  if (view.health.reconnects > 0) parts.push(`${ascii ? 'r' : '↻'}${view.health.reconnects}`);
   return parts.join(' ');
 }
 

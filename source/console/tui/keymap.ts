@@ -25,6 +25,7 @@ export type Action =
   | 'nextServer'
   | 'previousServer'
   | 'details'
+  | 'serverDetails'
   | 'filter'
   | 'newTunnel'
   | 'delete'
@@ -68,7 +69,8 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'pageDown', row: 'page', keys: '', help: '', group: 'Navigation', matches: (_input, key) => key.pageDown},
   {action: 'top', row: 'ends', keys: 'g G', help: 'First / last row', group: 'Navigation', matches: (input, key) => key.home || letter('g')(input, key)},
   {action: 'bottom', row: 'ends', keys: '', help: '', group: 'Navigation', matches: (input, key) => key.end || letter('G')(input, key)},
-  {action: 'details', row: 'details', keys: 'Enter', help: 'Details of the selection', bar: {keys: 'Enter', label: 'details'}, group: 'Navigation', matches: (_input, key) => key.return},
+  {action: 'details', row: 'details', keys: 'Enter i', help: 'Details of the row / server', bar: {keys: 'Enter', label: 'details'}, group: 'Navigation', matches: (_input, key) => key.return},
+  {action: 'serverDetails', row: 'details', keys: '', help: '', group: 'Navigation', matches: letter('i')},
   {action: 'filter', row: 'filter', keys: '/', help: 'Filter the rows', bar: {keys: '/', label: 'filter'}, group: 'Navigation', matches: (input, key) => input === '/' && plain(key)},
   {action: 'selectServer', row: 'servers', keys: '1-9 [ ]', help: 'Switch server tab', group: 'Servers', matches: (input, key) => plain(key) && /^[1-9]$/.test(input)},
   {action: 'previousServer', row: 'servers', keys: '', help: '', group: 'Servers', matches: letter('[')},

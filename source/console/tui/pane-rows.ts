@@ -14,6 +14,8 @@ export interface ChannelRow extends ChannelInfo {
   key: string;
   /** The console's own channel. */
   own: boolean;
+  /** Its last heartbeat round trips (ms, oldest first). */
+  rtts: readonly number[];
 }
 
 export type PeerRow =
@@ -27,7 +29,7 @@ export type PaneRows = {pane: 'channels'; rows: ChannelRow[]} | {pane: 'tunnels'
 export type PaneRow = {pane: 'channels'; row: ChannelRow} | {pane: 'tunnels'; row: TunnelRow} | {pane: 'peers'; row: PeerRow};
 
 export function channelRows(view: ServerView): ChannelRow[] {
-  return view.channels.map((channel) => ({...channel, key: `c${channel.id}`, own: channel.id === view.ownChannelId}));
+  return view.channels.map((channel) => ({...channel, key: `c${channel.id}`, own: channel.id === view.ownChannelId, rtts: view.channelRtts[String(channel.id)] ?? []}));
 }
 
 export function peerRows(view: ServerView): PeerRow[] {

@@ -3,7 +3,7 @@
  * pane-rows.ts builds.
  */
 import {Box, Text} from 'ink';
-import {formatBytes, formatEndpoint, formatRate, formatTime, sparkline} from '../format.js';
+import {formatBytes, formatEndpoint, formatRate, formatRtt, formatTime, rttSparkline, sparkline} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRows, PeerRow} from './pane-rows.js';
 import {Table, type Column} from './table.js';
@@ -23,13 +23,26 @@ function shortTime(iso: string | null): string {
   return full.startsWith(today) ? full.slice(11) : full.slice(5, 16);
 }
 
-const CHANNEL_COLUMNS: Column<ChannelRow>[] = [
-  {header: 'ID', width: 4, align: 'right', cell: (row) => String(row.id)},
-  {header: 'CLIENT', width: 13, cell: (row) => `${row.client_version}${row.client_features.length > 0 ? '' : ' (py)'}`, drop: 2},
+/** Who the client is: ours announces features (its version is the protocol's, 1.0.12, for compatibility). */
+export function clientKind(row: ChannelRow): string {
+  return row.client_features.length > 0 ? 'netunnel-ts' : `${row.client_version} (py)`;
+}
+
+/** The last heartbeat round trip and its trend: `2.1ms ▁▂▃▅`. */
+function heartbeatCell(row: ChannelRow, ascii: boolean): string {
+  const last = row.rtts.at(-1) ?? row.heartbeat?.rtt_ms ?? null;
+  if (last === null || last === undefined) return '-';
+  return `${formatRtt(last)} ${rttSparkline(row.rtts, 4, ascii)}`.trimEnd();
+}
+
+const channelColumns = (theme: Theme): Column<ChannelRow>[] => [
+  {header: 'ID', width: 4, align: 'right', cell: (row) => String(row.id), sortKey: (row) => row.id},
+  {header: 'CLIENT', width: 11, cell: clientKind, drop: 2},
   {header: 'REMOTE ADDRESS', width: 15, flex: true, cell: (row) => row.remote_address ?? '?'},
   {header: 'STATE', width: 9, cell: (row) => (row.connected ? 'connected' : 'gone'), tone: (row) => (row.connected ? 'ok' : 'error')},
   {header: 'SINCE', width: 11, cell: (row) => shortTime(row.connected_at ?? row.created_at), drop: 1},
-  {header: 'TUNNELS', width: 7, align: 'right', cell: (row) => String(row.tunnel_count)},
+  {header: 'TUNNELS', width: 7, align: 'right', cell: (row) => String(row.tunnel_count), sortKey: (row) => row.tunnel_count},
+  {header: 'HEARTBEAT', width: 9, cell: (row) => heartbeatCell(row, theme.ascii), sortKey: (row) => row.rtts.at(-1) ?? -1, tone: () => 'accent', drop: 4},
   {header: 'NOTE', width: 7, cell: (row) => (row.own ? 'console' : ''), tone: () => 'own', drop: 3},
 ];
 
@@ -145,7 +158,7 @@ export function ChannelsPane(props: PaneProps<ChannelRow>) {
   }
   return (
     <Table<ChannelRow>
-      columns={CHANNEL_COLUMNS}
+      columns={channelColumns(theme)}
       rows={props.rows}
       {...paneFrame(props)}
       {...ownMark(theme)}

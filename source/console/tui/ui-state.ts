@@ -13,7 +13,8 @@ export type Mode =
   | {kind: 'browse'}
   | {kind: 'filter'}
   | {kind: 'help'}
-  | {kind: 'details'}
+  /** Of the selected row, or (`server`) of the server itself. */
+  | {kind: 'details'; server?: boolean}
   | {kind: 'form'; spec: FormSpec}
   | {kind: 'confirm'; spec: ConfirmSpec};
 

@@ -82,6 +82,9 @@ export function useScreenKeys(keys: ScreenKeys): void {
       case 'details':
         if (keys.hasSelection) dispatch({type: 'open', mode: {kind: 'details'}});
         break;
+      case 'serverDetails':
+        if (keys.serverCount > 0) dispatch({type: 'open', mode: {kind: 'details', server: true}});
+        break;
       case 'filter':
         dispatch({type: 'open', mode: {kind: 'filter'}});
         break;

@@ -113,7 +113,7 @@ describe('Channels pane', () => {
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
     assert.match(lines[0]!, /ID CLIENT +REMOTE ADDRESS +STATE +SINCE +TUNNELS NOTE/);
-    assert.match(lines[1]!, /^▶★ {3}1 1\.0\.12 +127\.0\.0\.1 +connected .* +2 console$/);
+    assert.match(lines[1]!, /^▶★ {3}1 netunnel-ts +127\.0\.0\.1 +connected .* +2 console$/);
     assert.match(lines[2]!, /^ {5}7 1\.0\.12 \(py\) +10\.9\.8\.7 +gone /);
   });
 
