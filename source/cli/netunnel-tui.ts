@@ -85,6 +85,10 @@ async function main(argv: string[]): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui');
   }
+  // A dumb terminal cannot move its cursor: the screen would be a stream of codes.
+  if (process.env.TERM === 'dumb') {
+    throw new UsageError('netunnel-tui needs a terminal that can draw a screen (TERM=dumb cannot); scripts use netunnel-tui --no-tui');
+  }
   const noColor = flags.color === false || (process.env.NO_COLOR ?? '') !== '';
   // The console decides about colours itself (its theme). Ink's chalk only has to be able to
   // draw bold and inverse on a terminal, which supports-color denies wherever a CI variable is

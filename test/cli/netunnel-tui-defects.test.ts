@@ -141,3 +141,47 @@ describe('netunnel-client at a URL that is no NETunnel server', () => {
     assert.match(atGreeting.stderr, new RegExp(`^netunnel-client: ${greeting.replace(/[.]/g, '\\.')} is not a NETunnel server \\(it does not answer in HTTP: Parse Error: [^\\n]+\\)\\n$`));
   });
 });
+
+describe('netunnel-tui on what it cannot do, and on quitting', {concurrency: 2}, () => {
+  it('refuses TERM=dumb in one line, exit 2, before it draws anything', async () => {
+    const tui = startConsoleInPty([], {columns: 80, rows: 24, env: {TERM: 'dumb'}});
+    try {
+      assert.equal(await within(tui.exited, 20_000, 'tui to exit'), 2);
+      assert.equal(tui.output().trim(), 'netunnel-tui: netunnel-tui needs a terminal that can draw a screen (TERM=dumb cannot); scripts use netunnel-tui --no-tui');
+    } finally {
+      await tui.close();
+    }
+  });
+
+  it("says why a key does nothing in this pane, and asks before Ctrl-C in a form closes the console's tunnels", async () => {
+    const echo = await startEchoServer();
+    const tui = startConsoleInPty([], {columns: 100, rows: 30});
+    try {
+      await tui.waitFor(/^ 1 embedded ● /);
+      tui.write('p');
+      await tui.waitFor(/p \(add a peer\) works in the Peers pane: Tab moves there/);
+      tui.write('x');
+      await tui.waitFor(/x \(disconnect the channel\) works in the Channels pane: Tab moves there/);
+
+      // No tunnel of its own yet: Ctrl-C in a form quits at once... after one is open, it asks.
+      await fillForwardTunnelForm(tui, echo.port);
+      tui.write('\r');
+      await tui.waitFor(/Tunnel 1\/1 open/);
+      tui.write('n');
+      await tui.waitFor(/> Direction/);
+      tui.write('\u0003');
+      await tui.waitFor(/Quit\? The console's 1 tunnel\(s\) close\./);
+      tui.write('n');
+      await tui.waitFor(/★1\/1 +fwd/);
+      tui.write('n');
+      await tui.waitFor(/> Direction/);
+      tui.write('\u0003');
+      await tui.waitFor(/Quit\? The console's 1 tunnel\(s\) close\./);
+      tui.write('\u0003');
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+    } finally {
+      await tui.close();
+      await echo.close();
+    }
+  });
+});

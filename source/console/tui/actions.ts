@@ -211,19 +211,32 @@ export function proxyForm(server: ServerHandle, current: HttpProxyInfo): FormSpe
       {name: 'username', label: 'Username', check: (text, values) => (text === '' && (values.password ?? '') !== '' ? 'goes with the password' : undefined)},
       {name: 'password', label: 'Password', kind: 'password', check: (text, values) => (text === '' && (values.username ?? '') !== '' ? 'goes with the username' : undefined)},
       {name: 'check', label: 'Check it first', kind: 'choice', choices: ['yes', 'no']},
+      {
+        name: 'testUrl',
+        label: 'Test URL',
+        // The server's default is a public site: offline, a peer's URL (or any in reach) is the test.
+        placeholder: "empty: the server's default (a public site)",
+        visible: (values) => values.check !== 'no' && (values.url ?? '').trim() !== '',
+        check: (text) => urlError(text, {optional: true}),
+      },
     ],
     async submit(values) {
+      const name = server.target.name;
       if ((values.url ?? '').trim() === '') {
         await commands.clearProxy(server);
-        return {text: `Proxy of ${server.target.name} cleared`, tone: 'ok'};
+        return {text: current.proxy_url ? `Proxy of ${name} cleared (it was ${current.proxy_url}): it reaches its peers directly` : `${name} had no proxy: nothing to clear`, tone: 'ok'};
       }
+      const check = values.check !== 'no';
+      const testUrl = (values.testUrl ?? '').trim();
       const answer = await commands.setProxy(server, {
         url: values.url!,
         ...(values.username ? {username: values.username} : {}),
         ...(values.password ? {password: values.password} : {}),
-        check: values.check !== 'no',
+        ...(check && testUrl !== '' ? {testUrl} : {}),
+        check,
       });
-      return {text: `Proxy of ${server.target.name} set to ${answer.proxy_url ?? values.url}`, tone: 'ok'};
+      const checked = !check ? 'not checked' : `checked: ${testUrl === '' ? "the server's test URL" : testUrl} answered through it`;
+      return {text: `Proxy of ${name} set to ${answer.proxy_url ?? values.url} (${checked})`, tone: 'ok'};
     },
   };
 }

@@ -12,7 +12,7 @@ import {targetOrBroken, type ConsoleSession, type SessionServer} from '../sessio
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
-import {Confirm} from './confirm.js';
+import {Confirm, quitConfirm} from './confirm.js';
 import {Details, detailLines, serverLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -107,9 +107,10 @@ function Screen(props: AppProps) {
     dispatch({type: 'showServer', index: session.servers.length - 1});
   };
 
+  const ownTunnelCount = () => session.servers.reduce((sum, server) => sum + server.handle.ownTunnels.length, 0);
   const quit = () => {
     if (ui.quitting) return;
-    const own = session.servers.reduce((sum, server) => sum + server.handle.ownTunnels.length, 0);
+    const own = ownTunnelCount();
     dispatch({type: 'quit', message: {text: own > 0 ? `Closing the console's ${own} tunnel(s)...` : 'Bye', tone: 'muted'}});
     props.onQuit();
   };
@@ -125,6 +126,11 @@ function Screen(props: AppProps) {
     hasSelection: selected !== undefined,
     select,
     quit,
+    interrupt: () => {
+      const own = ownTunnelCount();
+      if (own === 0 || (mode.kind === 'confirm' && mode.spec.quit === true)) quit();
+      else dispatch({type: 'open', mode: {kind: 'confirm', spec: quitConfirm(own, quit)}});
+    },
     act: (action) => startAction(action, {view, entry, settings, pane, selected, session, dispatch, openSaved}),
   });
 

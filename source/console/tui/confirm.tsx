@@ -11,6 +11,21 @@ export interface ConfirmSpec {
   /** What will happen, one line each. */
   lines: string[];
   run(): Promise<StatusMessage>;
+  /** The question before quitting: Ctrl-C there quits at once. */
+  quit?: boolean;
+}
+
+/** Asked on Ctrl-C inside a view while the console's own tunnels are open (quitting closes them). */
+export function quitConfirm(ownTunnels: number, quit: () => void): ConfirmSpec {
+  return {
+    title: `Quit? The console's ${ownTunnels} tunnel(s) close.`,
+    lines: ['What this view had is dropped. Ctrl-C again quits too.'],
+    quit: true,
+    async run() {
+      quit();
+      return {text: `Closing the console's ${ownTunnels} tunnel(s)...`, tone: 'muted'};
+    },
+  };
 }
 
 export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; height: number; onDone(message: StatusMessage): void; onCancel(): void}) {

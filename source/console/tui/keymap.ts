@@ -98,6 +98,21 @@ export function bindingFor(input: string, key: Key, pane: PaneName): Binding | u
   return KEYMAP.find((binding) => (!binding.panes || binding.panes.includes(pane)) && binding.matches(input, key));
 }
 
+/**
+ * Why a key does nothing in `pane`, when it does something in another (`p` outside Peers):
+ * said in the status line rather than nothing at all.
+ */
+export function elsewhereHint(input: string, key: Key, pane: PaneName): string | undefined {
+  const bindings = KEYMAP.filter((candidate) => candidate.panes && !candidate.panes.includes(pane) && candidate.matches(input, key));
+  if (bindings.length === 0) return undefined;
+  const first = KEYMAP.find((candidate) => candidate.row === bindings[0]!.row)!;
+  const panes = PANES.filter((name) => bindings.some((binding) => binding.panes!.includes(name)));
+  const where = `${panes.map((name) => PANE_NAMES[name]).join(' and ')} pane${panes.length > 1 ? 's' : ''}`;
+  return `${input} (${first.help.toLowerCase()}) works in the ${where}: Tab moves there`;
+}
+
+const PANE_NAMES: Record<PaneName, string> = {channels: 'Channels', tunnels: 'Tunnels', peers: 'Peers'};
+
 /** The key bar of a pane: the bindings with a short label, in keymap order, pane actions first. */
 export function keyBarEntries(pane: PaneName): Array<{keys: string; label: string}> {
   const applies = (binding: Binding) => binding.bar && (!binding.panes || binding.panes.includes(pane));

@@ -4,7 +4,7 @@
  * take their keys themselves; use-keys.ts routes each key by priority.
  */
 import type {Key} from 'ink';
-import {bindingFor, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
+import {bindingFor, elsewhereHint, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
 import type {UiAction, UiState} from './ui-state.js';
 import {KEY_PRIORITY, useKeys} from './use-keys.js';
 
@@ -22,6 +22,8 @@ export interface ScreenKeys {
   hasSelection: boolean;
   select(index: number): void;
   quit(): void;
+  /** Ctrl-C in a view over the panes (a form...): quits, or asks first while own tunnels are open. */
+  interrupt(): void;
   /** An action key (new tunnel, delete, ...): startAction. */
   act(action: Action): void;
 }
@@ -32,7 +34,11 @@ export function useScreenKeys(keys: ScreenKeys): void {
 
   const onBrowseKey = (input: string, key: Key) => {
     const binding = bindingFor(input, key, pane);
-    if (!binding) return false;
+    if (!binding) {
+      const hint = elsewhereHint(input, key, pane);
+      if (hint !== undefined) dispatch({type: 'status', message: {text: hint, tone: 'warn'}});
+      return hint !== undefined;
+    }
     switch (binding.action) {
       case 'quit':
         keys.quit();
@@ -113,11 +119,11 @@ export function useScreenKeys(keys: ScreenKeys): void {
   useKeys(onBrowseKey, {active: ui.mode.kind === 'browse' && live, priority: KEY_PRIORITY.panes});
   useKeys(onDetailsKey, {active: ui.mode.kind === 'details' && live, priority: KEY_PRIORITY.modal});
   useKeys(onFilterKey, {active: ui.mode.kind === 'filter' && live, priority: KEY_PRIORITY.modal});
-  // Ctrl-C quits from anywhere, even in a form (in the panes, KEYMAP's quit has it).
+  // Ctrl-C quits from anywhere, even in a form, asking first there while own tunnels are open (in the panes, KEYMAP's quit has it).
   useKeys(
     (input, key) => {
       if (!isQuitKey(input, key)) return false;
-      keys.quit();
+      keys.interrupt();
       return true;
     },
     {active: ui.mode.kind !== 'browse', priority: KEY_PRIORITY.global},
