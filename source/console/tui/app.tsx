@@ -20,6 +20,9 @@ import {LineInput} from './line-input.js';
 import {keyBarEntries, modalKeyBar, type PaneName} from './keymap.js';
 import {filterRows, rowAt, rowsOf, type PaneRows} from './pane-rows.js';
 import {Pane} from './panes.js';
+import {nextSort, sortPaneRows, sortText} from './pane-sort.js';
+import type {SortOrder} from './table.js';
+import {useTheme} from './theme.js';
 import {startAction} from './start-action.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
@@ -78,7 +81,9 @@ function Screen(props: AppProps) {
   const bodyHeight = Math.max(1, rows - 1 - CHROME_LINES);
   const width = Math.max(20, columns);
 
-  const paneRows = useMemo(() => (view ? filterRows(rowsOf(view, pane), filters[pane]) : NO_ROWS), [view, pane, filters]);
+  const theme = useTheme();
+  const sort = ui.sorts[pane];
+  const paneRows = useMemo(() => (view ? sortPaneRows(filterRows(rowsOf(view, pane), filters[pane]), sort, theme) : NO_ROWS), [view, pane, filters, sort, theme]);
   const rowCount = paneRows.rows.length;
   const selectionKey = view ? selectionKeyOf(view.key, pane) : '';
   const remembered = ui.selections[selectionKey];
@@ -126,6 +131,14 @@ function Screen(props: AppProps) {
     hasSelection: selected !== undefined,
     select,
     quit,
+    sort: (flip) => {
+      let next: SortOrder | null;
+      if (!flip) next = nextSort(paneRows, sort, theme);
+      else if (sort) next = {...sort, descending: !sort.descending};
+      else next = nextSort(paneRows, undefined, theme);
+      dispatch({type: 'sort', pane, sort: next});
+      dispatch({type: 'status', message: {text: sortText(paneRows, next, theme), tone: 'muted'}});
+    },
     interrupt: () => {
       const own = ownTunnelCount();
       if (own === 0 || (mode.kind === 'confirm' && mode.spec.quit === true)) quit();
@@ -151,7 +164,7 @@ function Screen(props: AppProps) {
   } else if (mode.kind === 'details') {
     body = <Details lines={mode.server ? serverLines(view, entry?.origin) : detailLines(view, selected)} height={bodyHeight} />;
   } else {
-    body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} />;
+    body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} sort={sort} />;
   }
 
   const counts: Record<PaneName, number | null> = view

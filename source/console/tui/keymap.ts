@@ -27,6 +27,8 @@ export type Action =
   | 'details'
   | 'serverDetails'
   | 'filter'
+  | 'sortColumn'
+  | 'sortFlip'
   | 'newTunnel'
   | 'delete'
   | 'disconnect'
@@ -71,7 +73,9 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'bottom', row: 'ends', keys: '', help: '', group: 'Navigation', matches: (input, key) => key.end || letter('G')(input, key)},
   {action: 'details', row: 'details', keys: 'Enter i', help: 'Details of the row / server', bar: {keys: 'Enter', label: 'details'}, group: 'Navigation', matches: (_input, key) => key.return},
   {action: 'serverDetails', row: 'details', keys: '', help: '', group: 'Navigation', matches: letter('i')},
-  {action: 'filter', row: 'filter', keys: '/', help: 'Filter the rows', bar: {keys: '/', label: 'filter'}, group: 'Navigation', matches: (input, key) => input === '/' && plain(key)},
+  {action: 'filter', row: 'filter', keys: '/ o O', help: 'Filter / sort by / flip', bar: {keys: '/', label: 'filter'}, group: 'Navigation', matches: (input, key) => input === '/' && plain(key)},
+  {action: 'sortColumn', row: 'filter', keys: '', help: '', group: 'Navigation', matches: letter('o')},
+  {action: 'sortFlip', row: 'filter', keys: '', help: '', group: 'Navigation', matches: letter('O')},
   {action: 'selectServer', row: 'servers', keys: '1-9 [ ]', help: 'Switch server tab', group: 'Servers', matches: (input, key) => plain(key) && /^[1-9]$/.test(input)},
   {action: 'previousServer', row: 'servers', keys: '', help: '', group: 'Servers', matches: letter('[')},
   {action: 'nextServer', row: 'servers', keys: '', help: '', group: 'Servers', matches: letter(']')},

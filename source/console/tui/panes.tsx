@@ -6,7 +6,7 @@ import {Box, Text} from 'ink';
 import {formatBytes, formatEndpoint, formatRate, formatRtt, formatTime, rttSparkline, sparkline} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRows, PeerRow} from './pane-rows.js';
-import {Table, type Column} from './table.js';
+import {Table, type Column, type SortOrder} from './table.js';
 import {glyphs, tone, useTheme, type Theme, type Tone} from './theme.js';
 
 export function statusTone(status: string | undefined): Tone | undefined {
@@ -35,7 +35,7 @@ function heartbeatCell(row: ChannelRow, ascii: boolean): string {
   return `${formatRtt(last)} ${rttSparkline(row.rtts, 4, ascii)}`.trimEnd();
 }
 
-const channelColumns = (theme: Theme): Column<ChannelRow>[] => [
+export const channelColumns = (theme: Theme): Column<ChannelRow>[] => [
   {header: 'ID', width: 4, align: 'right', cell: (row) => String(row.id), sortKey: (row) => row.id},
   {header: 'CLIENT', width: 11, cell: clientKind, drop: 2},
   {header: 'REMOTE ADDRESS', width: 15, flex: true, cell: (row) => row.remote_address ?? '?'},
@@ -46,7 +46,7 @@ const channelColumns = (theme: Theme): Column<ChannelRow>[] => [
   {header: 'NOTE', width: 7, cell: (row) => (row.own ? 'console' : ''), tone: () => 'own', drop: 3},
 ];
 
-function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
+export function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
   const marks = glyphs(theme);
   return [
     {header: 'ID', width: 5, cell: (row) => `${row.channelId}/${row.id}`},
@@ -70,13 +70,15 @@ function tunnelColumns(theme: Theme): Column<TunnelRow>[] {
   ];
 }
 
-function peerColumns(theme: Theme): Column<PeerRow>[] {
+export function peerColumns(theme: Theme): Column<PeerRow>[] {
   const marks = glyphs(theme);
   return [
     {
       header: 'PEER / TUNNEL',
       width: 14,
       cell: (row) => (row.kind === 'peer' ? row.peer.name : ` ${row.last ? marks.lastBranch : marks.branch} #${row.tunnel.id}`),
+      // Not by the tree's marks: peers by name, their static tunnels by id.
+      sortKey: (row) => (row.kind === 'peer' ? row.peer.name : row.tunnel.id),
     },
     {
       header: 'URL / LOCAL -> REMOTE',
@@ -115,6 +117,8 @@ export interface PaneProps<Row> {
   width: number;
   height: number;
   filter: string;
+  /** The order the rows are in (sorted by pane-sort.ts), marked in the header. */
+  sort?: SortOrder | undefined;
 }
 
 /** What every pane's table takes from the pane: row keys, selection, size, stale data dimmed. */
@@ -125,6 +129,7 @@ function paneFrame(props: PaneProps<unknown>) {
     width: props.width,
     height: props.height,
     dim: props.view.stale,
+    sort: props.sort ?? null,
   };
 }
 

@@ -8,6 +8,7 @@ import type {StatusMessage} from './chrome.js';
 import type {ConfirmSpec} from './confirm.js';
 import type {FormSpec} from './form.js';
 import type {PaneName} from './keymap.js';
+import type {SortOrder} from './table.js';
 
 export type Mode =
   | {kind: 'browse'}
@@ -30,6 +31,8 @@ export interface UiState {
   /** By `serverKey:pane`. */
   selections: Readonly<Record<string, Selection>>;
   filters: Readonly<Record<PaneName, string>>;
+  /** The column each pane is sorted by (absent: the natural order). */
+  sorts: Readonly<Partial<Record<PaneName, SortOrder>>>;
   mode: Mode;
   status: StatusMessage | null;
   quitting: boolean;
@@ -40,6 +43,8 @@ export type UiAction =
   | {type: 'showPane'; pane: PaneName}
   | {type: 'select'; selectionKey: string; selection: Selection}
   | {type: 'setFilter'; pane: PaneName; text: string}
+  /** Sorts a pane by a column (null: back to the natural order). */
+  | {type: 'sort'; pane: PaneName; sort: SortOrder | null}
   /** Opens a view over the panes. */
   | {type: 'open'; mode: Exclude<Mode, {kind: 'browse'}>}
   /** Back to the panes. */
@@ -50,7 +55,7 @@ export type UiAction =
   | {type: 'quit'; message: StatusMessage};
 
 export function initialUiState(pane: PaneName = 'tunnels'): UiState {
-  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, mode: {kind: 'browse'}, status: null, quitting: false};
+  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, sorts: {}, mode: {kind: 'browse'}, status: null, quitting: false};
 }
 
 export const selectionKeyOf = (serverKey: string, pane: PaneName) => `${serverKey}:${pane}`;
@@ -65,6 +70,12 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return {...state, selections: {...state.selections, [action.selectionKey]: action.selection}};
     case 'setFilter':
       return state.filters[action.pane] === action.text ? state : {...state, filters: {...state.filters, [action.pane]: action.text}};
+    case 'sort': {
+      const sorts = {...state.sorts};
+      if (action.sort === null) delete sorts[action.pane];
+      else sorts[action.pane] = action.sort;
+      return {...state, sorts};
+    }
     case 'open':
       return {...state, mode: action.mode};
     case 'close':

@@ -22,6 +22,8 @@ export interface ScreenKeys {
   hasSelection: boolean;
   select(index: number): void;
   quit(): void;
+  /** o (the next column) or O (flip the order): sorts the pane. */
+  sort(flip: boolean): void;
   /** Ctrl-C in a view over the panes (a form...): quits, or asks first while own tunnels are open. */
   interrupt(): void;
   /** An action key (new tunnel, delete, ...): startAction. */
@@ -90,6 +92,10 @@ export function useScreenKeys(keys: ScreenKeys): void {
         break;
       case 'serverDetails':
         if (keys.serverCount > 0) dispatch({type: 'open', mode: {kind: 'details', server: true}});
+        break;
+      case 'sortColumn':
+      case 'sortFlip':
+        keys.sort(binding.action === 'sortFlip');
         break;
       case 'filter':
         dispatch({type: 'open', mode: {kind: 'filter'}});
