@@ -78,6 +78,7 @@ describe('sorting the panes', () => {
     assert.equal(byName.pane, 'peers');
     assert.deepEqual(byName.rows.map((row) => row.key), ['p2', 'p2/s3', 'p1', 'p1/s1', 'p1/s2']);
     const byAddress = sortPaneRows(rows, {column: 1, descending: false}, THEME);
+    assert.equal(byAddress.pane, 'peers');
     assert.deepEqual(
       byAddress.rows.map((row) => (row.kind === 'static' ? `${row.key}${row.last ? ' last' : ''}` : row.key)),
       ['p1', 'p1/s2', 'p1/s1 last', 'p2', 'p2/s3 last'],
