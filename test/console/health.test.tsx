@@ -14,6 +14,7 @@ import {Pane} from '../../source/console/tui/panes.js';
 import {rowsOf} from '../../source/console/tui/pane-rows.js';
 import {NetunnelServer} from '../../source/server/netunnel-server.js';
 import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
+import {freePort} from '../helpers/tcp.js';
 import {plain, renderThemed} from '../helpers/ink.js';
 
 const FAST = {pollMs: 50, probeMs: 50, sampleMs: 50, retryMinMs: 20, retryMaxMs: 100, downAfterMs: 5000};
@@ -59,6 +60,21 @@ describe('health at a glance', () => {
       await session.close();
       await client.close();
       await server.close();
+    }
+  });
+
+  it('a server that never answered is down, with nothing stale (it showed "stale" before)', async () => {
+    const url = `http://127.0.0.1:${await freePort()}`;
+    const session = new ConsoleSession({createApi: (target) => new ManagementClient(transportOptionsOf(target)), timing: FAST});
+    const entry = session.addServer({name: 'nowhere', url});
+    try {
+      await eventually(() => session.store.getServer(entry.key)!.status === 'down', 10_000, 'the server to be down');
+      const view = session.store.getServer(entry.key)!;
+      assert.equal(view.stale, false);
+      assert.match(view.detail ?? '', /^Cannot reach http:\/\/127\.0\.0\.1:\d+: connect ECONNREFUSED/);
+      assert.equal(view.health.lastLoss, null, 'nothing was lost: it never answered');
+    } finally {
+      await session.close();
     }
   });
 });

@@ -15,6 +15,8 @@ import type {PaneName} from '../../../source/console/tui/keymap.js';
 import {SERVER_INFO, peer, staticTunnel, tunnel} from '../../helpers/fake-console-api.js';
 import {KEYS, plain, press, renderThemed, waitForFrame, widthOf} from '../../helpers/ink.js';
 import {tunnelRows} from '../../../source/console/tunnel-rows.js';
+import {detailLines} from '../../../source/console/tui/details.js';
+import {peerRows} from '../../../source/console/tui/pane-rows.js';
 
 function view(overrides: Partial<ServerView> = {}): ServerView {
   return {...emptyServerView('s1', 'local', 'http://127.0.0.1:4040'), status: 'connected', mode: 'management', info: SERVER_INFO, version: '0.1.0', ...overrides};
@@ -112,5 +114,16 @@ describe('texts at 80 columns', () => {
     };
     assert.equal(render(100), message.text);
     assert.equal(render(80), message.short);
+  });
+});
+
+describe('words', () => {
+  it("a static tunnel's details say who holds each end: the server listens, the peer reaches the exit", () => {
+    const serverView = view({peers: [peer(1, 'site-b', [staticTunnel(1)])]});
+    const row = peerRows(serverView)[1]!;
+    const lines = new Map(detailLines(serverView, {pane: 'peers', row}).flatMap((line) => (line.length === 2 ? [line] : [])));
+    assert.equal(lines.get('Entrance'), '127.0.0.1:20000 (on the server local)');
+    assert.equal(lines.get('Exit'), '127.0.0.1:22 (reached by the peer site-b)');
+    assert.equal(lines.has('Entrance (here)'), false);
   });
 });
