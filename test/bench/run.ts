@@ -12,6 +12,9 @@
  * --profile DIR  run the server and client processes with --cpu-prof, profiles go to DIR
  * --quick        small sizes, for a smoke run
  *
+ * Last, the console (console.ts): netunnel-tui in a pty, key press to frame and its idle output
+ * and CPU with 1000 open connections on 50 tunnels.
+ *
  * Throughput rounds each get fresh server and client processes, put through one full garbage
  * collection before measuring: on Node 20 (V8 11.3) the Buffers' external memory counts against
  * the old-generation limit, so once a process has had a full collection its limit follows its
@@ -29,6 +32,7 @@ import {parseArgs} from 'node:util';
 import {BenchChild} from './children.js';
 import {closeAll, concurrentEcho, connectionCycle, openIdle, pushParallel, pushToSink, withTimeout, type ConcurrentResult} from './load.js';
 import {eventStreamUnderChurn} from './event-stream.js';
+import {consoleBench, consoleRows} from './console.js';
 import {listenDrops} from './netstat.js';
 import {formatTable, fixed, type Row} from './report.js';
 import {median, percentile} from './stats.js';
@@ -177,6 +181,8 @@ async function main(): Promise<void> {
       pair = undefined;
     }
 
+    const consoleResult = await withTimeout(consoleBench({quick: flags.quick, log}), 300_000, 'console bench');
+
     // Summary.
     const rate = (samples: Throughput, bytes: number) => ({
       tunnel: median(samples.ms.tunnel.map((ms) => mbps(bytes, ms))),
@@ -228,6 +234,7 @@ async function main(): Promise<void> {
       tunnelOnly(`idle connection RSS KiB/conn, client (n=${params.idle})`, fixed(perConnection('rss', 'client'), 1)),
       tunnelOnly('idle connection heap KiB/conn, server', fixed(perConnection('heapUsed', 'server'), 1)),
       tunnelOnly('idle connection heap KiB/conn, client', fixed(perConnection('heapUsed', 'client'), 1)),
+      ...consoleRows(consoleResult),
     ];
     const elapsed = (Date.now() - startedAt) / 1000;
     const out = (line: string) => process.stdout.write(`${line}\n`);
@@ -289,6 +296,7 @@ async function main(): Promise<void> {
             serverHeap: perConnection('heapUsed', 'server'),
             clientHeap: perConnection('heapUsed', 'client'),
           },
+          console: consoleResult,
         },
         samples: {
           singleStreamMs: single.ms,
