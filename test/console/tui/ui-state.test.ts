@@ -12,6 +12,7 @@ describe('uiReducer', () => {
       pane: 'tunnels',
       selections: {},
       filters: {channels: '', tunnels: '', peers: ''},
+      sorts: {},
       mode: {kind: 'browse'},
       status: null,
       quitting: false,
