@@ -12,7 +12,7 @@
  * `unusable`, and asked again now and then. A version probe every few seconds gives the
  * round-trip time; reachability.ts keeps the record (round trips, reconnects, the last loss).
  * When the server is back, the handle reopens the console's own tunnels lost with it. Rates
- * are sampled by a RateSampler; the rows come from tunnel-rows.ts.
+ * are sampled by the tunnel feed (tunnel-feed.ts); the rows come from tunnel-rows.ts.
  */
 import {EventEmitter} from 'node:events';
 import {NotNetunnelServerError, ServerRefusedError} from '../client/client-errors.js';
@@ -23,12 +23,12 @@ import type {Subscription} from '../client/management-api.js';
 import {ChannelHeartbeats} from './channel-heartbeats.js';
 import {formatDuration} from './format.js';
 import {ownChannelLostNotice, reopenedNotice} from './own-tunnel-notices.js';
-import {RateSampler} from './rate-sampler.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, type StreamedServer} from './server-events.js';
 import type {ServerHandle} from './server-handle.js';
 import type {ConsoleStore, ServerView} from './store.js';
-import {countedTunnels, tunnelRows, visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
+import {TunnelFeed} from './tunnel-feed.js';
+import {visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
 
 export interface ConnectionTiming extends ReachabilityTiming {
   /** Polling of peers when the server has no event stream. */
@@ -59,14 +59,14 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private subscription: Subscription | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | undefined;
-  private sampleTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly reachability: Reachability;
   /** What the event stream said so far (our server). */
   private streamed: StreamedServer = EMPTY_STREAMED_SERVER;
-  private readonly sampler = new RateSampler();
+  /** The Tunnels pane's rows, their rates and sparklines. */
+  private readonly feed: TunnelFeed;
   private readonly heartbeats = new ChannelHeartbeats();
-  private readonly onOwnTunnels = () => this.publishTunnels();
+  private readonly onOwnTunnels = () => this.feed.publish();
   private readonly onOwnLost = (reason: string) =>
     this.emit('notice', ownChannelLostNotice(this.handle.target.name, reason, this.handle.reopening.length));
   private readonly onReopened = (reopened: number, failures: string[]) =>
@@ -84,6 +84,15 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     super();
     this.timing = {...DEFAULT_TIMING, ...timing};
     this.reachability = new Reachability(this.timing);
+    this.feed = new TunnelFeed(
+      {
+        tunnels: () => visibleTunnels(this.view()?.mode, this.streamed.tunnels.values(), this.own()),
+        own: () => this.own(),
+        streamed: () => this.view()?.mode === 'management',
+        publish: (rows, own) => this.update({tunnels: rows, ownChannelId: own.channelId ?? null}),
+      },
+      this.timing.sampleMs,
+    );
   }
 
   start(): void {
@@ -106,7 +115,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.subscription = undefined;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const timer of [this.pollTimer, this.sampleTimer, this.probeTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.pollTimer, this.probeTimer]) if (timer) clearTimeout(timer);
+    this.feed.stop();
     this.handle.off('ownTunnels', this.onOwnTunnels);
     this.handle.off('ownChannelLost', this.onOwnLost);
     this.handle.off('ownTunnelsReopened', this.onReopened);
@@ -241,10 +251,10 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     }
     if (event.type === 'stats') {
       // The counters moved: the rates are sampled now, in the same update (one redraw a second).
-      if (event.tunnels.length > 0) this.sampleNow();
+      if (event.tunnels.length > 0) this.feed.sampleNow();
       return;
     }
-    if (event.type === 'snapshot' || event.type.startsWith('tunnel.') || event.type === 'channel.closed') this.publishTunnels();
+    if (event.type === 'snapshot' || event.type.startsWith('tunnel.') || event.type === 'channel.closed') this.feed.publish();
   }
 
   // ------------------------------------------------------------ a server without events: polling
@@ -279,58 +289,16 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     } finally {
       this.polling = false;
     }
-    this.publishTunnels();
+    this.feed.publish();
     if (this.stopped) return;
     this.pollTimer = setTimeout(() => void this.poll(), delay);
     this.pollTimer.unref?.();
   }
 
-  // ------------------------------------------------------------ tunnels, rates, sparklines
+  // ------------------------------------------------------------ tunnels
 
   private own(): OwnTunnels {
     return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels, reopening: this.handle.reopening};
-  }
-
-  /** The rows of the Tunnels pane: the server's tunnels (ours) or the console's own (1.0.12). */
-  private currentTunnels() {
-    return visibleTunnels(this.view()?.mode, this.streamed.tunnels.values(), this.own());
-  }
-
-  private publishTunnels(): void {
-    if (this.stopped) return;
-    const own = this.own();
-    const tunnels = this.currentTunnels();
-    this.sampler.track(countedTunnels(tunnels), Date.now());
-    const rows = tunnelRows(tunnels, own, (key) => this.sampler.history(key));
-    this.update({tunnels: rows, ownChannelId: own.channelId ?? null});
-    this.scheduleSample(rows.length > 0);
-  }
-
-  /**
-   * Rates are sampled when stats frames come (our server) and otherwise by this timer: every
-   * sampleMs without events (the console's own counters), or, with events, only once the
-   * frames have stopped for a while, so that a tunnel gone idle falls back to 0.
-   */
-  private scheduleSample(needed: boolean): void {
-    if (!needed || this.sampleTimer || this.stopped) return;
-    const delay = this.view()?.mode === 'management' ? this.timing.sampleMs * 2.5 : this.timing.sampleMs;
-    this.sampleTimer = setTimeout(() => {
-      this.sampleTimer = undefined;
-      this.sample();
-    }, delay);
-    this.sampleTimer.unref?.();
-  }
-
-  private sampleNow(): void {
-    if (this.sampleTimer) clearTimeout(this.sampleTimer);
-    this.sampleTimer = undefined;
-    this.sample();
-  }
-
-  /** Takes one rate sample per tunnel, then shows the new rates. */
-  private sample(): void {
-    this.sampler.sample(countedTunnels(this.currentTunnels()), Date.now());
-    this.publishTunnels();
   }
 }
 
