@@ -158,6 +158,8 @@ describe('netunnel-tui on what it cannot do, and on quitting', {concurrency: 2},
     const tui = startConsoleInPty([], {columns: 100, rows: 30});
     try {
       await tui.waitFor(/^ 1 embedded ● /);
+      tui.write('\r');
+      await tui.waitFor(/No row is selected \(i shows the server\)/);
       tui.write('p');
       await tui.waitFor(/p \(add a peer\) works in the Peers pane: Tab moves there/);
       tui.write('x');

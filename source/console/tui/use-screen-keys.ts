@@ -89,6 +89,7 @@ export function useScreenKeys(keys: ScreenKeys): void {
         break;
       case 'details':
         if (keys.hasSelection) dispatch({type: 'open', mode: {kind: 'details'}});
+        else dispatch({type: 'status', message: {text: 'No row is selected (i shows the server)', tone: 'warn'}});
         break;
       case 'serverDetails':
         if (keys.serverCount > 0) dispatch({type: 'open', mode: {kind: 'details', server: true}});
