@@ -171,12 +171,12 @@ describe('netunnel-tui on what it cannot do, and on quitting', {concurrency: 2},
       await tui.waitFor(/Tunnel 1\/1 open/);
       tui.write('n');
       await tui.waitFor(/> Direction/);
+      tui.write('\t\t');
+      await typeInto(tui, 'Exit port', '7');
       tui.write('\u0003');
       await tui.waitFor(/Quit\? The console's 1 tunnel\(s\) close\./);
       tui.write('n');
-      await tui.waitFor(/★1\/1 +fwd/);
-      tui.write('n');
-      await tui.waitFor(/> Direction/);
+      await tui.waitFor(/> Exit port +7/, 5000);
       tui.write('\u0003');
       await tui.waitFor(/Quit\? The console's 1 tunnel\(s\) close\./);
       tui.write('\u0003');

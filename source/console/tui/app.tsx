@@ -140,9 +140,9 @@ function Screen(props: AppProps) {
       dispatch({type: 'status', message: {text: sortText(paneRows, next, theme), tone: 'muted'}});
     },
     interrupt: () => {
-      const own = ownTunnelCount();
-      if (own === 0 || (mode.kind === 'confirm' && mode.spec.quit === true)) quit();
-      else dispatch({type: 'open', mode: {kind: 'confirm', spec: quitConfirm(own, quit)}});
+      // Asked in a form only (what was typed would be lost); elsewhere Ctrl-C quits as q does.
+      if (mode.kind !== 'form' || ownTunnelCount() === 0 || ui.askingQuit) quit();
+      else dispatch({type: 'askQuit', asking: true});
     },
     act: (action) => startAction(action, {view, entry, settings, pane, selected, session, dispatch, openSaved}),
   });
@@ -152,7 +152,16 @@ function Screen(props: AppProps) {
   if (mode.kind === 'help') {
     body = <HelpOverlay width={width} height={bodyHeight} onClose={close} />;
   } else if (mode.kind === 'form') {
-    body = <Form spec={mode.spec} width={width} height={bodyHeight} onDone={finish} onCancel={close} />;
+    const form = <Form spec={mode.spec} width={width} height={bodyHeight} onDone={finish} onCancel={close} paused={ui.askingQuit} />;
+    // The question over the form: the form stays mounted at the same place (what was typed is kept), hidden.
+    body = (
+      <>
+        {ui.askingQuit ? <Confirm spec={quitConfirm(ownTunnelCount(), quit)} height={bodyHeight} onDone={finish} onCancel={() => dispatch({type: 'askQuit', asking: false})} /> : null}
+        <Box display={ui.askingQuit ? 'none' : 'flex'} flexDirection="column">
+          {form}
+        </Box>
+      </>
+    );
   } else if (mode.kind === 'confirm') {
     body = <Confirm spec={mode.spec} height={bodyHeight} onDone={finish} onCancel={close} />;
   } else if (!view) {
@@ -201,7 +210,7 @@ function Screen(props: AppProps) {
         {body}
       </Box>
       {statusLine}
-      <KeyBar entries={mode.kind === 'browse' ? keyBarEntries(pane) : modalKeyBar(mode.kind)} width={width} />
+      <KeyBar entries={ui.askingQuit ? modalKeyBar('confirm') : mode.kind === 'browse' ? keyBarEntries(pane) : modalKeyBar(mode.kind)} width={width} />
     </Box>
   );
 }

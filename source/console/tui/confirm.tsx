@@ -11,16 +11,13 @@ export interface ConfirmSpec {
   /** What will happen, one line each. */
   lines: string[];
   run(): Promise<StatusMessage>;
-  /** The question before quitting: Ctrl-C there quits at once. */
-  quit?: boolean;
 }
 
-/** Asked on Ctrl-C inside a view while the console's own tunnels are open (quitting closes them). */
+/** Asked on Ctrl-C in a form while the console's own tunnels are open (quitting closes them). */
 export function quitConfirm(ownTunnels: number, quit: () => void): ConfirmSpec {
   return {
     title: `Quit? The console's ${ownTunnels} tunnel(s) close.`,
-    lines: ['What this view had is dropped. Ctrl-C again quits too.'],
-    quit: true,
+    lines: ['n goes back to the form as it was. Ctrl-C again quits too.'],
     async run() {
       quit();
       return {text: `Closing the console's ${ownTunnels} tunnel(s)...`, tone: 'muted'};

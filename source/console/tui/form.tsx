@@ -67,9 +67,11 @@ export interface FormProps {
   height: number;
   onDone(message: StatusMessage): void;
   onCancel(): void;
+  /** Kept as it is, taking no keys (a question is asked over it). */
+  paused?: boolean;
 }
 
-export function Form({spec, width, height, onDone, onCancel}: FormProps) {
+export function Form({spec, width, height, onDone, onCancel, paused = false}: FormProps) {
   const theme = useTheme();
   const [values, setValues] = useState<FormValues>(() => initialValues(spec));
   const [focus, setFocus] = useState(0);
@@ -110,7 +112,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
       } else return false;
       return true;
     },
-    {active: !busy, priority: KEY_PRIORITY.modal},
+    {active: !busy && !paused, priority: KEY_PRIORITY.modal},
   );
 
   const labelWidth = Math.min(36, Math.max(...fields.map((field) => labelOf(field, values).length)) + 4);
@@ -131,7 +133,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
   }
   lines.push(<Text key="gap"> </Text>);
   fields.forEach((field, index) => {
-    const isFocused = index === focused && !busy;
+    const isFocused = index === focused && !busy && !paused;
     const value = values[field.name] ?? '';
     const error = errors[field.name];
     const showError = error !== undefined && (attempted || (value !== '' && field.kind !== 'choice'));

@@ -35,6 +35,8 @@ export interface UiState {
   sorts: Readonly<Partial<Record<PaneName, SortOrder>>>;
   mode: Mode;
   status: StatusMessage | null;
+  /** Ctrl-C in a form while own tunnels are open: the question, asked over the form (kept). */
+  askingQuit: boolean;
   quitting: boolean;
 }
 
@@ -52,10 +54,12 @@ export type UiAction =
   | {type: 'status'; message: StatusMessage | null}
   /** A form or confirmation done: back to the panes, its message shown, and its row selected on that server. */
   | {type: 'done'; message: StatusMessage; serverKey: string | undefined}
-  | {type: 'quit'; message: StatusMessage};
+  | {type: 'quit'; message: StatusMessage}
+  /** Asks whether to quit (over the view), or stops asking. */
+  | {type: 'askQuit'; asking: boolean};
 
 export function initialUiState(pane: PaneName = 'tunnels'): UiState {
-  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, sorts: {}, mode: {kind: 'browse'}, status: null, quitting: false};
+  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', peers: ''}, sorts: {}, mode: {kind: 'browse'}, status: null, askingQuit: false, quitting: false};
 }
 
 export const selectionKeyOf = (serverKey: string, pane: PaneName) => `${serverKey}:${pane}`;
@@ -79,15 +83,17 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
     case 'open':
       return {...state, mode: action.mode};
     case 'close':
-      return {...state, mode: {kind: 'browse'}};
+      return {...state, mode: {kind: 'browse'}, askingQuit: false};
     case 'status':
       return {...state, status: action.message};
     case 'done': {
-      const next: UiState = {...state, mode: {kind: 'browse'}, status: action.message};
+      const next: UiState = {...state, mode: {kind: 'browse'}, status: action.message, askingQuit: false};
       const select = action.message.select;
       if (!select || action.serverKey === undefined) return next;
       return {...next, pane: select.pane, selections: {...state.selections, [selectionKeyOf(action.serverKey, select.pane)]: {key: select.key, index: 0}}};
     }
+    case 'askQuit':
+      return state.askingQuit === action.asking ? state : {...state, askingQuit: action.asking};
     case 'quit':
       return state.quitting ? state : {...state, quitting: true, status: action.message};
   }
