@@ -158,12 +158,13 @@ describe('netunnel-tui on what it cannot do, and on quitting', {concurrency: 2},
     const tui = startConsoleInPty([], {columns: 100, rows: 30});
     try {
       await tui.waitFor(/^ 1 embedded ● /);
-      tui.write('\r');
-      await tui.waitFor(/No row is selected \(i shows the server\)/);
       tui.write('p');
       await tui.waitFor(/p \(add a peer\) works in the Peers pane: Tab moves there/);
       tui.write('x');
       await tui.waitFor(/x \(disconnect the channel\) works in the Channels pane: Tab moves there/);
+      // Enter after a key was seen: the terminal is in raw mode by then (a CR sent before is a line feed).
+      tui.write('\r');
+      await tui.waitFor(/No row is selected \(i shows the server\)/);
 
       // No tunnel of its own yet: Ctrl-C in a form quits at once... after one is open, it asks.
       await fillForwardTunnelForm(tui, echo.port);
