@@ -2,7 +2,7 @@
 export {NetunnelServer, type NetunnelServerOptions} from './server/netunnel-server.js';
 export {NetunnelClient, type NetunnelClientOptions, type ForwardTunnelOptions, type ReverseTunnelOptions} from './client/netunnel-client.js';
 export {ClientTunnel, ForwardClientTunnel, ReverseClientTunnel} from './client/client-tunnel.js';
-export {ServerRefusedError, ServerUnreachableError, NotConnectedError, BadAnswerError} from './client/client-errors.js';
+export {ServerRefusedError, ServerUnreachableError, NotConnectedError, BadAnswerError, NotNetunnelServerError} from './client/client-errors.js';
 export type {ServerAuth, ClientAuth, AuthRequest, AuthResponse, AuthTransport} from './auth/contract.js';
 export {SecretServerAuth, SecretClientAuth} from './auth/secret-auth.js';
 export {NetunnelError} from './protocol/errors.js';

@@ -50,6 +50,7 @@ const ERRORS: Array<[string, NetunnelError, string, number]> = [
   ['client', new clientErrors.ServerRefusedError(400, 'x'), 'NETUNNEL_ERR_REFUSED', 1],
   ['client', new clientErrors.BadAnswerError('GET /peers', 'the body: expected array'), 'NETUNNEL_ERR_BAD_ANSWER', 1],
   ['client', new clientErrors.ServerUnreachableError('x'), 'NETUNNEL_ERR_UNREACHABLE', 1],
+  ['client', new clientErrors.NotNetunnelServerError('http://x:8000', 'GET /version answered 404 text/html'), 'NETUNNEL_ERR_NOT_NETUNNEL', 1],
   ['client', new clientErrors.NotConnectedError(), 'NETUNNEL_ERR_NOT_CONNECTED', 1],
   ['client', new clientErrors.AlreadyConnectedError('http://x'), 'NETUNNEL_ERR_ALREADY_CONNECTED', 1],
   ['client', new clientErrors.TunnelNotOpenError(1), 'NETUNNEL_ERR_UNKNOWN_TUNNEL', 1],

@@ -73,10 +73,10 @@ test('every entry point imports from the installed package, with exactly its exp
   const {stdout} = await run(process.execPath, ['--input-type=module', '-e', script], {cwd: app, timeout: 30_000});
   assert.deepEqual(JSON.parse(stdout), {
     exports: {
-      netunnel: ['BadAnswerError', 'ClientTunnel', 'EventSubscription', 'ForwardClientTunnel', 'ManagementClient', 'NetunnelClient', 'NetunnelError', 'NetunnelServer', 'NotConnectedError', 'ReverseClientTunnel', 'SecretClientAuth', 'SecretServerAuth', 'ServerRefusedError', 'ServerUnreachableError'],
-      'netunnel/client': ['BadAnswerError', 'ClientTunnel', 'ForwardClientTunnel', 'NetunnelClient', 'NetunnelError', 'NotConnectedError', 'ReverseClientTunnel', 'ServerRefusedError', 'ServerUnreachableError'],
+      netunnel: ['BadAnswerError', 'ClientTunnel', 'EventSubscription', 'ForwardClientTunnel', 'ManagementClient', 'NetunnelClient', 'NetunnelError', 'NetunnelServer', 'NotConnectedError', 'NotNetunnelServerError', 'ReverseClientTunnel', 'SecretClientAuth', 'SecretServerAuth', 'ServerRefusedError', 'ServerUnreachableError'],
+      'netunnel/client': ['BadAnswerError', 'ClientTunnel', 'ForwardClientTunnel', 'NetunnelClient', 'NetunnelError', 'NotConnectedError', 'NotNetunnelServerError', 'ReverseClientTunnel', 'ServerRefusedError', 'ServerUnreachableError'],
       'netunnel/server': ['NetunnelError', 'NetunnelServer'],
-      'netunnel/management': ['BadAnswerError', 'EventSubscription', 'ManagementClient', 'ServerRefusedError', 'ServerUnreachableError'],
+      'netunnel/management': ['BadAnswerError', 'EventSubscription', 'ManagementClient', 'NotNetunnelServerError', 'ServerRefusedError', 'ServerUnreachableError'],
       'netunnel/auth': ['NoAuthClient', 'NoAuthServer', 'SecretClientAuth', 'SecretServerAuth'],
     },
     same: true,

@@ -8,7 +8,7 @@ import {ManagementClient} from '../client/management-client.js';
 import {NO_SSL_VALIDATE_WARNING} from '../client/server-transport.js';
 import {startEmbeddedServer} from '../console/embedded.js';
 import {transportOptionsOf, type ServerTarget} from '../console/server-handle.js';
-import {ConsoleSession, targetFromSaved} from '../console/session.js';
+import {ConsoleSession, targetOrBroken} from '../console/session.js';
 import {ConsoleSettings} from '../console/settings.js';
 import {urlError} from '../console/validate.js';
 import {EXIT, UsageError} from '../exit-codes.js';
@@ -85,6 +85,10 @@ async function main(argv: string[]): Promise<void> {
   if (!process.stdout.isTTY || !process.stdin.isTTY) {
     throw new UsageError('netunnel-tui needs a terminal (stdin and stdout); scripts use netunnel-tui --no-tui');
   }
+  // A dumb terminal cannot move its cursor: the screen would be a stream of codes.
+  if (process.env.TERM === 'dumb') {
+    throw new UsageError('netunnel-tui needs a terminal that can draw a screen (TERM=dumb cannot); scripts use netunnel-tui --no-tui');
+  }
   const noColor = flags.color === false || (process.env.NO_COLOR ?? '') !== '';
   // The console decides about colours itself (its theme). Ink's chalk only has to be able to
   // draw bold and inverse on a terminal, which supports-color denies wherever a CI variable is
@@ -112,7 +116,7 @@ async function main(argv: string[]): Promise<void> {
       session.addServer(target, 'argument');
     }
   } else if (settings.listServers().length > 0) {
-    for (const saved of settings.listServers()) session.addServer(await targetFromSaved(saved, process.cwd(), warn), 'saved');
+    for (const saved of settings.listServers()) session.addServer(await targetOrBroken(saved, process.cwd(), warn), 'saved');
   } else {
     const embedded = await startEmbeddedServer();
     session.addServer({name: 'embedded', url: embedded.url}, 'embedded');

@@ -33,6 +33,20 @@ export class ServerUnreachableError extends NetunnelError {
   }
 }
 
+/**
+ * What answers at the URL is not a NETunnel server (a web server, another service, a wrong
+ * path): said once, plainly, instead of its answer taken for a refusal (`<!DOCTYPE HTML>`).
+ */
+export class NotNetunnelServerError extends NetunnelError {
+  constructor(
+    readonly serverUrl: string,
+    /** What it answered instead, e.g. `GET /version answered 404 text/html`. */
+    readonly evidence: string,
+  ) {
+    super('NETUNNEL_ERR_NOT_NETUNNEL', `${serverUrl} is not a NETunnel server (${evidence})`);
+  }
+}
+
 /** A call that needs a connected channel was made without one. */
 export class NotConnectedError extends NetunnelError {
   constructor(message = 'The client is not connected: call connect() first') {

@@ -21,9 +21,12 @@ import type {
 import type {SubscriptionOptions, SubscriptionState} from './event-subscription.js';
 
 export interface ServerOperations {
-  /** `GET /version` (every server has it; also the console's round-trip probe). */
+  /** `GET /version` (every server has it; also the console's round-trip probe); NotNetunnelServerError when what answers is not one. */
   version(): Promise<string>;
-  /** Our server's description, or null when the server has no management API (1.0.12, or ours with --no-extensions). */
+  /**
+   * Our server's description, or null when the server has no management API (1.0.12, or ours
+   * with --no-extensions); NotNetunnelServerError when what answers is not a NETunnel server.
+   */
   info(): Promise<ServerInfo | null>;
   /** The Prometheus text of `GET /metrics` (ours). */
   metrics(): Promise<string>;

@@ -4,7 +4,8 @@
  * its `/events` stream. Every call is an operation of protocol/operations.ts, its answer
  * parsed: failures throw ServerRefusedError (with the server's message), BadAnswerError or
  * ServerUnreachableError. Works against our server and against 1.0.12 (whose answers lack our
- * live fields; server.info() answers null there, and the rest of ours refuse with 404).
+ * live fields; server.info() answers null there, and the rest of ours refuse with 404). What
+ * answers at the URL without being a NETunnel server is a NotNetunnelServerError.
  */
 import {operations} from '../protocol/operations.js';
 import type {
@@ -44,8 +45,10 @@ export class ManagementClient implements ManagementApi {
       try {
         return await callOperation(this.transport, operations.serverInfo, []);
       } catch (error) {
-        if (error instanceof ServerRefusedError && error.status === 404) return null;
-        throw error;
+        if (!(error instanceof ServerRefusedError && error.status === 404)) throw error;
+        // No /server-info: a 1.0.12 server, if it answers /version as one (this throws NotNetunnelServerError if not).
+        await this.server.version();
+        return null;
       }
     },
     metrics: () => callOperation(this.transport, operations.metrics, []),

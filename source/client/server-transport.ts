@@ -16,7 +16,8 @@ import {isErrorBody, messageOf} from '../protocol/errors.js';
 import {AuthHeaders} from './auth-headers.js';
 import {httpUrlProblem} from '../protocol/fields.js';
 import {proxyUrlWithCredentials, type ProxySettings} from '../protocol/proxy-settings.js';
-import {ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
+import {NotNetunnelServerError, ServerRefusedError, ServerUnreachableError, TlsMaterialError} from './client-errors.js';
+import {isNotHttp, mediaTypeOf, versionAnswerProblem} from './server-identity.js';
 
 /** TLS material toward an https server (PEM). */
 export interface ClientTlsOptions {
@@ -62,6 +63,8 @@ function secureContextOf(tls: ClientTlsOptions | undefined): {secureContext?: Se
     throw new TlsMaterialError(`Invalid TLS options: ${messageOf(error)}`);
   }
 }
+
+type NetunnelRefusal = ServerRefusedError | NotNetunnelServerError;
 
 export class ServerTransport implements AuthTransport {
   readonly serverUrl: string;
@@ -120,11 +123,34 @@ export class ServerTransport implements AuthTransport {
     return this.send(method, path, body, {});
   }
 
-  /** GET of a text route (`/version`). */
+  /** GET of a text route (`/version`, `/metrics`): ours answer text, a web page is not one of them. */
   async requestText(path: string): Promise<string> {
-    const {status, text} = await this.exchange('GET', path, undefined, await this.authHeaders.get());
-    if (status >= 400) throw this.refusal(status, text);
+    const {status, text, contentType} = await this.exchange('GET', path, undefined, await this.authHeaders.get());
+    const problem = path === '/version' ? versionAnswerProblem(status, contentType, text) : undefined;
+    if (problem !== undefined) throw new NotNetunnelServerError(this.serverUrl, problem);
+    if (status >= 400 || mediaTypeOf(contentType) === 'text/html') throw await this.refusalOrStranger(status, text);
     return text;
+  }
+
+  /**
+   * Why what answers is not a NETunnel server, asked of `GET /version`; undefined when it is
+   * one or cannot be told (asked only after an answer that no NETunnel server gives).
+   */
+  async notNetunnelEvidence(): Promise<string | undefined> {
+    try {
+      // Without the auth plugin's headers: asking them may be what failed (its login), and a
+      // server that wants them for /version answers 401/403, which tells nothing.
+      const {status, text, contentType} = await this.exchange('GET', '/version', undefined, {});
+      return versionAnswerProblem(status, contentType, text);
+    } catch (error) {
+      return error instanceof NotNetunnelServerError ? error.evidence : undefined;
+    }
+  }
+
+  /** The refusal, or, when the server is not a NETunnel server after all, that. */
+  private async refusalOrStranger(status: number, text: string): Promise<NetunnelRefusal> {
+    const evidence = await this.notNetunnelEvidence();
+    return evidence === undefined ? this.refusal(status, text) : new NotNetunnelServerError(this.serverUrl, evidence);
   }
 
   /**
@@ -190,7 +216,10 @@ export class ServerTransport implements AuthTransport {
     }
     // Like 1.0.12: any JSON answer with an `error` key is a refusal, whatever the status.
     if (isErrorBody(parsed)) throw new ServerRefusedError(status, String(parsed.error));
-    if (status >= 400 || !isJson) throw this.refusal(status, text);
+    // No NETunnel route answers anything but JSON (1.0.12's own refusals are plain text too):
+    // the server is asked what it is before its page is taken for a refusal.
+    if (!isJson) throw await this.refusalOrStranger(status, text);
+    if (status >= 400) throw this.refusal(status, text);
     return parsed;
   }
 
@@ -205,7 +234,8 @@ export class ServerTransport implements AuthTransport {
     return new ServerRefusedError(status, trimmed === '' ? `HTTP ${status}` : trimmed.split('\n')[0]!.slice(0, 500));
   }
 
-  private unreachable(error: unknown): ServerUnreachableError {
+  private unreachable(error: unknown): ServerUnreachableError | NotNetunnelServerError {
+    if (isNotHttp(error)) return new NotNetunnelServerError(this.serverUrl, `it does not answer in HTTP: ${this.reasonOf(error)}`);
     const through = this.proxyOrigin === undefined ? '' : ` through the proxy ${this.proxyOrigin}`;
     return new ServerUnreachableError(`Cannot reach ${this.serverUrl}${through}: ${this.reasonOf(error)}`, {cause: error});
   }

@@ -8,22 +8,28 @@
  *   static tunnels are polled every 2 s, the console's own tunnels are shown from its engine,
  *   and the view says (mode `legacy`) that channels cannot be listed.
  * A server that cannot be reached is retried with backoff; its view keeps the last known data,
- * marked stale. A version probe every few seconds gives the round-trip time. Rates are
- * sampled by a RateSampler; the rows come from tunnel-rows.ts.
+ * marked stale (if it ever answered). What answers without being a NETunnel server is
+ * `unusable`, and asked again now and then. A version probe every few seconds gives the
+ * round-trip time; reachability.ts keeps the record (round trips, reconnects, the last loss).
+ * When the server is back, the handle reopens the console's own tunnels lost with it. Rates
+ * are sampled by the tunnel feed (tunnel-feed.ts); the rows come from tunnel-rows.ts.
  */
 import {EventEmitter} from 'node:events';
-import {ServerRefusedError} from '../client/client-errors.js';
+import {NotNetunnelServerError, ServerRefusedError} from '../client/client-errors.js';
 import {messageOf} from '../protocol/errors.js';
 import type {ServerEvent} from '../protocol/server-events.js';
 import type {SubscriptionState} from '../client/event-subscription.js';
 import type {Subscription} from '../client/management-api.js';
 import {ActivityFeed} from './activity-feed.js';
-import {RateSampler} from './rate-sampler.js';
+import {ChannelHeartbeats} from './channel-heartbeats.js';
+import {formatDuration} from './format.js';
+import {ownChannelLostNotice, reopenedNotice} from './own-tunnel-notices.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, withConnectionList, type StreamedServer} from './server-events.js';
 import type {ServerHandle} from './server-handle.js';
 import type {ConsoleStore, ServerView} from './store.js';
-import {countedTunnels, tunnelRows, visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
+import {TunnelFeed} from './tunnel-feed.js';
+import {visibleTunnels, type OwnTunnels} from './tunnel-rows.js';
 
 export interface ConnectionTiming extends ReachabilityTiming {
   /** Polling of peers when the server has no event stream. */
@@ -54,16 +60,20 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private subscription: Subscription | undefined;
   private readonly timers = new Set<NodeJS.Timeout>();
   private pollTimer: NodeJS.Timeout | undefined;
-  private sampleTimer: NodeJS.Timeout | undefined;
   private probeTimer: NodeJS.Timeout | undefined;
   private readonly reachability: Reachability;
   /** What the event stream said so far (our server). */
   private streamed: StreamedServer = EMPTY_STREAMED_SERVER;
-  private readonly sampler = new RateSampler();
+  /** The Tunnels pane's rows, their rates and sparklines. */
+  private readonly feed: TunnelFeed;
   /** Connections, the event timeline and the server's clock (activity-feed.ts). */
   private readonly activity: ActivityFeed;
-  private readonly onOwnTunnels = () => this.publishTunnels();
-  private readonly onOwnLost = (reason: string) => this.emit('notice', `${reason}; the console's tunnels on ${this.handle.target.name} stopped`);
+  private readonly heartbeats = new ChannelHeartbeats();
+  private readonly onOwnTunnels = () => this.feed.publish();
+  private readonly onOwnLost = (reason: string) =>
+    this.emit('notice', ownChannelLostNotice(this.handle.target.name, reason, this.handle.reopening.length));
+  private readonly onReopened = (reopened: number, failures: string[]) =>
+    this.emit('notice', reopenedNotice(this.handle.target.name, reopened, failures));
   private readonly onChanged = () => {
     if (this.view()?.mode === 'legacy') this.pollNow();
   };
@@ -86,11 +96,25 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       },
       () => this.streamed,
     );
+    this.feed = new TunnelFeed(
+      {
+        tunnels: () => visibleTunnels(this.view()?.mode, this.streamed.tunnels.values(), this.own()),
+        own: () => this.own(),
+        streamed: () => this.view()?.mode === 'management',
+        publish: (rows, own) => this.update({tunnels: rows, ownChannelId: own.channelId ?? null}),
+      },
+      this.timing.sampleMs,
+    );
   }
 
   start(): void {
+    if (this.handle.target.unusable !== undefined) {
+      this.update({status: 'unusable', problem: 'broken entry', detail: this.handle.target.unusable, stale: false});
+      return;
+    }
     this.handle.on('ownTunnels', this.onOwnTunnels);
     this.handle.on('ownChannelLost', this.onOwnLost);
+    this.handle.on('ownTunnelsReopened', this.onReopened);
     this.handle.on('changed', this.onChanged);
     void this.probe();
     void this.discover();
@@ -104,9 +128,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.subscription = undefined;
     for (const timer of this.timers) clearTimeout(timer);
     this.timers.clear();
-    for (const timer of [this.pollTimer, this.sampleTimer, this.probeTimer]) if (timer) clearTimeout(timer);
+    for (const timer of [this.pollTimer, this.probeTimer]) if (timer) clearTimeout(timer);
+    this.feed.stop();
     this.handle.off('ownTunnels', this.onOwnTunnels);
     this.handle.off('ownChannelLost', this.onOwnLost);
+    this.handle.off('ownTunnelsReopened', this.onReopened);
     this.handle.off('changed', this.onChanged);
   }
 
@@ -132,8 +158,13 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   // ------------------------------------------------------------ reachability
 
   private connected(): void {
-    this.reachability.reached();
-    this.update({status: 'connected', detail: null, stale: false});
+    const arrival = this.reachability.reached(Date.now());
+    this.update({status: 'connected', detail: null, problem: null, stale: false, health: this.reachability.health});
+    if (arrival.returned) {
+      const because = arrival.lostBecause === null ? '' : ` (lost: ${arrival.lostBecause})`;
+      this.emit('notice', `${this.handle.target.name} is back after ${formatDuration(arrival.lostForMs)}${because}`);
+    }
+    this.handle.serverReachable();
     // A server first reached after the probe gave up would show no version until the next probe.
     if (this.view()?.version === null && !this.probing) {
       clearTimeout(this.probeTimer);
@@ -142,7 +173,18 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   }
 
   private failed(error: unknown): void {
-    this.update({status: this.reachability.lost(Date.now()), detail: messageOf(error), stale: true});
+    if (error instanceof NotNetunnelServerError) {
+      this.update({status: 'unusable', problem: 'not a NETunnel server', detail: error.message, stale: false});
+      return;
+    }
+    const reason = messageOf(error);
+    // What a server that never answered showed is nothing: not stale data.
+    this.update({status: this.reachability.lost(Date.now(), reason), detail: reason, stale: this.reachability.wasReached, health: this.reachability.health});
+  }
+
+  /** The wait before trying again: the backoff's, or the longest for what is no NETunnel server. */
+  private retryDelay(error: unknown): number {
+    return error instanceof NotNetunnelServerError ? this.timing.retryMaxMs : this.reachability.nextRetryDelay();
   }
 
   /** Finds out what kind of server this is, then watches it the right way. */
@@ -153,7 +195,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     } catch (error) {
       if (this.stopped) return;
       this.failed(error);
-      this.later(this.reachability.nextRetryDelay(), () => void this.discover());
+      this.later(this.retryDelay(error), () => void this.discover());
       return;
     }
     if (this.stopped) return;
@@ -175,7 +217,8 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
       const started = performance.now();
       const version = await this.handle.api.server.version();
       const rtt = performance.now() - started;
-      this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt)}));
+      this.reachability.measured(Date.now(), Math.round(rtt * 10) / 10);
+      this.update((view) => ({version: view.info?.version ?? version.trim(), rttMs: steadyRtt(view.rttMs, rtt), health: this.reachability.health}));
     } catch {
       // Reachability is judged by the stream or the polling; the probe only measures.
     } finally {
@@ -213,19 +256,20 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     this.streamed = reduceServerEvent(this.streamed, event);
     const {info, channels, peers} = this.streamed;
     const activity = this.activity.after(event, before);
+    const channelRtts = this.heartbeats.track(channels);
     if (event.type === 'snapshot') {
       this.handle.setServerInfo(event.server);
       this.connected();
-      this.update({info, version: event.server.version, mode: 'management', channels, peers, ...activity});
+      this.update({info, version: event.server.version, mode: 'management', channels, peers, channelRtts, ...activity});
     } else {
-      this.update({channels, peers, ...activity});
+      this.update({channels, peers, channelRtts, ...activity});
     }
     if (event.type === 'stats') {
       // The counters moved: the rates are sampled now, in the same update (one redraw a second).
-      if (event.tunnels.length > 0) this.sampleNow();
+      if (event.tunnels.length > 0) this.feed.sampleNow();
       return;
     }
-    if (event.type === 'snapshot' || event.type.startsWith('tunnel.') || event.type === 'channel.closed') this.publishTunnels();
+    if (event.type === 'snapshot' || event.type.startsWith('tunnel.') || event.type === 'channel.closed') this.feed.publish();
   }
 
   // ------------------------------------------------------------ a server without events: polling
@@ -255,63 +299,21 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
         this.update({peersError: messageOf(error)});
       } else {
         this.failed(error);
-        delay = this.reachability.nextRetryDelay();
+        delay = this.retryDelay(error);
       }
     } finally {
       this.polling = false;
     }
-    this.publishTunnels();
+    this.feed.publish();
     if (this.stopped) return;
     this.pollTimer = setTimeout(() => void this.poll(), delay);
     this.pollTimer.unref?.();
   }
 
-  // ------------------------------------------------------------ tunnels, rates, sparklines
+  // ------------------------------------------------------------ tunnels
 
   private own(): OwnTunnels {
-    return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels};
-  }
-
-  /** The rows of the Tunnels pane: the server's tunnels (ours) or the console's own (1.0.12). */
-  private currentTunnels() {
-    return visibleTunnels(this.view()?.mode, this.streamed.tunnels.values(), this.own());
-  }
-
-  private publishTunnels(): void {
-    if (this.stopped) return;
-    const own = this.own();
-    const tunnels = this.currentTunnels();
-    this.sampler.track(countedTunnels(tunnels), Date.now());
-    const rows = tunnelRows(tunnels, own, (key) => this.sampler.history(key));
-    this.update({tunnels: rows, ownChannelId: own.channelId ?? null});
-    this.scheduleSample(rows.length > 0);
-  }
-
-  /**
-   * Rates are sampled when stats frames come (our server) and otherwise by this timer: every
-   * sampleMs without events (the console's own counters), or, with events, only once the
-   * frames have stopped for a while, so that a tunnel gone idle falls back to 0.
-   */
-  private scheduleSample(needed: boolean): void {
-    if (!needed || this.sampleTimer || this.stopped) return;
-    const delay = this.view()?.mode === 'management' ? this.timing.sampleMs * 2.5 : this.timing.sampleMs;
-    this.sampleTimer = setTimeout(() => {
-      this.sampleTimer = undefined;
-      this.sample();
-    }, delay);
-    this.sampleTimer.unref?.();
-  }
-
-  private sampleNow(): void {
-    if (this.sampleTimer) clearTimeout(this.sampleTimer);
-    this.sampleTimer = undefined;
-    this.sample();
-  }
-
-  /** Takes one rate sample per tunnel, then shows the new rates. */
-  private sample(): void {
-    this.sampler.sample(countedTunnels(this.currentTunnels()), Date.now());
-    this.publishTunnels();
+    return {channelId: this.handle.ownChannelId, tunnels: this.handle.ownTunnels, reopening: this.handle.reopening};
   }
 }
 

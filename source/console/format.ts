@@ -1,14 +1,22 @@
-/** Text formatting shared by the TUI and the scripted mode: sizes, rates, endpoints, sparklines. */
+/**
+ * Text formatting shared by the TUI and the scripted mode: sizes, rates, endpoints, sparklines,
+ * and text cut or wrapped to a number of terminal columns (display-width.ts: a CJK character
+ * takes two). Sizes are decimal (SI: 1 kB = 1000 B, 1 MB = 1000 kB), as network rates are.
+ */
 import type {SocketAddress} from '../protocol/socket-address.js';
+import {clustersOf, displayWidth} from './display-width.js';
 
-const UNITS = ['B', 'KB', 'MB', 'GB', 'TB'];
+export {displayWidth};
 
-/** 0 B, 999 B, 1.0 KB, 12 KB, 1.5 MB (powers of 1024, at most 3 significant digits). */
+const UNITS = ['B', 'kB', 'MB', 'GB', 'TB'];
+
+/** 0 B, 999 B, 1.0 kB, 12 kB, 1.5 MB (powers of 1000, at most 3 significant digits). */
 export function formatBytes(bytes: number): string {
   let value = bytes;
   let unit = 0;
-  while (value >= 1000 && unit < UNITS.length - 1) {
-    value /= 1024;
+  // 999.5 kB would round to "1000 kB": it is 1.0 MB.
+  while (value >= 999.5 && unit < UNITS.length - 1) {
+    value /= 1000;
     unit += 1;
   }
   if (unit === 0) return `${Math.round(value)} B`;
@@ -49,10 +57,11 @@ const BARS_ASCII = ['_', '.', ',', '-', '=', '+', '*', '#'];
  * A sparkline of `width` characters for the last values (oldest first), scaled to their
  * maximum; missing older samples and zeros are blanks.
  */
-export function sparkline(values: readonly number[], width: number, ascii = false): string {
+export function sparkline(values: readonly number[], width: number, ascii = false, floor = 0): string {
   const bars = ascii ? BARS_ASCII : BARS_UNICODE;
   const recent = values.slice(-width);
-  const max = Math.max(0, ...recent);
+  // `floor`: the least full scale (round trips of a few ms jitter without drawing a change).
+  const max = Math.max(0, floor, ...recent);
   let line = ' '.repeat(width - recent.length);
   for (const value of recent) {
     if (value <= 0 || max === 0) line += ' ';
@@ -61,19 +70,73 @@ export function sparkline(values: readonly number[], width: number, ascii = fals
   return line;
 }
 
-/** Cuts `text` to `width` characters, ending with an ellipsis when cut. */
-export function truncate(text: string, width: number, ascii = false): string {
-  if (width <= 0) return '';
-  const chars = [...text];
-  if (chars.length <= width) return text;
-  const ellipsis = ascii ? '~' : '…';
-  return chars.slice(0, width - 1).join('') + ellipsis;
+/** A round trip: `0.4ms`, `12ms`. */
+export function formatRtt(ms: number): string {
+  return ms < 10 ? `${ms.toFixed(1)}ms` : `${Math.round(ms)}ms`;
 }
 
-/** Truncates or pads `text` to exactly `width` characters. */
+/** A round-trip history as a sparkline scaled to at least 20 ms (jitter below that draws flat). */
+export function rttSparkline(history: readonly number[], width: number, ascii = false): string {
+  return sparkline(history, width, ascii, 20);
+}
+
+/** Cuts `text` to `width` columns, ending with an ellipsis when cut. */
+export function truncate(text: string, width: number, ascii = false): string {
+  if (width <= 0) return '';
+  if (displayWidth(text) <= width) return text;
+  let kept = '';
+  let used = 0;
+  for (const {cluster, width: columns} of clustersOf(text)) {
+    if (used + columns > width - 1) break;
+    kept += cluster;
+    used += columns;
+  }
+  return kept + (ascii ? '~' : '…');
+}
+
+/** Truncates or pads `text` to exactly `width` columns. */
 export function fit(text: string, width: number, align: 'left' | 'right' = 'left', ascii = false): string {
   const cut = truncate(text, width, ascii);
-  const length = [...cut].length;
-  const padding = ' '.repeat(Math.max(0, width - length));
+  const padding = ' '.repeat(Math.max(0, width - displayWidth(cut)));
   return align === 'left' ? cut + padding : padding + cut;
+}
+
+/**
+ * `text` in lines of at most `width` columns, broken between words (a word longer than a line
+ * is cut where it must be); at most `maxLines`, the last one ending with an ellipsis if more
+ * was left.
+ */
+export function wrapWords(text: string, width: number, maxLines = Number.POSITIVE_INFINITY, ascii = false): string[] {
+  if (width <= 0 || maxLines <= 0) return [];
+  const lines: string[] = [];
+  let line = '';
+  for (const word of text.split(/\s+/).filter((part) => part !== '')) {
+    const candidate = line === '' ? word : `${line} ${word}`;
+    if (displayWidth(candidate) <= width) {
+      line = candidate;
+      continue;
+    }
+    if (line !== '') lines.push(line);
+    let rest = word;
+    while (displayWidth(rest) > width) {
+      let head = '';
+      let used = 0;
+      let taken = 0;
+      for (const {cluster, width: columns} of clustersOf(rest)) {
+        if (used + columns > width) break;
+        head += cluster;
+        used += columns;
+        taken += cluster.length;
+      }
+      if (taken === 0) break;
+      lines.push(head);
+      rest = rest.slice(taken);
+    }
+    line = rest;
+  }
+  if (line !== '') lines.push(line);
+  if (lines.length <= maxLines) return lines;
+  const shown = lines.slice(0, maxLines);
+  shown[maxLines - 1] = truncate(`${shown[maxLines - 1]!} ${lines[maxLines]!}`, width, ascii);
+  return shown;
 }

@@ -6,7 +6,7 @@
 import type {ConnectionInfo} from '../protocol/connections.js';
 import type {ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
 import type {ServerEvent} from '../protocol/server-events.js';
-import type {PeerInfo} from '../protocol/server-objects.js';
+import {summarizePeerStatus, type PeerInfo} from '../protocol/server-objects.js';
 
 export interface StreamedServer {
   info: ServerInfo | null;
@@ -93,11 +93,12 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
     case 'static_tunnel.status':
       return {
         ...state,
-        peers: state.peers.map((peer) =>
-          peer.id !== event.peer_id
-            ? peer
-            : {...peer, static_tunnels: sortById([...peer.static_tunnels.filter((tunnel) => tunnel.id !== event.static_tunnel.id), event.static_tunnel])},
-        ),
+        peers: state.peers.map((peer) => {
+          if (peer.id !== event.peer_id) return peer;
+          const staticTunnels = sortById([...peer.static_tunnels.filter((tunnel) => tunnel.id !== event.static_tunnel.id), event.static_tunnel]);
+          // The server sends no peer.changed for it: the peer's summary follows its tunnels here.
+          return {...peer, static_tunnels: staticTunnels, ...(peer.status === undefined ? {} : {status: summarizePeerStatus(staticTunnels)})};
+        }),
       };
     case 'stats': {
       const tunnels = new Map(state.tunnels);
@@ -117,7 +118,15 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
           }),
         };
       });
-      return {...state, tunnels, peers, connections: withConnectionStats(state.connections, event)};
+      const heartbeats = new Map((event.channels ?? []).map((stats) => [stats.id, stats.heartbeat]));
+      const channels =
+        heartbeats.size === 0
+          ? state.channels
+          : state.channels.map((channel) => {
+              const heartbeat = heartbeats.get(channel.id);
+              return heartbeat ? {...channel, heartbeat} : channel;
+            });
+      return {...state, tunnels, peers, channels, connections: withConnectionStats(state.connections, event)};
     }
     case 'tunnel.draining':
     case 'connection.opened':

@@ -8,6 +8,7 @@ import {loadClientAuth, type AuthWarning} from '../auth/load-plugin.js';
 import {readClientTlsFiles} from '../client/tls-files.js';
 import type {Logger} from '../engine/logger.js';
 import type {ManagementApi} from '../client/management-api.js';
+import {messageOf} from '../protocol/errors.js';
 import {ServerConnection, type ConnectionTiming} from './connection.js';
 import {ServerHandle, type ServerTarget} from './server-handle.js';
 import type {SavedServer} from './settings.js';
@@ -43,6 +44,19 @@ export async function targetFromSaved(saved: SavedServer, cwd = process.cwd(), w
   const tls = await readClientTlsFiles({caFile: saved.caFile, certFile: saved.tlsCert, keyFile: saved.tlsKey});
   if (tls) target.tls = tls;
   return target;
+}
+
+/**
+ * The target of a saved server; when it cannot be built (its auth plugin does not load, a TLS
+ * file cannot be read), one that is `unusable` for that reason: shown as broken, never in the
+ * way of the other servers.
+ */
+export async function targetOrBroken(saved: SavedServer, cwd = process.cwd(), warn?: AuthWarning): Promise<ServerTarget> {
+  try {
+    return await targetFromSaved(saved, cwd, warn);
+  } catch (error) {
+    return {name: saved.name, url: saved.url, unusable: messageOf(error)};
+  }
 }
 
 export class ConsoleSession extends EventEmitter<ConsoleSessionEvents> {

@@ -13,7 +13,22 @@ import type {ConnectionRow} from './connection-rows.js';
 import {EMPTY_TIMELINE, type Timeline} from './event-timeline.js';
 import type {ShortLivedTotals} from './server-events.js';
 
-export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down';
+/** `unusable`: the console will not talk to it (not a NETunnel server, its auth plugin cannot load). */
+export type ServerStatusKind = 'connecting' | 'connected' | 'reconnecting' | 'down' | 'unusable';
+
+/** How the console's link to a server has been doing (the reachability lifecycle's record). */
+export interface ServerHealth {
+  /** The last round-trip times of the console's probe (`GET /version`), oldest first, in ms. */
+  rttHistory: number[];
+  /** When the server last answered (epoch ms), or null before it ever did. */
+  lastAnswerAt: number | null;
+  /** How often the server was lost and came back. */
+  reconnects: number;
+  /** The last time it was lost: when (epoch ms) and why. */
+  lastLoss: {at: number; reason: string} | null;
+}
+
+export const NO_HEALTH: ServerHealth = {rttHistory: [], lastAnswerAt: null, reconnects: 0, lastLoss: null};
 
 /**
  * How the console learns about a server: `management` from its `/events` stream (ours),
@@ -41,6 +56,8 @@ export interface TunnelRow {
   history: number[];
   /** Opened by this console (its engine runs in this process). */
   own: boolean;
+  /** One of the console's own whose channel was lost: it is opened again, on the same port, once the server is back. */
+  reopening: boolean;
   createdAt: string;
   /** p50/p90 of the durations of recently ended connections (ours only). */
   durations: {p50: number | null; p90: number | null} | null;
@@ -58,6 +75,11 @@ export interface ServerView {
   status: ServerStatusKind;
   /** Why the server is not connected (the last error), or null. */
   detail: string | null;
+  /** Why an unusable server is so, in a few words (its tab), or null. */
+  problem: string | null;
+  health: ServerHealth;
+  /** Each channel's last heartbeat round trips (ms, oldest first), by channel id. */
+  channelRtts: Readonly<Record<string, number[]>>;
   mode: ServerMode;
   info: ServerInfo | null;
   version: string | null;
@@ -93,6 +115,9 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
     url,
     status: 'connecting',
     detail: null,
+    problem: null,
+    health: NO_HEALTH,
+    channelRtts: {},
     mode: 'unknown',
     info: null,
     version: null,

@@ -1,23 +1,28 @@
 /**
  * The rows of the Tunnels pane, from what the console knows: our server's tunnels (from its
- * events), or, on a server that cannot list them (1.0.12), the console's own from its engine.
+ * events), or, on a server that cannot list them (1.0.12), the console's own from its engine;
+ * and the console's own lost with their channel, waiting to be reopened (never shown as live:
+ * what the server last said of them is replaced by a `reopening` row).
  */
 import type {ClientTunnel} from '../client/client-tunnel.js';
 import type {TunnelInfo} from '../protocol/management.js';
+import type {ReopeningTunnel} from './server-handle.js';
 import {tunnelKey} from './server-events.js';
 import type {ServerMode, TunnelRow} from './store.js';
 
-/** The console's own channel on a server and its open tunnels. */
+/** The console's own channel on a server, its open tunnels, and those it is reopening. */
 export interface OwnTunnels {
   channelId: number | undefined;
   tunnels: readonly ClientTunnel[];
+  reopening: readonly ReopeningTunnel[];
 }
 
 /** The tunnels to show: the server's (ours), or the console's own (a server without events). */
 export function visibleTunnels(mode: ServerMode | undefined, serverTunnels: Iterable<TunnelInfo>, own: OwnTunnels): TunnelInfo[] {
   const ownById = new Map(own.tunnels.map((tunnel) => [tunnel.id, tunnel]));
   if (mode === 'management') {
-    return [...serverTunnels].map((tunnel) => {
+    const lost = new Set(own.reopening.map((tunnel) => tunnelKey(tunnel.channelId, tunnel.tunnelId)));
+    return [...serverTunnels].filter((tunnel) => !lost.has(tunnelKey(tunnel.channel_id, tunnel.id))).map((tunnel) => {
       const local = tunnel.channel_id === own.channelId ? ownById.get(tunnel.id) : undefined;
       // The server may not know the entrance of a forward tunnel: the console does.
       return local ? {...tunnel, entrance: tunnel.entrance ?? local.entrance, exit: tunnel.exit ?? local.exit} : tunnel;
@@ -63,11 +68,32 @@ export function tunnelRows(tunnels: readonly TunnelInfo[], own: OwnTunnels, hist
       rate: rates.at(-1) ?? 0,
       history: rates,
       own: own.channelId !== undefined && tunnel.channel_id === own.channelId && ownIds.has(tunnel.id),
+      reopening: false,
       createdAt: tunnel.created_at,
       durations: tunnel.durations_ms.p50 === null && tunnel.durations_ms.p90 === null ? null : tunnel.durations_ms,
       draining: tunnel.state === 'draining',
       connect: tunnel.connect_ms ?? null,
     };
   });
-  return rows.sort((a, b) => a.channelId - b.channelId || a.id - b.id);
+  const waiting = own.reopening.map((tunnel): TunnelRow => ({
+    key: tunnel.key,
+    channelId: tunnel.channelId,
+    id: tunnel.tunnelId,
+    direction: tunnel.direction,
+    entrance: tunnel.entrance,
+    exit: tunnel.exit,
+    active: 0,
+    total: 0,
+    sent: 0,
+    received: 0,
+    rate: 0,
+    history: [],
+    own: true,
+    reopening: true,
+    createdAt: tunnel.createdAt,
+    durations: null,
+    draining: false,
+    connect: null,
+  }));
+  return [...rows, ...waiting].sort((a, b) => a.channelId - b.channelId || a.id - b.id);
 }

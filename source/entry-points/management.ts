@@ -18,7 +18,7 @@ export type {
   Subscription,
 } from '../client/management-api.js';
 export {EventSubscription, type SubscriptionState, type SubscriptionOptions} from '../client/event-subscription.js';
-export {ServerRefusedError, ServerUnreachableError, BadAnswerError} from '../client/client-errors.js';
+export {ServerRefusedError, ServerUnreachableError, BadAnswerError, NotNetunnelServerError} from '../client/client-errors.js';
 export type {ServerInfo, ChannelInfo, ChannelDetails, TunnelInfo, TunnelDirection, ConnectionCounters, ByteCounters, Feature} from '../protocol/management.js';
 export type {ServerEvent, ServerEventType, TunnelStats, StaticTunnelStats} from '../protocol/server-events.js';
 export type {

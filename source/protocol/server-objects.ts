@@ -51,6 +51,14 @@ export const peerInfoSchema = z.object({
 });
 export type PeerInfo = z.output<typeof peerInfoSchema>;
 
+/** A peer's `status` from its static tunnels' (the rule of peerStatusSchema): the server's answers and the console's stream agree. */
+export function summarizePeerStatus(tunnels: readonly StaticTunnelInfo[]): PeerStatus {
+  if (tunnels.length === 0) return 'idle';
+  if (tunnels.every((tunnel) => tunnel.status === 'online')) return 'online';
+  if (tunnels.some((tunnel) => tunnel.status === 'connecting')) return 'connecting';
+  return 'offline';
+}
+
 /** PROTOCOL.md 4.3: `{}` when there is no proxy; credentials are shown as `******`. */
 export const httpProxyInfoSchema = z.object({
   proxy_url: z.string().optional(),

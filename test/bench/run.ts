@@ -11,6 +11,9 @@
  * --profile DIR    run the server and client processes with --cpu-prof, profiles go to DIR
  * --quick          small sizes, for a smoke run (BENCH_QUICK=1 does the same)
  *
+ * Last, the console (console.ts), in a table of its own: netunnel-tui in a pty, key press to
+ * frame, and its idle output and CPU with 1000 open connections on 50 tunnels.
+ *
  * Throughput rounds each get fresh server and client processes, put through one full garbage
  * collection before measuring: on Node 20 (V8 11.3) the Buffers' external memory counts against
  * the old-generation limit, so once a process has had a full collection its limit follows its
@@ -24,6 +27,7 @@ import {cpus, loadavg} from 'node:os';
 import {parseArgs} from 'node:util';
 import {BenchChild, type ChildOptions} from './children.js';
 import {pushParallel, pushToSink, withTimeout} from './load.js';
+import {consoleBench, formatConsoleTable} from './console.js';
 import {eventStreamUnderChurn} from './event-stream.js';
 import {listenDrops} from './netstat.js';
 import {formatMarkdown, formatTable} from './report.js';
@@ -128,19 +132,22 @@ async function main(): Promise<void> {
     log(`memory: ${PARAMS.idle} idle connections, classic wire...`);
     const idleClassic = await idleMemory(target, {connections: PARAMS.idle, pairs: PARAMS.idlePairs, classic: true, childOptions});
 
+    const consoleResult = await withTimeout(consoleBench({quick: PARAMS.quick, log}), 300_000, 'console bench');
+
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
     const summary = summarize({params: PARAMS, cycles, burst, single, parallel, idleStream, idleClassic, churn});
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n${formatTable(summary.rows)}\n`);
     for (const line of summary.verdicts) out(line);
+    out(`\n${formatConsoleTable(consoleResult)}\n`);
     const drops = dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore;
     if (drops) out(`SYNs dropped by full listen queues during the bursts (machine-wide): ${drops}`);
     const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
     out(`(${machine}; load average before ${loadBefore.map((load) => load.toFixed(2)).join(' ')}, after ${loadavg().map((load) => load.toFixed(2)).join(' ')}; ${elapsedSeconds.toFixed(0)} s)`);
     for (const failure of summary.failures.slice(0, 10)) out(`  failure: ${failure}`);
-    if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n`);
+    if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n\n${formatConsoleTable(consoleResult, 'markdown')}\n`);
     if (flags.json) {
-      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, burst, single, parallel, idleStream, idleClassic, churn}};
+      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, burst, single, parallel, idleStream, idleClassic, churn}, console: consoleResult};
       writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${flags.json}`);
     }

@@ -55,6 +55,17 @@ describe('reduceServerEvent', () => {
     const state = fold([{type: 'peer.added', peer: peer(1, 'a')}]);
     assert.equal(reduceServerEvent(state, {type: 'from.the.future'} as unknown as ServerEvent), state);
   });
+
+  it("a peer's status follows its static tunnels' status events, as the API's summary does (it stayed online)", () => {
+    let state = fold([{type: 'peer.added', peer: peer(1, 'a', [staticTunnel(1), staticTunnel(2)])}]);
+    assert.equal(state.peers[0]!.status, 'online');
+    state = fold([{type: 'static_tunnel.status', peer_id: 1, static_tunnel: staticTunnel(2, {status: 'connecting'})}], state);
+    assert.equal(state.peers[0]!.status, 'connecting');
+    state = fold([{type: 'static_tunnel.status', peer_id: 1, static_tunnel: staticTunnel(2, {status: 'offline', last_error: 'refused'})}], state);
+    assert.equal(state.peers[0]!.status, 'offline');
+    state = fold([{type: 'static_tunnel.status', peer_id: 1, static_tunnel: staticTunnel(2, {status: 'online'})}], state);
+    assert.equal(state.peers[0]!.status, 'online');
+  });
 });
 
 // ---------------------------------------------------------------- connections, drains, latencies

@@ -4,14 +4,14 @@ import assert from 'node:assert/strict';
 import {countedTunnels, tunnelRows, visibleTunnels} from '../../source/console/tunnel-rows.js';
 import {tunnel} from '../helpers/fake-console-api.js';
 
-const NO_OWN = {channelId: undefined, tunnels: []};
+const NO_OWN = {channelId: undefined, tunnels: [], reopening: []};
 
 describe('tunnel rows', () => {
   it("shows the server's tunnels with its events; without them, only the console's own (none here)", () => {
     const known = [tunnel(2, 1), tunnel(1, 2), tunnel(1, 1)];
     assert.deepEqual(visibleTunnels('management', known, NO_OWN), known);
     assert.deepEqual(visibleTunnels('legacy', known, NO_OWN), []);
-    assert.deepEqual(visibleTunnels('unknown', known, {channelId: 4, tunnels: []}), []);
+    assert.deepEqual(visibleTunnels('unknown', known, {channelId: 4, tunnels: [], reopening: []}), []);
   });
 
   it('rows by channel then tunnel, with the counters, the last rate and the history', () => {

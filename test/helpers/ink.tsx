@@ -2,6 +2,7 @@
 import type {ReactElement} from 'react';
 import {render} from 'ink-testing-library';
 import {ThemeProvider, type Theme} from '../../source/console/tui/theme.js';
+import {displayWidth} from '../../source/console/display-width.js';
 
 export const KEYS = {
   up: '\u001B[A',
@@ -56,7 +57,7 @@ export async function press(instance: Rendered, keys: string, expected: RegExp |
   return waitForFrame(instance, expected);
 }
 
-/** Display width of a line (every character the console draws is one column). */
+/** Display width of a line in terminal columns (a CJK character or an emoji takes two). */
 export function widthOf(line: string): number {
-  return [...line].length;
+  return displayWidth(line);
 }

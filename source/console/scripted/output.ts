@@ -3,6 +3,7 @@
  * aligned text when stdout is not a terminal (a pipe, a file), and JSON with --json.
  */
 import Table from 'cli-table3';
+import {displayWidth} from '../display-width.js';
 
 export type OutputMode = 'table' | 'plain' | 'json';
 
@@ -45,15 +46,15 @@ export function renderTable(columns: Column[], rows: string[][], options: {ascii
   return `${table.toString()}\n`;
 }
 
-/** Columns separated by two spaces, headers first, no trailing spaces. */
+/** Columns separated by two spaces, headers first, no trailing spaces; widths in terminal columns (a CJK character takes two). */
 export function renderPlain(columns: Column[], rows: string[][]): string {
   const all = [columns.map((column) => column.header), ...rows];
-  const widths = columns.map((_, index) => Math.max(...all.map((row) => [...(row[index] ?? '')].length)));
+  const widths = columns.map((_, index) => Math.max(...all.map((row) => displayWidth(row[index] ?? ''))));
   const lines = all.map((row) =>
     columns
       .map((column, index) => {
         const cell = row[index] ?? '';
-        const padding = ' '.repeat(widths[index]! - [...cell].length);
+        const padding = ' '.repeat(widths[index]! - displayWidth(cell));
         if (index === columns.length - 1 && column.align !== 'right') return cell;
         return column.align === 'right' ? padding + cell : cell + padding;
       })

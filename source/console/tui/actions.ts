@@ -57,8 +57,12 @@ export function newTunnelForm(server: ServerHandle): FormSpec {
               exitAddress: values.exitAddress!,
               exitPort: Number(values.exitPort),
             });
+      const id = `${opened.channelId}/${opened.tunnelId}`;
+      const entrance = formatEndpoint(opened.entrance);
+      const where = opened.direction === 'forward' ? 'here' : 'on the server';
       return {
-        text: `Tunnel ${opened.channelId}/${opened.tunnelId} open: connect to ${formatEndpoint(opened.entrance)} (${opened.direction === 'forward' ? 'here' : 'on the server'}) to reach ${formatEndpoint(opened.exit)}`,
+        text: `Tunnel ${id} open: connect to ${entrance} (${where}) to reach ${formatEndpoint(opened.exit)}`,
+        short: `Tunnel ${id}: ${entrance} (${where}) -> ${formatEndpoint(opened.exit)}`,
         tone: 'own',
         select: {pane: 'tunnels', key: `${opened.channelId}/${opened.tunnelId}`},
       };
@@ -67,6 +71,16 @@ export function newTunnelForm(server: ServerHandle): FormSpec {
 }
 
 export function tearDownConfirm(server: ServerHandle, tunnel: TunnelRow): ConfirmSpec {
+  if (tunnel.reopening) {
+    return {
+      title: `Give up reopening tunnel ${tunnel.channelId}/${tunnel.id}?`,
+      lines: [`${tunnel.direction} ${formatEndpoint(tunnel.entrance)} -> ${formatEndpoint(tunnel.exit)}`, 'It was lost with its server; it will not be opened again.'],
+      async run() {
+        server.forgetReopening(tunnel.key);
+        return {text: `Tunnel ${tunnel.channelId}/${tunnel.id} given up`, tone: 'ok'};
+      },
+    };
+  }
   return {
     title: `Tear down tunnel ${tunnel.channelId}/${tunnel.id}?`,
     lines: [
@@ -197,19 +211,32 @@ export function proxyForm(server: ServerHandle, current: HttpProxyInfo): FormSpe
       {name: 'username', label: 'Username', check: (text, values) => (text === '' && (values.password ?? '') !== '' ? 'goes with the password' : undefined)},
       {name: 'password', label: 'Password', kind: 'password', check: (text, values) => (text === '' && (values.username ?? '') !== '' ? 'goes with the username' : undefined)},
       {name: 'check', label: 'Check it first', kind: 'choice', choices: ['yes', 'no']},
+      {
+        name: 'testUrl',
+        label: 'Test URL',
+        // The server's default is a public site: offline, a peer's URL (or any in reach) is the test.
+        placeholder: "empty: the server's default (a public site)",
+        visible: (values) => values.check !== 'no' && (values.url ?? '').trim() !== '',
+        check: (text) => urlError(text, {optional: true}),
+      },
     ],
     async submit(values) {
+      const name = server.target.name;
       if ((values.url ?? '').trim() === '') {
         await commands.clearProxy(server);
-        return {text: `Proxy of ${server.target.name} cleared`, tone: 'ok'};
+        return {text: current.proxy_url ? `Proxy of ${name} cleared (it was ${current.proxy_url}): it reaches its peers directly` : `${name} had no proxy: nothing to clear`, tone: 'ok'};
       }
+      const check = values.check !== 'no';
+      const testUrl = (values.testUrl ?? '').trim();
       const answer = await commands.setProxy(server, {
         url: values.url!,
         ...(values.username ? {username: values.username} : {}),
         ...(values.password ? {password: values.password} : {}),
-        check: values.check !== 'no',
+        ...(check && testUrl !== '' ? {testUrl} : {}),
+        check,
       });
-      return {text: `Proxy of ${server.target.name} set to ${answer.proxy_url ?? values.url}`, tone: 'ok'};
+      const checked = !check ? 'not checked' : `checked: ${testUrl === '' ? "the server's test URL" : testUrl} answered through it`;
+      return {text: `Proxy of ${name} set to ${answer.proxy_url ?? values.url} (${checked})`, tone: 'ok'};
     },
   };
 }

@@ -8,20 +8,22 @@
  */
 import {Box, Text, useStdout} from 'ink';
 import {useCallback, useEffect, useMemo, useReducer} from 'react';
-import {targetFromSaved, type ConsoleSession, type SessionServer} from '../session.js';
+import {targetOrBroken, type ConsoleSession, type SessionServer} from '../session.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
 import type {Clipboard} from './clipboard.js';
-import {Confirm} from './confirm.js';
+import {Confirm, quitConfirm} from './confirm.js';
 import {connectionSortLabel, sortConnectionRows, type ConnectionSort} from './connection-sort.js';
-import {Details, detailLines} from './details.js';
+import {Details, detailLines, serverLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
 import {LineInput} from './line-input.js';
 import {keyBarEntries, modalKeyBar, type PaneName} from './keymap.js';
 import {filterRows, reportsConnections, rowAt, rowsOf, type PaneRows} from './pane-rows.js';
 import {Pane} from './panes.js';
+import {nextSort, sortPaneRows, sortText} from './pane-sort.js';
+import type {SortOrder} from './table.js';
 import {startAction} from './start-action.js';
 import {glyphs, useTheme} from './theme.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
@@ -42,6 +44,8 @@ export interface AppProps {
   initialPane?: PaneName;
   /** Where `y` copies to (the terminal's, OSC 52); absent: copying is not offered. */
   clipboard?: Clipboard;
+  /** Called on each key, before it acts (the screen draws its frame without waiting). */
+  onKey?: () => void;
 }
 
 /** Fixed lines around the body: server tabs, pane tabs, status line, key bar. */
@@ -57,7 +61,7 @@ function ordered(rows: PaneRows, sort: ConnectionSort): PaneRows {
 /** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
   return (
-    <KeysProvider>
+    <KeysProvider {...(props.onKey ? {onKey: props.onKey} : {})}>
       <Screen {...props} />
     </KeysProvider>
   );
@@ -87,7 +91,11 @@ function Screen(props: AppProps) {
   const bodyHeight = Math.max(1, rows - 1 - CHROME_LINES);
   const width = Math.max(20, columns);
 
-  const paneRows = useMemo(() => (view ? ordered(filterRows(rowsOf(view, pane), filters[pane]), connectionSort) : NO_ROWS), [view, pane, filters, connectionSort]);
+  const sort = ui.sorts[pane];
+  const paneRows = useMemo(
+    () => (view ? ordered(sortPaneRows(filterRows(rowsOf(view, pane), filters[pane]), sort, theme), connectionSort) : NO_ROWS),
+    [view, pane, filters, sort, connectionSort, theme],
+  );
   const rowCount = paneRows.rows.length;
   const selectionKey = view ? selectionKeyOf(view.key, pane) : '';
   const remembered = ui.selections[selectionKey];
@@ -111,14 +119,15 @@ function Screen(props: AppProps) {
   const close = () => dispatch({type: 'close'});
 
   const openSaved = async (saved: SavedServer) => {
-    const target = await targetFromSaved(saved);
+    const target = await targetOrBroken(saved);
     session.addServer(target, 'saved');
     dispatch({type: 'showServer', index: session.servers.length - 1});
   };
 
+  const ownTunnelCount = () => session.servers.reduce((sum, server) => sum + server.handle.ownTunnels.length, 0);
   const quit = () => {
     if (ui.quitting) return;
-    const own = session.servers.reduce((sum, server) => sum + server.handle.ownTunnels.length, 0);
+    const own = ownTunnelCount();
     dispatch({type: 'quit', message: {text: own > 0 ? `Closing the console's ${own} tunnel(s)...` : 'Bye', tone: 'muted'}});
     props.onQuit();
   };
@@ -134,26 +143,49 @@ function Screen(props: AppProps) {
     hasSelection: selected !== undefined,
     select,
     quit,
+    sort: (flip) => {
+      let next: SortOrder | null;
+      if (!flip) next = nextSort(paneRows, sort, theme);
+      else if (sort) next = {...sort, descending: !sort.descending};
+      else next = nextSort(paneRows, undefined, theme);
+      dispatch({type: 'sort', pane, sort: next});
+      dispatch({type: 'status', message: {text: sortText(paneRows, next, theme), tone: 'muted'}});
+    },
+    interrupt: () => {
+      // Asked in a form only (what was typed would be lost); elsewhere Ctrl-C quits as q does.
+      if (mode.kind !== 'form' || ownTunnelCount() === 0 || ui.askingQuit) quit();
+      else dispatch({type: 'askQuit', asking: true});
+    },
     act: (action) => startAction(action, {view, entry, settings, pane, selected, session, dispatch, openSaved, ...(props.clipboard ? {clipboard: props.clipboard} : {})}),
   });
 
   let body;
-  if (!view) {
+  // A form needs no server (adding the first one is a form).
+  if (mode.kind === 'help') {
+    body = <HelpOverlay width={width} height={bodyHeight} onClose={close} />;
+  } else if (mode.kind === 'form') {
+    const form = <Form spec={mode.spec} width={width} height={bodyHeight} onDone={finish} onCancel={close} paused={ui.askingQuit} />;
+    // The question over the form: the form stays mounted at the same place (what was typed is kept), hidden.
+    body = (
+      <>
+        {ui.askingQuit ? <Confirm spec={quitConfirm(ownTunnelCount(), quit)} height={bodyHeight} onDone={finish} onCancel={() => dispatch({type: 'askQuit', asking: false})} /> : null}
+        <Box display={ui.askingQuit ? 'none' : 'flex'} flexDirection="column">
+          {form}
+        </Box>
+      </>
+    );
+  } else if (mode.kind === 'confirm') {
+    body = <Confirm spec={mode.spec} height={bodyHeight} onDone={finish} onCancel={close} />;
+  } else if (!view) {
     body = (
       <Box height={bodyHeight} flexDirection="column">
         <Text wrap="truncate-end">{settings ? 'No server. a adds one.' : 'No server.'}</Text>
       </Box>
     );
-  } else if (mode.kind === 'help') {
-    body = <HelpOverlay width={width} height={bodyHeight} onClose={close} />;
-  } else if (mode.kind === 'form') {
-    body = <Form spec={mode.spec} width={width} height={bodyHeight} onDone={finish} onCancel={close} />;
-  } else if (mode.kind === 'confirm') {
-    body = <Confirm spec={mode.spec} height={bodyHeight} onDone={finish} onCancel={close} />;
   } else if (mode.kind === 'details') {
-    body = <Details lines={detailLines(view, selected, {ascii: theme.ascii})} height={bodyHeight} />;
+    body = <Details lines={mode.server ? serverLines(view, entry?.origin) : detailLines(view, selected, {ascii: theme.ascii})} height={bodyHeight} />;
   } else {
-    body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} />;
+    body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} sort={sort} />;
   }
 
   const counts: Record<PaneName, number | null> = view
@@ -173,6 +205,8 @@ function Screen(props: AppProps) {
     position,
     view?.stale ? `stale: ${view.detail ?? view.status}` : '',
   ].filter((part) => part !== '');
+  // Where the server is, when nothing else is to be said there (the embedded one's address too).
+  if (rightParts.length === 0 && view) rightParts.push(view.url);
 
   let statusLine;
   if (mode.kind === 'filter') {
@@ -183,7 +217,7 @@ function Screen(props: AppProps) {
       </Text>
     );
   } else if (!status && view && view.status !== 'connected' && view.detail) {
-    statusLine = <StatusLine message={{text: `${view.name}: ${view.detail}`, tone: view.status === 'down' ? 'error' : 'warn'}} width={width} />;
+    statusLine = <StatusLine message={{text: `${view.name}: ${view.detail}`, tone: view.status === 'down' || view.status === 'unusable' ? 'error' : 'warn'}} width={width} />;
   } else {
     statusLine = <StatusLine message={status} width={width} />;
   }
@@ -196,7 +230,7 @@ function Screen(props: AppProps) {
         {body}
       </Box>
       {statusLine}
-      <KeyBar entries={mode.kind === 'browse' ? keyBarEntries(pane) : modalKeyBar(mode.kind)} width={width} />
+      <KeyBar entries={ui.askingQuit ? modalKeyBar('confirm') : mode.kind === 'browse' ? keyBarEntries(pane) : modalKeyBar(mode.kind)} width={width} />
     </Box>
   );
 }

@@ -1,7 +1,7 @@
 /** The console's fixed lines: server tabs, pane tabs, the status line and the key bar. */
 import {Text} from 'ink';
 import type {ServerView} from '../store.js';
-import {truncate} from '../format.js';
+import {displayWidth, rttSparkline, truncate} from '../format.js';
 import {PANES, type PaneName} from './keymap.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
 
@@ -15,6 +15,8 @@ export function statusLabel(view: ServerView): {mark: string; text: string; tone
       return {mark: 'reconnecting', text: 'reconnecting', tone: 'warn'};
     case 'down':
       return {mark: 'down', text: 'down', tone: 'error'};
+    case 'unusable':
+      return {mark: 'down', text: view.problem ?? 'unusable', tone: 'error'};
     default:
       return {mark: 'connecting', text: 'connecting', tone: 'muted'};
   }
@@ -40,9 +42,12 @@ export function tabText(view: ServerView, index: number, ascii: boolean): string
   if (view.status === 'connected') {
     if (view.version) parts.push(view.mode === 'legacy' ? `${view.version} (no mgmt)` : view.version);
     if (view.rttMs !== null) parts.push(`${view.rttMs}ms`);
+    if (view.health.rttHistory.length >= 2) parts.push(rttSparkline(view.health.rttHistory, 4, ascii).trimStart());
   } else {
     parts.push(label.text);
   }
+  // How often it was lost and came back (the details, i, say when and why).
+  if (view.health.reconnects > 0) parts.push(`${ascii ? 'r' : '↻'}${view.health.reconnects}`);
   return parts.join(' ');
 }
 
@@ -94,6 +99,8 @@ export function PaneTabs(props: {pane: PaneName; counts: Record<PaneName, number
 
 export interface StatusMessage {
   text: string;
+  /** The same in fewer words, shown when `text` does not fit (what matters is never cut). */
+  short?: string;
   tone: Tone;
   /** A row to select once the action is done (e.g. the tunnel just opened). */
   select?: {pane: PaneName; key: string};
@@ -104,7 +111,7 @@ export function StatusLine({message, width}: {message: StatusMessage | null; wid
   if (!message) return <Text> </Text>;
   return (
     <Text color={tone(theme, message.tone)} bold={message.tone === 'own' || message.tone === 'ok'} wrap="truncate-end">
-      {truncate(message.text, width, theme.ascii)}
+      {truncate(message.short !== undefined && displayWidth(message.text) > width ? message.short : message.text, width, theme.ascii)}
     </Text>
   );
 }

@@ -13,6 +13,18 @@ export interface ConfirmSpec {
   run(): Promise<StatusMessage>;
 }
 
+/** Asked on Ctrl-C in a form while the console's own tunnels are open (quitting closes them). */
+export function quitConfirm(ownTunnels: number, quit: () => void): ConfirmSpec {
+  return {
+    title: `Quit? The console's ${ownTunnels} tunnel(s) close.`,
+    lines: ['n goes back to the form as it was. Ctrl-C again quits too.'],
+    async run() {
+      quit();
+      return {text: `Closing the console's ${ownTunnels} tunnel(s)...`, tone: 'muted'};
+    },
+  };
+}
+
 export function Confirm({spec, height, onDone, onCancel}: {spec: ConfirmSpec; height: number; onDone(message: StatusMessage): void; onCancel(): void}) {
   const theme = useTheme();
   const {busy, refusal, submit} = useSubmission(onDone);

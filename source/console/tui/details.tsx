@@ -1,6 +1,6 @@
 /** The details view of the selected row (Enter), as label: value lines. */
 import {Box, Text} from 'ink';
-import {formatBytes, formatDuration, formatEndpoint, formatTime} from '../format.js';
+import {formatBytes, formatDuration, formatEndpoint, formatRate, formatRtt, formatTime} from '../format.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRow, PeerRow} from './pane-rows.js';
 import {connectionLines, eventLines, tunnelActivityLines} from './activity-details.js';
@@ -22,16 +22,49 @@ function tunnelBasics(tunnel: TunnelRow): DetailLine[] {
     ['Connections', `${tunnel.active} active, ${tunnel.total} in all`],
     ['Sent', `${formatBytes(tunnel.sent)} (${tunnel.sent} bytes, entrance to exit)`],
     ['Received', `${formatBytes(tunnel.received)} (${tunnel.received} bytes, back)`],
+    ['Rate', `${formatRate(tunnel.rate)} (sent and received together)`],
     ['Durations', tunnel.durations ? `p50 ${formatDuration(tunnel.durations.p50)}, p90 ${formatDuration(tunnel.durations.p90)}` : '-'],
     ['Created', formatTime(tunnel.createdAt)],
   ];
 }
 
+/** Age of an instant, `3 s ago`; the caller's clock. */
+function ago(at: number, now = Date.now()): string {
+  return `${formatDuration(Math.max(0, now - at))} ago`;
+}
+
+function heartbeatText(channel: ChannelRow): string {
+  const heartbeat = channel.heartbeat;
+  if (!heartbeat || heartbeat.rtt_ms === null) return channel.rtts.length > 0 ? `${channel.rtts.map(formatRtt).join(' ')}` : '- (no pong yet, or not reported by this server)';
+  const pong = heartbeat.last_pong_at === null ? 'no pong yet' : `last pong ${formatTime(heartbeat.last_pong_at)} (${ago(Date.parse(heartbeat.last_pong_at))})`;
+  const history = channel.rtts.length > 1 ? `; last ${channel.rtts.map(formatRtt).join(' ')}` : '';
+  return `${formatRtt(heartbeat.rtt_ms)}, ${pong}${history}`;
+}
+
+/** The server itself (i): where it is, what it is, and how the link to it has been doing. */
+export function serverLines(view: ServerView, origin: 'argument' | 'saved' | 'embedded' | undefined): DetailLine[] {
+  const {health} = view;
+  const lines: DetailLine[] = [
+    [`Server ${view.name}`],
+    ['URL', origin === 'embedded' ? `${view.url} (the embedded server, run by this console)` : view.url],
+    ['Status', view.problem ? `${view.status}: ${view.problem}` : view.status],
+    ['Version', view.version ?? '-'],
+    ['Kind', view.mode === 'management' ? 'netunnel-ts, with the management API' : view.mode === 'legacy' ? 'NETunnel 1.0.12 or without the management API' : '-'],
+    ['Round trip', health.rttHistory.length === 0 ? '-' : `${formatRtt(health.rttHistory.at(-1)!)} (GET /version); last ${health.rttHistory.map(formatRtt).join(' ')}`],
+    ['Last answer', health.lastAnswerAt === null ? 'never' : `${formatTime(new Date(health.lastAnswerAt).toISOString())} (${ago(health.lastAnswerAt)})`],
+    ['Reconnects', String(health.reconnects)],
+    ['Last loss', health.lastLoss === null ? '-' : `${formatTime(new Date(health.lastLoss.at).toISOString())}: ${health.lastLoss.reason}`],
+  ];
+  if (view.detail && view.status !== 'connected') lines.push(['Why', view.detail]);
+  return lines;
+}
+
 function channelLines(view: ServerView, channel: ChannelRow): DetailLine[] {
   const lines: DetailLine[] = [
     [`Channel ${channel.id}${channel.own ? " (this console's own)" : ''}`],
-    ['Client version', channel.client_version],
-    ['Client kind', channel.client_features.length > 0 ? `netunnel-ts (${channel.client_features.join(', ')})` : 'NETunnel 1.0.12 or compatible'],
+    ['Client', channel.client_features.length > 0 ? `netunnel-ts (${channel.client_features.join(', ')})` : 'NETunnel 1.0.12 or compatible'],
+    ['Protocol version', channel.client_version],
+    ['Heartbeat', heartbeatText(channel)],
     ['Remote address', channel.remote_address ?? '?'],
     ['State', channel.connected ? 'connected' : 'control websocket closed'],
     ['Created', formatTime(channel.created_at)],
@@ -45,7 +78,7 @@ function channelLines(view: ServerView, channel: ChannelRow): DetailLine[] {
   return lines;
 }
 
-function peerLines(peerRow: PeerRow): DetailLine[] {
+function peerLines(view: ServerView, peerRow: PeerRow): DetailLine[] {
   const peer = peerRow.peer;
   if (peerRow.kind === 'peer') {
     return [
@@ -59,8 +92,9 @@ function peerLines(peerRow: PeerRow): DetailLine[] {
   const tunnel = peerRow.tunnel;
   return [
     [`Static tunnel ${tunnel.id} of peer ${peer.name}`],
-    ['Entrance (here)', `${tunnel.tunnel_local_address}:${tunnel.tunnel_local_port}`],
-    ['Exit (via peer)', `${tunnel.tunnel_remote_address}:${tunnel.tunnel_remote_port}`],
+    // The server listens (not this console): its port, reached through the peer.
+    ['Entrance', `${tunnel.tunnel_local_address}:${tunnel.tunnel_local_port} (on the server ${view.name})`],
+    ['Exit', `${tunnel.tunnel_remote_address}:${tunnel.tunnel_remote_port} (reached by the peer ${peer.name})`],
     ['Status', tunnel.status ?? '- (this server does not tell)'],
     ['Since', formatTime(tunnel.since)],
     ['Last error', tunnel.last_error ?? '-'],
@@ -75,7 +109,7 @@ export function detailLines(view: ServerView, selected: PaneRow | undefined, opt
   if (selected.pane === 'tunnels') return tunnelLines(view, selected.row, options.ascii ?? false);
   if (selected.pane === 'connections') return connectionLines(view, selected.row, options.now ?? Date.now());
   if (selected.pane === 'events') return eventLines(selected.row);
-  return peerLines(selected.row);
+  return peerLines(view, selected.row);
 }
 
 export function Details({lines, height}: {lines: DetailLine[]; height: number}) {

@@ -5,7 +5,7 @@
  */
 import {Box, Text} from 'ink';
 import {useState} from 'react';
-import {fit, truncate} from '../format.js';
+import {fit, truncate, wrapWords} from '../format.js';
 import type {StatusMessage} from './chrome.js';
 import {modalActionFor} from './keymap.js';
 import {LineInput} from './line-input.js';
@@ -67,9 +67,11 @@ export interface FormProps {
   height: number;
   onDone(message: StatusMessage): void;
   onCancel(): void;
+  /** Kept as it is, taking no keys (a question is asked over it). */
+  paused?: boolean;
 }
 
-export function Form({spec, width, height, onDone, onCancel}: FormProps) {
+export function Form({spec, width, height, onDone, onCancel, paused = false}: FormProps) {
   const theme = useTheme();
   const [values, setValues] = useState<FormValues>(() => initialValues(spec));
   const [focus, setFocus] = useState(0);
@@ -110,7 +112,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
       } else return false;
       return true;
     },
-    {active: !busy, priority: KEY_PRIORITY.modal},
+    {active: !busy && !paused, priority: KEY_PRIORITY.modal},
   );
 
   const labelWidth = Math.min(36, Math.max(...fields.map((field) => labelOf(field, values).length)) + 4);
@@ -120,15 +122,18 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
     </Text>,
   ];
   if (spec.intro) {
-    lines.push(
-      <Text key="intro" color={tone(theme, 'muted')} wrap="truncate-end">
-        {spec.intro}
-      </Text>,
+    // Whole words on as many lines as it needs (two at most: the fields come first).
+    wrapWords(spec.intro, width, 2, theme.ascii).forEach((line, index) =>
+      lines.push(
+        <Text key={`intro-${index}`} color={tone(theme, 'muted')} wrap="truncate-end">
+          {line}
+        </Text>,
+      ),
     );
   }
   lines.push(<Text key="gap"> </Text>);
   fields.forEach((field, index) => {
-    const isFocused = index === focused && !busy;
+    const isFocused = index === focused && !busy && !paused;
     const value = values[field.name] ?? '';
     const error = errors[field.name];
     const showError = error !== undefined && (attempted || (value !== '' && field.kind !== 'choice'));
@@ -173,9 +178,7 @@ export function Form({spec, width, height, onDone, onCancel}: FormProps) {
   } else if (refusal !== null) {
     // The server's message, verbatim, on as many lines as it needs (and the form has).
     const room = Math.max(1, height - lines.length);
-    const chunks: string[] = [];
-    const text = refusal;
-    for (let at = 0; at < text.length && chunks.length < room; at += width) chunks.push(text.slice(at, at + width));
+    const chunks = wrapWords(refusal, width, room, theme.ascii);
     chunks.forEach((chunk, index) =>
       lines.push(
         <Text key={`refusal-${index}`} color={tone(theme, 'error')} wrap="truncate-end">

@@ -25,9 +25,10 @@ export type Action =
   | 'nextServer'
   | 'previousServer'
   | 'details'
+  | 'serverDetails'
   | 'filter'
-  | 'sortNext'
-  | 'sortReverse'
+  | 'sortColumn'
+  | 'sortFlip'
   | 'newTunnel'
   | 'delete'
   | 'disconnect'
@@ -74,8 +75,11 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'pageDown', row: 'page', keys: '', help: '', group: 'Navigation', matches: (_input, key) => key.pageDown},
   {action: 'top', row: 'ends', keys: 'g G', help: 'First / last row', group: 'Navigation', matches: (input, key) => key.home || letter('g')(input, key)},
   {action: 'bottom', row: 'ends', keys: '', help: '', group: 'Navigation', matches: (input, key) => key.end || letter('G')(input, key)},
-  {action: 'details', row: 'details', keys: 'Enter', help: 'Details of the selection', bar: {keys: 'Enter', label: 'details'}, group: 'Navigation', matches: (_input, key) => key.return},
-  {action: 'filter', row: 'filter', keys: '/', help: 'Filter the rows', bar: {keys: '/', label: 'filter'}, group: 'Navigation', matches: (input, key) => input === '/' && plain(key)},
+  {action: 'details', row: 'details', keys: 'Enter i', help: 'Details of the row / server', bar: {keys: 'Enter', label: 'details'}, group: 'Navigation', matches: (_input, key) => key.return},
+  {action: 'serverDetails', row: 'details', keys: '', help: '', group: 'Navigation', matches: letter('i')},
+  {action: 'filter', row: 'filter', keys: '/ o O', help: 'Filter / sort by / flip', bar: {keys: '/', label: 'filter'}, group: 'Navigation', matches: (input, key) => input === '/' && plain(key)},
+  {action: 'sortColumn', row: 'filter', keys: '', help: '', group: 'Navigation', matches: letter('o')},
+  {action: 'sortFlip', row: 'filter', keys: '', help: '', group: 'Navigation', matches: letter('O')},
   {action: 'selectServer', row: 'servers', keys: '1-9 [ ]', help: 'Switch server tab', group: 'Servers', matches: (input, key) => plain(key) && /^[1-9]$/.test(input)},
   {action: 'previousServer', row: 'servers', keys: '', help: '', group: 'Servers', matches: letter('[')},
   {action: 'nextServer', row: 'servers', keys: '', help: '', group: 'Servers', matches: letter(']')},
@@ -88,9 +92,6 @@ export const KEYMAP: readonly Binding[] = [
   {action: 'disconnect', row: 'disconnect', keys: 'x', help: 'Disconnect the channel', bar: {keys: 'x', label: 'disconnect'}, panes: ['channels'], group: 'Actions', matches: letter('x')},
   // ---- the connections, drains and the clipboard
   {action: 'closeConnection', row: 'closeConnection', keys: 'd', help: 'Close the connection', bar: {keys: 'd', label: 'close'}, panes: ['connections'], group: 'Actions', matches: letter('d')},
-  // In the Actions column of the help: the Navigation one fills 80x24 already.
-  {action: 'sortNext', row: 'sort', keys: 'o O', help: 'Sort by column / reverse', bar: {keys: 'o', label: 'sort'}, panes: ['connections'], group: 'Actions', matches: letter('o')},
-  {action: 'sortReverse', row: 'sort', keys: '', help: '', panes: ['connections'], group: 'Actions', matches: letter('O')},
   // As k9s drains a node.
   {action: 'drain', row: 'drain', keys: 'r', help: 'Drain the tunnel, then go', bar: {keys: 'r', label: 'drain'}, panes: ['tunnels', 'connections'], group: 'Actions', matches: letter('r')},
   // As vim and k9s yank.
@@ -112,6 +113,21 @@ export const KEYMAP: readonly Binding[] = [
 export function bindingFor(input: string, key: Key, pane: PaneName): Binding | undefined {
   return KEYMAP.find((binding) => (!binding.panes || binding.panes.includes(pane)) && binding.matches(input, key));
 }
+
+/**
+ * Why a key does nothing in `pane`, when it does something in another (`p` outside Peers):
+ * said in the status line rather than nothing at all.
+ */
+export function elsewhereHint(input: string, key: Key, pane: PaneName): string | undefined {
+  const bindings = KEYMAP.filter((candidate) => candidate.panes && !candidate.panes.includes(pane) && candidate.matches(input, key));
+  if (bindings.length === 0) return undefined;
+  const first = KEYMAP.find((candidate) => candidate.row === bindings[0]!.row)!;
+  const panes = PANES.filter((name) => bindings.some((binding) => binding.panes!.includes(name)));
+  const where = `${panes.map((name) => PANE_NAMES[name]).join(' and ')} pane${panes.length > 1 ? 's' : ''}`;
+  return `${input} (${first.help.toLowerCase()}) works in the ${where}: Tab moves there`;
+}
+
+const PANE_NAMES: Record<PaneName, string> = {channels: 'Channels', tunnels: 'Tunnels', connections: 'Conns', peers: 'Peers', events: 'Events'};
 
 /** The key bar of a pane: the bindings with a short label, in keymap order, pane actions first. */
 export function keyBarEntries(pane: PaneName): Array<{keys: string; label: string}> {

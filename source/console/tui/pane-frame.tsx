@@ -5,6 +5,7 @@
  */
 import {Box, Text} from 'ink';
 import type {ServerView} from '../store.js';
+import type {SortOrder} from './table.js';
 import {glyphs, tone, useTheme, type Theme} from './theme.js';
 
 export interface PaneProps<Row> {
@@ -14,6 +15,8 @@ export interface PaneProps<Row> {
   width: number;
   height: number;
   filter: string;
+  /** The order the rows are in (sorted by pane-sort.ts), marked in the header. */
+  sort?: SortOrder | undefined;
 }
 
 export function paneFrame(props: PaneProps<unknown>) {
@@ -23,6 +26,7 @@ export function paneFrame(props: PaneProps<unknown>) {
     width: props.width,
     height: props.height,
     dim: props.view.stale,
+    sort: props.sort ?? null,
   };
 }
 

@@ -16,6 +16,8 @@ export interface ChannelRow extends ChannelInfo {
   key: string;
   /** The console's own channel. */
   own: boolean;
+  /** Its last heartbeat round trips (ms, oldest first). */
+  rtts: readonly number[];
 }
 
 export type PeerRow =
@@ -45,7 +47,7 @@ export type PaneRow =
   | {pane: 'events'; row: TimelineEntry};
 
 export function channelRows(view: ServerView): ChannelRow[] {
-  return view.channels.map((channel) => ({...channel, key: `c${channel.id}`, own: channel.id === view.ownChannelId}));
+  return view.channels.map((channel) => ({...channel, key: `c${channel.id}`, own: channel.id === view.ownChannelId, rtts: view.channelRtts[String(channel.id)] ?? []}));
 }
 
 export function peerRows(view: ServerView): PeerRow[] {

@@ -3,7 +3,7 @@
  * their own modules) as tables of the rows pane-rows.ts builds.
  */
 import {Box, Text} from 'ink';
-import {formatBytes, formatEndpoint, formatRate, formatTime, sparkline} from '../format.js';
+import {formatBytes, formatEndpoint, formatRate, formatRtt, formatTime, rttSparkline, sparkline} from '../format.js';
 import type {TunnelRow} from '../store.js';
 import {ConnectionsPane} from './connections-pane.js';
 import {EventsPane} from './events-pane.js';
@@ -26,20 +26,34 @@ function shortTime(iso: string | null): string {
   return full.startsWith(today) ? full.slice(11) : full.slice(5, 16);
 }
 
-const CHANNEL_COLUMNS: Column<ChannelRow>[] = [
-  {header: 'ID', width: 4, align: 'right', cell: (row) => String(row.id)},
-  {header: 'CLIENT', width: 13, cell: (row) => `${row.client_version}${row.client_features.length > 0 ? '' : ' (py)'}`, drop: 2},
+/** Who the client is: ours announces features (its version is the protocol's, 1.0.12, for compatibility). */
+export function clientKind(row: ChannelRow): string {
+  return row.client_features.length > 0 ? 'netunnel-ts' : `${row.client_version} (py)`;
+}
+
+/** The last heartbeat round trip and its trend: `2.1ms ▁▂▃▅`. */
+function heartbeatCell(row: ChannelRow, ascii: boolean): string {
+  const last = row.rtts.at(-1) ?? row.heartbeat?.rtt_ms ?? null;
+  if (last === null || last === undefined) return '-';
+  return `${formatRtt(last)} ${rttSparkline(row.rtts, 4, ascii)}`.trimEnd();
+}
+
+export const channelColumns = (theme: Theme): Column<ChannelRow>[] => [
+  {header: 'ID', width: 4, align: 'right', cell: (row) => String(row.id), sortKey: (row) => row.id},
+  {header: 'CLIENT', width: 11, cell: clientKind, drop: 2},
   {header: 'REMOTE ADDRESS', width: 15, flex: true, cell: (row) => row.remote_address ?? '?'},
   {header: 'STATE', width: 9, cell: (row) => (row.connected ? 'connected' : 'gone'), tone: (row) => (row.connected ? 'ok' : 'error')},
   {header: 'SINCE', width: 11, cell: (row) => shortTime(row.connected_at ?? row.created_at), drop: 1},
-  {header: 'TUNNELS', width: 7, align: 'right', cell: (row) => String(row.tunnel_count)},
+  {header: 'TUNNELS', width: 7, align: 'right', cell: (row) => String(row.tunnel_count), sortKey: (row) => row.tunnel_count},
+  {header: 'HEARTBEAT', width: 9, cell: (row) => heartbeatCell(row, theme.ascii), sortKey: (row) => row.rtts.at(-1) ?? -1, tone: () => 'accent', drop: 4},
   {header: 'NOTE', width: 7, cell: (row) => (row.own ? 'console' : ''), tone: () => 'own', drop: 3},
 ];
 
 /** A tunnel's state, as a column shown only while a tunnel drains (the Tunnels pane stays as it was otherwise). */
 const TUNNEL_STATE_COLUMN: Column<TunnelRow> = {header: 'STATE', width: 8, cell: (row) => (row.draining ? 'draining' : 'open'), tone: (row) => (row.draining ? 'warn' : undefined)};
 
-function tunnelColumns(theme: Theme, rows: readonly TunnelRow[]): Column<TunnelRow>[] {
+/** The Tunnels pane's columns for these rows (sorting goes by the same ones). */
+export function tunnelColumns(theme: Theme, rows: readonly TunnelRow[]): Column<TunnelRow>[] {
   const columns = baseTunnelColumns(theme);
   return rows.some((row) => row.draining) ? [...columns.slice(0, 4), TUNNEL_STATE_COLUMN, ...columns.slice(4)] : columns;
 }
@@ -51,21 +65,32 @@ function baseTunnelColumns(theme: Theme): Column<TunnelRow>[] {
     {header: 'DIR', width: 3, cell: (row) => (row.direction === 'forward' ? 'fwd' : 'rev')},
     {header: 'ENTRANCE', width: 13, flex: true, cell: (row) => formatEndpoint(row.entrance), tone: (row) => (row.own ? 'own' : undefined)},
     {header: 'EXIT', width: 13, flex: true, cell: (row) => formatEndpoint(row.exit)},
-    {header: 'CONNS', width: 5, align: 'right', cell: (row) => `${row.active}/${row.total}`},
+    {
+      header: 'CONNS',
+      width: 5,
+      align: 'right',
+      // A tunnel lost with its server has no connections: it waits to be opened again.
+      cell: (row) => (row.reopening ? 'reopening' : `${row.active}/${row.total}`),
+      tone: (row) => (row.reopening ? 'warn' : undefined),
+      sortKey: (row) => row.total,
+    },
     {header: theme.ascii ? 'SENT' : `${marks.up}SENT`, width: 6, align: 'right', cell: (row) => formatBytes(row.sent)},
     {header: theme.ascii ? 'RECV' : `${marks.down_}RECV`, width: 6, align: 'right', cell: (row) => formatBytes(row.received)},
-    {header: 'RATE', width: 8, align: 'right', cell: (row) => formatRate(row.rate), drop: 2},
+    // Both directions together: the header says so.
+    {header: theme.ascii ? 'UP+DN/s' : `${marks.up}${marks.down_}RATE`, width: 8, align: 'right', cell: (row) => formatRate(row.rate), sortKey: (row) => row.rate, drop: 2},
     {header: 'TREND', width: 6, cell: (row) => sparkline(row.history, 6, theme.ascii), tone: () => 'accent', drop: 1},
   ];
 }
 
-function peerColumns(theme: Theme): Column<PeerRow>[] {
+export function peerColumns(theme: Theme): Column<PeerRow>[] {
   const marks = glyphs(theme);
   return [
     {
       header: 'PEER / TUNNEL',
       width: 14,
       cell: (row) => (row.kind === 'peer' ? row.peer.name : ` ${row.last ? marks.lastBranch : marks.branch} #${row.tunnel.id}`),
+      // Not by the tree's marks: peers by name, their static tunnels by id.
+      sortKey: (row) => (row.kind === 'peer' ? row.peer.name : row.tunnel.id),
     },
     {
       header: 'URL / LOCAL -> REMOTE',
@@ -120,7 +145,7 @@ export function ChannelsPane(props: PaneProps<ChannelRow>) {
   }
   return (
     <Table<ChannelRow>
-      columns={CHANNEL_COLUMNS}
+      columns={channelColumns(theme)}
       rows={props.rows}
       {...paneFrame(props)}
       {...ownMark(theme)}

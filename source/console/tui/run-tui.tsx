@@ -74,6 +74,7 @@ export function runTui(options: RunTuiOptions): RunningTui {
         session={options.session}
         {...(options.settings ? {settings: options.settings} : {})}
         onQuit={quit}
+        onKey={() => screen.keyPressed()}
         clipboard={terminalClipboard((sequence) => screen.passThrough(sequence))}
       />
     </ThemeProvider>,

@@ -3,6 +3,7 @@
  * its tab), edit one (its tab reopens), forget one (its tab closes).
  */
 import * as savedServers from '../saved-server-commands.js';
+import {targetFromSaved} from '../session.js';
 import type {ConsoleSettings, SavedServer} from '../settings.js';
 import {jsonObjectError, nameError, requireJsonObject, urlError} from '../validate.js';
 import type {ConfirmSpec} from './confirm.js';
@@ -51,14 +52,24 @@ function savedServerOf(values: FormValues): Omit<SavedServer, 'name'> & {name?: 
   return server;
 }
 
-/** Adds a saved server and opens its tab. */
+/**
+ * What would be saved, tried first: its auth plugin loaded, its files read. A server that
+ * cannot be used is not saved (it would be in the way of every later console).
+ */
+async function tried(settings: ConsoleSettings, server: Omit<SavedServer, 'name'> & {name?: string}, name?: string): Promise<void> {
+  await targetFromSaved({...server, name: name ?? server.name ?? settings.suggestName(server.url)});
+}
+
+/** Adds a saved server (once it is known to be usable) and opens its tab. */
 export function addServerForm(settings: ConsoleSettings, open: (saved: SavedServer) => Promise<void>): FormSpec {
   return {
     title: 'Add a server',
     intro: `Saved in ${settings.path}`,
     fields: serverFields(settings),
     async submit(values) {
-      const saved = savedServers.addSavedServer(settings, savedServerOf(values));
+      const server = savedServerOf(values);
+      await tried(settings, server);
+      const saved = savedServers.addSavedServer(settings, server);
       await open(saved);
       return {text: `Server ${saved.name} saved and opened`, tone: 'ok'};
     },
@@ -72,6 +83,7 @@ export function editServerForm(settings: ConsoleSettings, existing: SavedServer,
     fields: serverFields(settings, existing),
     async submit(values) {
       const server = savedServerOf(values);
+      await tried(settings, server, server.name ?? existing.name);
       const saved = savedServers.updateSavedServer(settings, existing.name, {...server, name: server.name ?? existing.name});
       await reopen(saved);
       return {text: `Server ${saved.name} saved`, tone: 'ok'};

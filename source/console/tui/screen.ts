@@ -5,6 +5,10 @@
  * So an idle console writes nothing, a moving counter costs one row, and no frame can
  * scroll the screen.
  *
+ * Writes are spaced by `minIntervalMs` so that traffic updates cost little over SSH; a frame
+ * a key caused (keyPressed() just before it) is written at once, so a key never waits for
+ * that spacing.
+ *
  * Why not Ink's own output: its standard mode rewrites the whole frame on every change
  * (kilobytes per second over SSH with one live counter), and its incremental mode (6.8)
  * moves the cursor one row short when a frame ends with a newline, shifting the screen.
@@ -22,6 +26,9 @@ const ERASE_TO_END_OF_LINE = `${ESC}K`;
 /** Synchronized output: the terminal shows the rows of one update at once (ignored where unknown). */
 const BEGIN_UPDATE = `${ESC}?2026h`;
 const END_UPDATE = `${ESC}?2026l`;
+
+/** A frame this soon after a key press is that key's. */
+const URGENT_WINDOW_MS = 250;
 
 const moveTo = (row: number) => `${ESC}${row + 1};1H`;
 
@@ -69,6 +76,8 @@ export class DiffScreen {
   private repaint = true;
   private started = false;
   private bytes = 0;
+  /** Until when the next frame is a key's (written at once). */
+  private urgentUntil = 0;
   private readonly minIntervalMs: number;
   private readonly alternate: boolean;
   private readonly onResize = () => {
@@ -115,9 +124,20 @@ export class DiffScreen {
     if (this.started) this.emit(sequence);
   }
 
+  /** A key was pressed: the frame it causes (the next one, if it comes soon) is written at once. */
+  keyPressed(): void {
+    this.urgentUntil = Date.now() + URGENT_WINDOW_MS;
+  }
+
   private frame(frame: string): void {
     if (!this.started) return;
     this.pending = frame;
+    if (Date.now() <= this.urgentUntil) {
+      this.urgentUntil = 0;
+      if (this.timer) clearTimeout(this.timer);
+      this.flush();
+      return;
+    }
     if (this.timer) return;
     const wait = this.lastWriteAt + this.minIntervalMs - Date.now();
     if (wait <= 0) this.flush();

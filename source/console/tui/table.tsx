@@ -1,55 +1,119 @@
 /**
- * A table that always takes exactly `height` lines and never wraps: columns are dropped
- * (least important first) when the width is short, flexible ones share what is left, and
- * every cell is cut to its width. The selected row is shown inverted with a marker, and the
- * view scrolls to keep it visible.
+ * A table that always takes exactly `height` lines and never wraps: each column is as wide as
+ * its widest cell (in terminal columns: a CJK character takes two), columns are dropped (least
+ * important first) when the width is short, flexible ones share what is left, and every cell
+ * is cut to its width. The selected row is shown inverted with a marker, and the view scrolls
+ * to keep it visible. Any column sorts the rows (sortRows; the header marks it).
  */
 import {Box, Text} from 'ink';
 import {useRef} from 'react';
-import {fit} from '../format.js';
+import {displayWidth, fit} from '../format.js';
 import {glyphs, tone, useTheme, type Tone} from './theme.js';
 
 export interface Column<Row> {
   header: string;
-  /** Fixed width, or the minimum width of a flexible column. */
+  /** The least width (a column grows to its widest cell, up to maxWidth). */
   width: number;
+  /** The most a column grows to fit its cells (default: no limit). */
+  maxWidth?: number;
   flex?: boolean;
   align?: 'left' | 'right';
   /** Higher numbers are dropped first when the table is too wide (0: never). */
   drop?: number;
   cell(row: Row): string;
   tone?(row: Row): Tone | undefined;
+  /** What rows sort by on this column (default: the cell's text, numbers in it compared as numbers). */
+  sortKey?(row: Row): number | string;
+}
+
+/** The rows sorted by one column of the table's (its index), each way. */
+export interface SortOrder {
+  column: number;
+  descending: boolean;
 }
 
 export interface Layout<Row> {
-  columns: Array<Column<Row> & {actual: number}>;
+  /** The columns kept, in order: their width and their place among all the columns. */
+  columns: Array<Column<Row> & {actual: number; index: number}>;
 }
 
-/** The columns that fit `width` (after the 2-character marker) and their widths. */
-export function layoutColumns<Row>(columns: readonly Column<Row>[], width: number): Layout<Row> {
+const collator = new Intl.Collator(undefined, {numeric: true, sensitivity: 'base'});
+
+function keyOf<Row>(column: Column<Row>, row: Row): number | string {
+  return column.sortKey ? column.sortKey(row) : column.cell(row);
+}
+
+function compareKeys(a: number | string, b: number | string): number {
+  if (typeof a === 'number' && typeof b === 'number') return a - b;
+  return collator.compare(String(a), String(b));
+}
+
+/** `rows` in the order `sort` asks (the same order when it asks none); ties keep their order. */
+export function sortRows<Row>(rows: readonly Row[], columns: readonly Column<Row>[], sort: SortOrder | null | undefined): Row[] {
+  const column = sort ? columns[sort.column] : undefined;
+  if (!sort || !column) return [...rows];
+  const keyed = rows.map((row, index) => ({row, index, key: keyOf(column, row)}));
+  keyed.sort((a, b) => (sort.descending ? compareKeys(b.key, a.key) : compareKeys(a.key, b.key)) || a.index - b.index);
+  return keyed.map(({row}) => row);
+}
+
+/** A column's first direction: numbers biggest first (rates, bytes, counts), text A to Z. */
+export function firstSortDirection<Row>(column: Column<Row>, rows: readonly Row[]): boolean {
+  return rows.length > 0 && typeof keyOf(column, rows[0]!) === 'number';
+}
+
+/** A column's header, with the sort marker when the rows are sorted by it. */
+export function headerText(header: string, sorted: {descending: boolean} | undefined, ascii: boolean): string {
+  if (!sorted) return header;
+  return `${header}${sorted.descending ? (ascii ? 'v' : '▼') : ascii ? '^' : '▲'}`;
+}
+
+/** The columns that fit `width` (after the 2-character marker), and their widths for `rows`. */
+export function layoutColumns<Row>(columns: readonly Column<Row>[], width: number, rows: readonly Row[] = [], headers?: readonly string[]): Layout<Row> {
   const available = width - 2;
-  let kept = [...columns];
-  const needed = (list: readonly Column<Row>[]) => list.reduce((sum, column) => sum + column.width, 0) + Math.max(0, list.length - 1);
+  const wanted = columns.map((column, index) => {
+    let natural = Math.max(column.width, displayWidth(headers?.[index] ?? column.header));
+    for (const row of rows) natural = Math.max(natural, displayWidth(column.cell(row)));
+    return Math.min(natural, Math.max(column.width, column.maxWidth ?? Number.POSITIVE_INFINITY));
+  });
+  const entries = columns.map((column, index) => ({column, index, want: wanted[index]!, least: column.flex ? column.width : wanted[index]!}));
+  let kept = [...entries];
+  const needed = (list: typeof entries) => list.reduce((sum, entry) => sum + entry.least, 0) + Math.max(0, list.length - 1);
   while (needed(kept) > available) {
-    const droppable = kept.filter((column) => (column.drop ?? 0) > 0);
+    const droppable = kept.filter((entry) => (entry.column.drop ?? 0) > 0);
     if (droppable.length === 0) break;
-    const worst = droppable.reduce((a, b) => ((b.drop ?? 0) >= (a.drop ?? 0) ? b : a));
-    kept = kept.filter((column) => column !== worst);
+    const worst = droppable.reduce((a, b) => ((b.column.drop ?? 0) >= (a.column.drop ?? 0) ? b : a));
+    kept = kept.filter((entry) => entry !== worst);
   }
-  const spare = Math.max(0, available - needed(kept));
-  const flexible = kept.filter((column) => column.flex);
+  // Still too wide: the fixed columns give back what their cells took beyond their least width.
+  const actual = new Map(kept.map((entry) => [entry, entry.least]));
+  let over = needed(kept) - available;
+  for (const entry of [...kept].sort((a, b) => b.least - b.column.width - (a.least - a.column.width))) {
+    if (over <= 0) break;
+    const give = Math.min(over, entry.least - entry.column.width);
+    actual.set(entry, entry.least - give);
+    over -= give;
+  }
+  // What is left goes to the flexible columns: first what their cells want, then evenly.
+  let spare = Math.max(0, available - [...actual.values()].reduce((sum, value) => sum + value, 0) - Math.max(0, kept.length - 1));
+  const flexible = kept.filter((entry) => entry.column.flex);
+  for (let grown = true; spare > 0 && grown; ) {
+    grown = false;
+    for (const entry of flexible) {
+      if (spare > 0 && actual.get(entry)! < entry.want) {
+        actual.set(entry, actual.get(entry)! + 1);
+        spare -= 1;
+        grown = true;
+      }
+    }
+  }
   const share = flexible.length > 0 ? Math.floor(spare / flexible.length) : 0;
   let remainder = flexible.length > 0 ? spare - share * flexible.length : 0;
-  return {
-    columns: kept.map((column) => {
-      let actual = column.width;
-      if (column.flex) {
-        actual += share + (remainder > 0 ? 1 : 0);
-        if (remainder > 0) remainder -= 1;
-      }
-      return {...column, actual};
-    }),
-  };
+  for (const entry of flexible) {
+    actual.set(entry, actual.get(entry)! + share + (remainder > 0 ? 1 : 0));
+    if (remainder > 0) remainder -= 1;
+  }
+  return {columns: kept.map((entry) => ({...entry.column, actual: actual.get(entry)!, index: entry.index}))};
 }
 
 export interface TableProps<Row> {
@@ -68,12 +132,17 @@ export interface TableProps<Row> {
   empty: string;
   /** Dims every row (stale data). */
   dim?: boolean;
+  /** The order the rows are in (they come sorted: sortRows), shown in the header. */
+  sort?: SortOrder | null;
 }
 
 export function Table<Row>(props: TableProps<Row>) {
   const theme = useTheme();
   const marks = glyphs(theme);
-  const {columns} = layoutColumns(props.columns, props.width);
+  const headers = props.columns.map((column, index) =>
+    headerText(column.header, props.sort?.column === index ? props.sort : undefined, theme.ascii),
+  );
+  const {columns} = layoutColumns(props.columns, props.width, props.rows, headers);
   const bodyHeight = Math.max(0, props.height - 1);
   const selectedIndex = props.rows.findIndex((row) => props.keyOf(row) === props.selectedKey);
   const offsetRef = useRef(0);
@@ -85,7 +154,7 @@ export function Table<Row>(props: TableProps<Row>) {
   offset = Math.max(0, Math.min(offset, props.rows.length - bodyHeight));
   offsetRef.current = offset;
 
-  const header = '  ' + columns.map((column) => fit(column.header, column.actual, column.align, theme.ascii)).join(' ');
+  const header = '  ' + columns.map((column) => fit(headers[column.index]!, column.actual, column.align, theme.ascii)).join(' ');
   const lines = [
     <Text key="header" bold wrap="truncate-end">
       {header}

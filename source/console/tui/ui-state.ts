@@ -10,12 +10,14 @@ import type {ConfirmSpec} from './confirm.js';
 import {DEFAULT_CONNECTION_SORT, type ConnectionSort} from './connection-sort.js';
 import type {FormSpec} from './form.js';
 import type {PaneName} from './keymap.js';
+import type {SortOrder} from './table.js';
 
 export type Mode =
   | {kind: 'browse'}
   | {kind: 'filter'}
   | {kind: 'help'}
-  | {kind: 'details'}
+  /** Of the selected row, or (`server`) of the server itself. */
+  | {kind: 'details'; server?: boolean}
   | {kind: 'form'; spec: FormSpec}
   | {kind: 'confirm'; spec: ConfirmSpec};
 
@@ -31,10 +33,14 @@ export interface UiState {
   /** By `serverKey:pane`. */
   selections: Readonly<Record<string, Selection>>;
   filters: Readonly<Record<PaneName, string>>;
-  /** The order of the Connections pane (every server's). */
+  /** The order of the Connections pane (every server's): its own, with the pane's columns (connection-sort.ts). */
   connectionSort: ConnectionSort;
+  /** The column each pane is sorted by (absent: the natural order); the Connections pane's is connectionSort. */
+  sorts: Readonly<Partial<Record<PaneName, SortOrder>>>;
   mode: Mode;
   status: StatusMessage | null;
+  /** Ctrl-C in a form while own tunnels are open: the question, asked over the form (kept). */
+  askingQuit: boolean;
   quitting: boolean;
 }
 
@@ -44,6 +50,8 @@ export type UiAction =
   | {type: 'select'; selectionKey: string; selection: Selection}
   | {type: 'setFilter'; pane: PaneName; text: string}
   | {type: 'sortConnections'; sort: ConnectionSort}
+  /** Sorts a pane by a column (null: back to the natural order). */
+  | {type: 'sort'; pane: PaneName; sort: SortOrder | null}
   /** Opens a view over the panes. */
   | {type: 'open'; mode: Exclude<Mode, {kind: 'browse'}>}
   /** Back to the panes. */
@@ -51,10 +59,23 @@ export type UiAction =
   | {type: 'status'; message: StatusMessage | null}
   /** A form or confirmation done: back to the panes, its message shown, and its row selected on that server. */
   | {type: 'done'; message: StatusMessage; serverKey: string | undefined}
-  | {type: 'quit'; message: StatusMessage};
+  | {type: 'quit'; message: StatusMessage}
+  /** Asks whether to quit (over the view), or stops asking. */
+  | {type: 'askQuit'; asking: boolean};
 
 export function initialUiState(pane: PaneName = 'tunnels'): UiState {
-  return {serverIndex: 0, pane, selections: {}, filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''}, connectionSort: DEFAULT_CONNECTION_SORT, mode: {kind: 'browse'}, status: null, quitting: false};
+  return {
+    serverIndex: 0,
+    pane,
+    selections: {},
+    filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
+    sorts: {},
+    connectionSort: DEFAULT_CONNECTION_SORT,
+    mode: {kind: 'browse'},
+    status: null,
+    askingQuit: false,
+    quitting: false,
+  };
 }
 
 export const selectionKeyOf = (serverKey: string, pane: PaneName) => `${serverKey}:${pane}`;
@@ -71,18 +92,26 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return state.filters[action.pane] === action.text ? state : {...state, filters: {...state.filters, [action.pane]: action.text}};
     case 'sortConnections':
       return {...state, connectionSort: action.sort};
+    case 'sort': {
+      const sorts = {...state.sorts};
+      if (action.sort === null) delete sorts[action.pane];
+      else sorts[action.pane] = action.sort;
+      return {...state, sorts};
+    }
     case 'open':
       return {...state, mode: action.mode};
     case 'close':
-      return {...state, mode: {kind: 'browse'}};
+      return {...state, mode: {kind: 'browse'}, askingQuit: false};
     case 'status':
       return {...state, status: action.message};
     case 'done': {
-      const next: UiState = {...state, mode: {kind: 'browse'}, status: action.message};
+      const next: UiState = {...state, mode: {kind: 'browse'}, status: action.message, askingQuit: false};
       const select = action.message.select;
       if (!select || action.serverKey === undefined) return next;
       return {...next, pane: select.pane, selections: {...state.selections, [selectionKeyOf(action.serverKey, select.pane)]: {key: select.key, index: 0}}};
     }
+    case 'askQuit':
+      return state.askingQuit === action.asking ? state : {...state, askingQuit: action.asking};
     case 'quit':
       return state.quitting ? state : {...state, quitting: true, status: action.message};
   }

@@ -5,7 +5,7 @@
  */
 import type {Key} from 'ink';
 import {nextConnectionSort, reversedConnectionSort} from './connection-sort.js';
-import {bindingFor, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
+import {bindingFor, elsewhereHint, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
 import type {UiAction, UiState} from './ui-state.js';
 import {KEY_PRIORITY, useKeys} from './use-keys.js';
 
@@ -23,6 +23,10 @@ export interface ScreenKeys {
   hasSelection: boolean;
   select(index: number): void;
   quit(): void;
+  /** o (the next column) or O (flip the order): sorts the pane. */
+  sort(flip: boolean): void;
+  /** Ctrl-C in a view over the panes (a form...): quits, or asks first while own tunnels are open. */
+  interrupt(): void;
   /** An action key (new tunnel, delete, ...): startAction. */
   act(action: Action): void;
 }
@@ -33,7 +37,11 @@ export function useScreenKeys(keys: ScreenKeys): void {
 
   const onBrowseKey = (input: string, key: Key) => {
     const binding = bindingFor(input, key, pane);
-    if (!binding) return false;
+    if (!binding) {
+      const hint = elsewhereHint(input, key, pane);
+      if (hint !== undefined) dispatch({type: 'status', message: {text: hint, tone: 'warn'}});
+      return hint !== undefined;
+    }
     switch (binding.action) {
       case 'quit':
         keys.quit();
@@ -82,15 +90,21 @@ export function useScreenKeys(keys: ScreenKeys): void {
         break;
       case 'details':
         if (keys.hasSelection) dispatch({type: 'open', mode: {kind: 'details'}});
+        else dispatch({type: 'status', message: {text: 'No row is selected (i shows the server)', tone: 'warn'}});
         break;
+      case 'serverDetails':
+        if (keys.serverCount > 0) dispatch({type: 'open', mode: {kind: 'details', server: true}});
+        break;
+      case 'sortColumn':
+      case 'sortFlip': {
+        const flip = binding.action === 'sortFlip';
+        // The Connections pane's order has its own columns (connection-sort.ts).
+        if (ui.pane === 'connections') dispatch({type: 'sortConnections', sort: flip ? reversedConnectionSort(ui.connectionSort) : nextConnectionSort(ui.connectionSort)});
+        else keys.sort(flip);
+        break;
+      }
       case 'filter':
         dispatch({type: 'open', mode: {kind: 'filter'}});
-        break;
-      case 'sortNext':
-        dispatch({type: 'sortConnections', sort: nextConnectionSort(ui.connectionSort)});
-        break;
-      case 'sortReverse':
-        dispatch({type: 'sortConnections', sort: reversedConnectionSort(ui.connectionSort)});
         break;
       default:
         keys.act(binding.action);
@@ -117,11 +131,11 @@ export function useScreenKeys(keys: ScreenKeys): void {
   useKeys(onBrowseKey, {active: ui.mode.kind === 'browse' && live, priority: KEY_PRIORITY.panes});
   useKeys(onDetailsKey, {active: ui.mode.kind === 'details' && live, priority: KEY_PRIORITY.modal});
   useKeys(onFilterKey, {active: ui.mode.kind === 'filter' && live, priority: KEY_PRIORITY.modal});
-  // Ctrl-C quits from anywhere, even in a form (in the panes, KEYMAP's quit has it).
+  // Ctrl-C quits from anywhere, even in a form, asking first there while own tunnels are open (in the panes, KEYMAP's quit has it).
   useKeys(
     (input, key) => {
       if (!isQuitKey(input, key)) return false;
-      keys.quit();
+      keys.interrupt();
       return true;
     },
     {active: ui.mode.kind !== 'browse', priority: KEY_PRIORITY.global},

@@ -1,5 +1,5 @@
 /** A peer as the peer routes and the event stream show it: 1.0.12's object plus our live `status`. */
-import type {PeerInfo, PeerStatus, StaticTunnelInfo} from '../../protocol/server-objects.js';
+import {summarizePeerStatus, type PeerInfo} from '../../protocol/server-objects.js';
 import type {LivePeer} from './live-peer.js';
 
 export function peerView(peer: LivePeer): PeerInfo {
@@ -10,14 +10,6 @@ export function peerView(peer: LivePeer): PeerInfo {
     target_netunnel_url: peer.url,
     auth_data: structuredClone(peer.authData),
     static_tunnels: staticTunnels,
-    status: summarize(staticTunnels),
+    status: summarizePeerStatus(staticTunnels),
   };
-}
-
-/** `online` when all are, `connecting` when any is, `offline` otherwise, `idle` when there are none. */
-export function summarize(tunnels: StaticTunnelInfo[]): PeerStatus {
-  if (tunnels.length === 0) return 'idle';
-  if (tunnels.every((tunnel) => tunnel.status === 'online')) return 'online';
-  if (tunnels.some((tunnel) => tunnel.status === 'connecting')) return 'connecting';
-  return 'offline';
 }

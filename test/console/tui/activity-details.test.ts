@@ -16,7 +16,7 @@ const ours: ServerView = {...emptyServerView('s1', 'lab', 'http://127.0.0.1:4040
 function tunnelRow(overrides: Partial<TunnelRow> = {}): TunnelRow {
   return {
     key: '1/2', channelId: 1, id: 2, direction: 'reverse', entrance: {address: '0.0.0.0', port: 9000}, exit: {address: '127.0.0.1', port: 8080},
-    active: 1, total: 5, sent: 0, received: 0, rate: 0, history: [], own: false, createdAt: OPENED, durations: null, draining: false, connect: null,
+    active: 1, total: 5, sent: 0, received: 0, rate: 0, history: [], own: false, reopening: false, createdAt: OPENED, durations: null, draining: false, connect: null,
     ...overrides,
   };
 }

@@ -15,7 +15,7 @@ import type {ScriptedService} from '../../helpers/streams.js';
 function tunnelRow(channelId: number, id: number, entrancePort: number, exitPort: number, active: number): TunnelRow {
   return {
     key: `${channelId}/${id}`, channelId, id, direction: 'reverse', entrance: {address: '127.0.0.1', port: entrancePort}, exit: {address: '127.0.0.1', port: exitPort},
-    active, total: active, sent: 0, received: 0, rate: 0, history: [], own: false, createdAt: '2026-11-27T14:00:00.000Z', durations: null, draining: false, connect: null,
+    active, total: active, sent: 0, received: 0, rate: 0, history: [], own: false, reopening: false, createdAt: '2026-11-27T14:00:00.000Z', durations: null, draining: false, connect: null,
   };
 }
 

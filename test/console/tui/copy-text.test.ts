@@ -24,6 +24,7 @@ function tunnelRow(overrides: Partial<TunnelRow> = {}): TunnelRow {
     rate: 0,
     history: [],
     own: false,
+    reopening: false,
     createdAt: '2026-11-27T14:00:00.000Z',
     durations: null,
     draining: false,
@@ -75,7 +76,7 @@ describe('copy text', () => {
   it("a connection's source, a channel's address, a peer's URL, a static tunnel's local address, an event's line", () => {
     assert.deepEqual(copyTextOf(view, {pane: 'connections', row: connectionRow()}), {text: '127.0.0.1:51234'});
     assert.deepEqual(copyTextOf(view, {pane: 'connections', row: connectionRow({source: null})}), {missing: 'Connection 7 has no known source'});
-    const channelRow = {...channel(3, {remote_address: '192.0.2.7'}), key: 'c3', own: false};
+    const channelRow = {...channel(3, {remote_address: '192.0.2.7'}), key: 'c3', own: false, rtts: []};
     assert.deepEqual(copyTextOf(view, {pane: 'channels', row: channelRow}), {text: '192.0.2.7'});
     assert.deepEqual(copyTextOf(view, {pane: 'channels', row: {...channelRow, remote_address: null}}), {missing: 'Channel 3 has no known address'});
     const owner = peer(4, 'edge');

@@ -24,6 +24,7 @@ function tunnelRow(channelId: number, id: number, overrides: Partial<TunnelRow> 
     rate: 0,
     history: [],
     own: false,
+    reopening: false,
     createdAt: '2026-11-27T14:00:00.000Z',
     durations: null,
     draining: false,
@@ -70,8 +71,8 @@ describe('Tunnels pane', () => {
     const frame = show('tunnels', view({tunnels}));
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
-    assert.match(lines[0]!, /^ {2}ID +DIR ENTRANCE +EXIT +CONNS +↑SENT +↓RECV +RATE TREND$/);
-    assert.match(lines[1]!, /^▶★1\/1 +fwd 127\.0\.0\.1:40001 +10\.0\.0\.5:5432 +2\/17 +1\.2 MB +4\.9 KB +2\.0 KB\/s +▅█$/);
+    assert.match(lines[0]!, /^ {2}ID +DIR ENTRANCE +EXIT +CONNS +↑SENT +↓RECV +↑↓RATE TREND$/);
+    assert.match(lines[1]!, /^▶★1\/1 +fwd 127\.0\.0\.1:40001 +10\.0\.0\.5:5432 +2\/17 +1\.2 MB +5\.0 kB +2\.0 kB\/s +▅█$/);
     assert.match(lines[2]!, /^ {2}2\/3 +rev 0\.0\.0\.0:2222 +127\.0\.0\.1:22 +0\/0 +0 B +0 B +-$/);
   });
 
@@ -114,7 +115,7 @@ describe('Channels pane', () => {
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
     assert.match(lines[0]!, /ID CLIENT +REMOTE ADDRESS +STATE +SINCE +TUNNELS NOTE/);
-    assert.match(lines[1]!, /^▶★ {3}1 1\.0\.12 +127\.0\.0\.1 +connected .* +2 console$/);
+    assert.match(lines[1]!, /^▶★ {3}1 netunnel-ts +127\.0\.0\.1 +connected .* +2 console$/);
     assert.match(lines[2]!, /^ {5}7 1\.0\.12 \(py\) +10\.9\.8\.7 +gone /);
   });
 
@@ -136,7 +137,7 @@ describe('Peers pane', () => {
     assertFits(frame, 80, 10);
     const lines = frame.split('\n');
     assert.match(lines[1]!, /^▶ alpha +http:\/\/10\.0\.0\.1:4040 +online/);
-    assert.match(lines[2]!, /^ {3}├ #1 +127\.0\.0\.1:20000→127\.0\.0\.1:22 +online +1\/3 +2\.0 KB\/100 B$/);
+    assert.match(lines[2]!, /^ {3}├ #1 +127\.0\.0\.1:20000→127\.0\.0\.1:22 +online +1\/3 +2\.0 kB\/100 B$/);
     assert.match(lines[3]!, /^ {3}└ #2 +127\.0\.0\.1:20001→127\.0\.0\.1:22 +offline! /);
     assert.match(lines[4]!, /^ {2}beta +http:\/\/10\.0\.0\.2:4040 +connecting/);
   });

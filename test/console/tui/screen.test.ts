@@ -69,6 +69,26 @@ describe('DiffScreen', () => {
     screen.stop();
   });
 
+  it("writes the frame a key caused at once, even within the interval of a traffic update", (t) => {
+    t.mock.timers.enable({apis: ['setTimeout', 'Date'], now: 1_000_000});
+    const {terminal, screen, ink} = setup(100);
+    screen.start();
+    ink.write('traffic 1');
+    terminal.take();
+    t.mock.timers.tick(10);
+    ink.write('traffic 2');
+    assert.equal(terminal.take(), '', 'a traffic update waits for the interval');
+    screen.keyPressed();
+    ink.write('selection moved');
+    assert.match(terminal.take(), /1;1Hselection moved/, 'the key frame (with what was pending) at once');
+    t.mock.timers.tick(10);
+    ink.write('traffic 3');
+    assert.equal(terminal.take(), '', 'one frame per key: the next traffic update waits again');
+    t.mock.timers.tick(100);
+    assert.match(terminal.take(), /1;1Htraffic 3/);
+    screen.stop();
+  });
+
   it("tells Ink of a resize with the terminal's new size, and repaints the next frame whole", () => {
     const {terminal, screen, ink} = setup();
     screen.start();

@@ -12,9 +12,11 @@ describe('uiReducer', () => {
       pane: 'tunnels',
       selections: {},
       filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
+      sorts: {},
       connectionSort: {column: 'id', descending: false},
       mode: {kind: 'browse'},
       status: null,
+      askingQuit: false,
       quitting: false,
     });
     assert.equal(initialUiState('peers').pane, 'peers');
@@ -51,5 +53,13 @@ describe('uiReducer', () => {
     const quitting = uiReducer(initialUiState(), {type: 'quit', message: {text: 'Bye', tone: 'muted'}});
     assert.deepEqual([quitting.quitting, quitting.status?.text], [true, 'Bye']);
     assert.equal(uiReducer(quitting, {type: 'quit', message: {text: 'again', tone: 'muted'}}), quitting);
+  });
+
+  it('asks whether to quit over a form, and stops asking when the view closes or is done', () => {
+    const asking = uiReducer(initialUiState(), {type: 'askQuit', asking: true});
+    assert.equal(asking.askingQuit, true);
+    assert.equal(uiReducer(asking, {type: 'askQuit', asking: true}), asking, 'no change: the same state');
+    assert.equal(uiReducer(asking, {type: 'close'}).askingQuit, false);
+    assert.equal(uiReducer(asking, {type: 'done', message: {text: 'x', tone: 'ok'}, serverKey: undefined}).askingQuit, false);
   });
 });

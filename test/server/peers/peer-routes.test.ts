@@ -100,7 +100,8 @@ test('a peer that cannot be reached is not registered', async () => {
   const webUrl = `http://127.0.0.1:${(web.address() as AddressInfo).port}`;
   assert.deepEqual(await call(a.url, 'POST', '/peers', {name: 'y', target_netunnel_url: webUrl, auth_data: {}}), {
     status: 502,
-    body: {error: 'Failed to connect with peer `y`', data: {reason: '404: Not Found'}},
+    // Named as such (it was its 404 text), the message of 1.0.12 kept.
+    body: {error: 'Failed to connect with peer `y`', data: {reason: `${webUrl} is not a NETunnel server (GET /version answered 404 text/plain)`}},
   });
   assert.deepEqual(await a.api.peers.list(), []);
   assert.deepEqual((JSON.parse(await readFile(configPath, 'utf8')) as {peers: unknown[]}).peers, []);

@@ -1,0 +1,74 @@
+/**
+ * Sorting a pane's rows by any of its columns (o picks the next column, O flips the order):
+ * the table's generic sortRows on the pane's columns; the Peers pane keeps its tree (peers
+ * sorted, each peer's static tunnels sorted under it).
+ */
+import type {PaneRows, PeerRow} from './pane-rows.js';
+import {channelColumns, peerColumns, tunnelColumns} from './panes.js';
+import {firstSortDirection, sortRows, type Column, type SortOrder} from './table.js';
+import type {Theme} from './theme.js';
+
+function sortPeers(rows: PeerRow[], columns: Column<PeerRow>[], sort: SortOrder): PeerRow[] {
+  const peers = rows.filter((row) => row.kind === 'peer');
+  const statics = (peerKey: string) => rows.filter((row): row is Extract<PeerRow, {kind: 'static'}> => row.kind === 'static' && `p${row.peer.id}` === peerKey);
+  return sortRows(peers, columns, sort).flatMap((peerRow) => {
+    const sorted = sortRows(statics(peerRow.key), columns, sort);
+    return [peerRow, ...sorted.map((row, index) => ({...row, last: index === sorted.length - 1}))];
+  });
+}
+
+/** The rows in the order `sort` asks (unchanged without one). */
+export function sortPaneRows(rows: PaneRows, sort: SortOrder | undefined, theme: Theme): PaneRows {
+  if (!sort) return rows;
+  switch (rows.pane) {
+    case 'channels':
+      return {pane: 'channels', rows: sortRows(rows.rows, channelColumns(theme), sort)};
+    case 'tunnels':
+      return {pane: 'tunnels', rows: sortRows(rows.rows, tunnelColumns(theme, rows.rows), sort)};
+    case 'peers':
+      return {pane: 'peers', rows: sortPeers(rows.rows, peerColumns(theme), sort)};
+    default:
+      // The Connections pane has its own order (connection-sort.ts); the Events pane is a timeline.
+      return rows;
+  }
+}
+
+function headersOf(rows: PaneRows, theme: Theme): string[] {
+  switch (rows.pane) {
+    case 'channels':
+      return channelColumns(theme).map((column) => column.header);
+    case 'tunnels':
+      return tunnelColumns(theme, rows.rows).map((column) => column.header);
+    case 'peers':
+      return peerColumns(theme).map((column) => column.header);
+    default:
+      return [];
+  }
+}
+
+function firstDirection(rows: PaneRows, column: number, theme: Theme): boolean {
+  switch (rows.pane) {
+    case 'channels':
+      return firstSortDirection(channelColumns(theme)[column]!, rows.rows);
+    case 'tunnels':
+      return firstSortDirection(tunnelColumns(theme, rows.rows)[column]!, rows.rows);
+    case 'peers':
+      return firstSortDirection(peerColumns(theme)[column]!, rows.rows);
+    default:
+      return false;
+  }
+}
+
+/** o: the next column (numbers biggest first, text A to Z), and after the last, the natural order again. */
+export function nextSort(rows: PaneRows, current: SortOrder | undefined, theme: Theme): SortOrder | null {
+  const column = current === undefined ? 0 : current.column + 1;
+  if (column >= headersOf(rows, theme).length) return null;
+  return {column, descending: firstDirection(rows, column, theme)};
+}
+
+/** What the status line says of a sort. */
+export function sortText(rows: PaneRows, sort: SortOrder | null, theme: Theme): string {
+  if (sort === null) return 'Rows in their natural order (o sorts by a column)';
+  const header = headersOf(rows, theme)[sort.column]!;
+  return `Sorted by ${header}, ${sort.descending ? 'descending' : 'ascending'} (o: next column, O: flip)`;
+}
