@@ -69,7 +69,7 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
       const second = await holdConnection(service, tunnel.entrance.port);
       const big = randomPayload(5000);
       assert.deepEqual(await echo(second, big), big);
-      await tui.waitFor(connectionRow(key, second.app.localPort, '4.9 KB', '4.9 KB'));
+      await tui.waitFor(connectionRow(key, second.app.localPort, '5.0 kB', '5.0 kB'));
       const order = (screen: string) => [first, second].map((held) => screen.indexOf(`127.0.0.1:${held.app.localPort}`));
       for (const label of ['tunnel ↑', 'source ↑', 'sent ↓']) {
         tui.write('o');

@@ -34,10 +34,12 @@ describe('netunnel-tui on its past defects', {concurrency: 2}, () => {
       assert.match(selectedRow(tui.screen()) ?? '', /^▶ 1\/1 /);
       tui.write('jjj');
       await tui.waitFor((screen) => /^▶ 1\/4 /.test(selectedRow(screen) ?? ''));
+      // The panes: Channels, Tunnels, Conns, Peers, Events.
       tui.write('\t\t');
-      await tui.waitFor(/ Channels \(1\) /);
+      await tui.waitFor(/PEER \/ TUNNEL/);
+      tui.write('\t\t');
       const channels = await tui.waitFor((screen) => /^▶ +1 /.test(selectedRow(screen) ?? ''));
-      assert.match(channels, /REMOTE ADDRESS/, 'Tunnels, then Peers, then Channels');
+      assert.match(channels, /REMOTE ADDRESS/, 'Peers, then Events, then Channels');
 
       tui.write('n');
       await tui.waitFor(/> Direction +forward +reverse/);

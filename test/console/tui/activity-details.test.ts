@@ -38,9 +38,9 @@ describe('activity details', () => {
       ['Opened', `${formatTime(OPENED)} (1m ago)`],
       ['Last activity', `${formatTime(ACTIVE)} (idle 30s)`],
       ['State', 'open both ways'],
-      ['Sent', '1.5 KB (1500 bytes, entrance to exit)'],
+      ['Sent', '1.5 kB (1500 bytes, entrance to exit)'],
       ['Received', '20 B (20 bytes, back)'],
-      ['Rate', '2.0 KB/s sent, - received'],
+      ['Rate', '2.0 kB/s sent, - received'],
     ]);
     // The console's clock 20 s ahead of the server's: the same ages.
     assert.deepEqual(connectionLines({...ours, clockOffsetMs: 20_000}, connectionRow(), NOW + 20_000)[4], ['Last activity', `${formatTime(ACTIVE)} (idle 30s)`]);

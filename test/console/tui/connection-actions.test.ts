@@ -53,7 +53,7 @@ describe('connection actions', () => {
     assert.equal(spec.title, `Close connection ${listed!.id}?`);
     assert.deepEqual(spec.lines, [
       `From 127.0.0.1:${held.app.localPort} through tunnel ${row.tunnelKey} (rev 127.0.0.1:${tunnel.entrance.port} -> 127.0.0.1:${service.port})`,
-      '1.5 KB sent, 20 B received so far.',
+      '1.5 kB sent, 20 B received so far.',
       'The server cuts both halves: the application and the exit both see it end.',
     ]);
     assert.deepEqual(await spec.run(), {text: `Connection ${listed!.id} closed`, tone: 'ok'});

@@ -42,7 +42,7 @@ describe('Connections pane', () => {
   it('shows id, tunnel, source, bytes each way, rate, idle, age and state', () => {
     const lines = show(view({connections}));
     assert.match(lines[0]!, /^ +ID TUNNEL SOURCE +↑SENT +↓RECV +RATE IDLE +AGE STATE$/);
-    assert.match(lines[1]!, /^▶ +3 1\/2 +127\.0\.0\.1:50003 +300 B +1\.2 MB +2\.0 KB\/s +30m +2m open$/);
+    assert.match(lines[1]!, /^▶ +3 1\/2 +127\.0\.0\.1:50003 +300 B +1\.2 MB +2\.0 kB\/s +30m +2m open$/);
     assert.match(lines[2]!, /^ +9 1\/2 +\? +0 B +0 B +- +[23]s +2h half-closed$/);
   });
 

@@ -55,9 +55,11 @@ describe('keymap', () => {
     assert.equal(action('r', {}, 'tunnels'), 'drain');
     assert.equal(action('y', {}, 'connections'), 'copy');
     assert.equal(action('y', {}, 'events'), 'copy');
-    assert.equal(action('o', {}, 'connections'), 'sortNext');
-    assert.equal(action('O', {}, 'connections'), 'sortReverse');
-    assert.equal(action('o', {}, 'tunnels'), undefined);
+    // One pair for every pane; the Connections pane orders its rows its own way (connection-sort.ts).
+    for (const pane of ['channels', 'tunnels', 'connections', 'peers'] as const) {
+      assert.equal(action('o', {}, pane), 'sortColumn', pane);
+      assert.equal(action('O', {}, pane), 'sortFlip', pane);
+    }
   });
 
   it('puts every binding in the help, and the key bar names keys of the pane only', () => {
