@@ -59,6 +59,30 @@ test('the stats frame carries durations and connect latencies as connections end
   assert.deepEqual([listed[0]!.durations_ms, listed[0]!.connect_ms.p50], [stats.durations_ms, connectMs], 'GET /tunnels agrees');
 });
 
+test('a connect history that only slides by a second is no change: the tunnel is not sent again', async (t) => {
+  const defer = deferrer(t);
+  const service = await startHalfOpenService(defer, (socket) => socket.pipe(socket));
+  // The channel's heartbeat moves every 100 ms: frames keep coming, and show what else moved.
+  const {url, tunnel, entrancePort} = await startTunnel(t, 'forward', service.port, {server: {heartbeatMs: 100, events: {statsIntervalMs: 50}}});
+  const events = await subscribeEvents(defer, url);
+  const app = await openHalfOpen(defer, entrancePort);
+  app.write('abc');
+  await readExactly(app, 3);
+  const ofTunnel = (event: Stats) => event.tunnels.find((item) => item.id === tunnel.id);
+  const withHistory = await events.waitFor('stats', (event) => ofTunnel(event)?.connect_ms?.history.some((value) => value !== null) ?? false, 5000);
+  const second = (event: Stats) => Math.floor(Date.parse(event.at) / 1000);
+  // Two whole seconds later, the history has slid twice; the tunnel was in none of the frames.
+  const later = await events.waitFor('stats', (event) => second(event) >= second(withHistory) + 2, 10_000);
+  const meanwhile = events.all('stats').filter((event) => Date.parse(event.at) > Date.parse(withHistory.at) && Date.parse(event.at) <= Date.parse(later.at));
+  assert.ok(meanwhile.length >= 10, `frames kept coming (${meanwhile.length})`);
+  assert.deepEqual(meanwhile.filter((event) => ofTunnel(event) !== undefined).map((event) => event.at), []);
+  // A byte that moves is a change again.
+  app.write('d');
+  await readExactly(app, 1);
+  const moved = await events.waitFor('stats', (event) => ofTunnel(event)?.bytes.sent === 4, 5000);
+  assert.equal(ofTunnel(moved)!.connect_ms!.history.filter((value) => value !== null).length, 1);
+});
+
 test("each channel's heartbeat round trip, in the stats frame, GET /channels and a new subscriber's snapshot", async (t) => {
   const defer = deferrer(t);
   const {server, url} = await startServer({heartbeatMs: 100, events: {statsIntervalMs: 50}});
