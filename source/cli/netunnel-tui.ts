@@ -127,6 +127,7 @@ async function main(argv: string[]): Promise<void> {
   process.env.NODE_ENV ??= 'production';
   // Loaded only now: Ink and React read the environment (CI, NODE_ENV) when imported.
   const {runTui, LEAVE_ALTERNATE_SCREEN} = await import('../console/tui/run-tui.js');
+  if (process.env.NETUNNEL_INK_LINE_CACHE !== '0') await (await import('../console/tui/ink-line-cache.js')).keepInkLineCache();
   const running = runTui({session, settings, theme: {color: !noColor, ascii: flags.ascii}});
   let left = false;
   process.on('exit', () => {
