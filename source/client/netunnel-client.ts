@@ -33,7 +33,7 @@ export interface NetunnelClientOptions extends TransportOptions {
   features?: readonly Feature[];
   /**
    * With the stream extension, the pool of ready websockets of each forward tunnel (default
-   * minIdle 1, maxIdle 32, idleTimeoutMs 30 s), kept within the server's limit in any case.
+   * minIdle 1, maxIdle 256, idleTimeoutMs 30 s), kept within the server's limit in any case.
    */
   websocketPool?: PoolSizing;
 }

@@ -10,7 +10,7 @@ export interface PoolSizing {
   idleTimeoutMs?: number | undefined;
 }
 
-export const DEFAULT_POOL_SIZING = {minIdle: 1, maxIdle: 32, idleTimeoutMs: 30_000} as const;
+export const DEFAULT_POOL_SIZING = {minIdle: 1, maxIdle: 256, idleTimeoutMs: 30_000} as const;
 
 /** `sizing` within an exit side's limit of unused websockets: maxIdle, then minIdle, lowered to fit it. */
 export function sizedWithin(limit: number, sizing: PoolSizing = {}): PoolSizing & {maxUnused: number} {

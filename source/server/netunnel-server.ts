@@ -102,7 +102,7 @@ export interface NetunnelServerOptions {
   limits?: Partial<ServerLimits>;
   /**
    * With the stream extension, the pool of ready websockets of each reverse tunnel (default
-   * minIdle 1, maxIdle 32, idleTimeoutMs 30 s), kept within the `waiting_websockets_per_tunnel`
+   * minIdle 1, maxIdle 256, idleTimeoutMs 30 s), kept within the `waiting_websockets_per_tunnel`
    * limit in any case.
    */
   websocketPool?: PoolSizing;

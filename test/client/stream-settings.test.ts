@@ -8,7 +8,7 @@ test('not negotiated (one side did not announce it): none, the classic wire', ()
 });
 
 test("the server's limit bounds the forward pool: idle, opening and closing websockets", () => {
-  assert.deepEqual(StreamSettings.fromAnswer(512, true)?.forwardPool, {minIdle: 1, maxIdle: 32, maxUnused: 512});
+  assert.deepEqual(StreamSettings.fromAnswer(512, true)?.forwardPool, {minIdle: 1, maxIdle: 256, maxUnused: 512});
   assert.deepEqual(StreamSettings.fromAnswer(4, true, {minIdle: 8, maxIdle: 16, idleTimeoutMs: 50})?.forwardPool, {
     minIdle: 4,
     maxIdle: 4,

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {sizedWithin} from '../../source/engine/pool-sizing.js';
 
 test('the defaults within a large limit are kept; the limit becomes maxUnused', () => {
-  assert.deepEqual(sizedWithin(512), {minIdle: 1, maxIdle: 32, maxUnused: 512});
+  assert.deepEqual(sizedWithin(512), {minIdle: 1, maxIdle: 256, maxUnused: 512});
 });
 
 test('a small limit lowers maxIdle, then minIdle; the idle time is kept', () => {

@@ -22,7 +22,7 @@ import {startTunnel, type Direction} from '../../helpers/tunnels.js';
 const LIMIT = 8;
 
 test('what a channel of a given limit gets: its reverse pools within it, half of it told to the client', () => {
-  assert.deepEqual(channelStreams(1024), {reversePool: {maxIdle: 32, minIdle: 1, maxUnused: 1024}, clientIdleLimit: 512});
+  assert.deepEqual(channelStreams(1024), {reversePool: {maxIdle: 256, minIdle: 1, maxUnused: 1024}, clientIdleLimit: 512});
   assert.deepEqual(channelStreams(8, {minIdle: 2, maxIdle: 64, idleTimeoutMs: 100}), {
     reversePool: {minIdle: 2, maxIdle: 8, idleTimeoutMs: 100, maxUnused: 8},
     clientIdleLimit: 4,
