@@ -5,15 +5,25 @@ export interface RelayChain {
   /** The first relay's ports toward the target's sink and echo. */
   sink: number;
   echo: number;
+  /** The same echo through relays that keep half-close (relay-child.ts). */
+  halfCloseEcho: number;
   relays: BenchChild[];
   stop(): Promise<void>;
 }
 
 export async function startRelayChain(target: BenchChild): Promise<RelayChain> {
-  const far = await BenchChild.start('relay-far', './relay-child.ts', [`sink=${target.port('sink')}`, `echo=${target.port('echo')}`]);
+  const far = await BenchChild.start('relay-far', './relay-child.ts', [
+    `sink=${target.port('sink')}`,
+    `echo=${target.port('echo')}`,
+    `halfclose-echo=${target.port('echo')}`,
+  ]);
   let near: BenchChild;
   try {
-    near = await BenchChild.start('relay-near', './relay-child.ts', [`sink=${far.port('sink')}`, `echo=${far.port('echo')}`]);
+    near = await BenchChild.start('relay-near', './relay-child.ts', [
+      `sink=${far.port('sink')}`,
+      `echo=${far.port('echo')}`,
+      `halfclose-echo=${far.port('halfclose-echo')}`,
+    ]);
   } catch (error) {
     await far.stop();
     throw error;
@@ -21,6 +31,7 @@ export async function startRelayChain(target: BenchChild): Promise<RelayChain> {
   return {
     sink: near.port('sink'),
     echo: near.port('echo'),
+    halfCloseEcho: near.port('halfclose-echo'),
     relays: [near, far],
     stop: async () => {
       await near.stop();

@@ -32,7 +32,7 @@ import {eventStreamUnderChurn} from './event-stream.js';
 import {listenDrops} from './netstat.js';
 import {formatMarkdown, formatTable} from './report.js';
 import {startRelayChain, type RelayChain} from './relay-chain.js';
-import {bursts, emptyThroughput, idleMemory, newConnections, throughputRound, type Throughput} from './scenarios.js';
+import {bursts, emptyThroughput, halfCloseFloor, idleMemory, newConnections, throughputRound, type Throughput} from './scenarios.js';
 import {summarize} from './summary.js';
 import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
 import type {Routes, Way} from './ways.js';
@@ -97,6 +97,8 @@ async function main(): Promise<void> {
     const first = await pairs('');
     const routes = routesOf(first.stream, first.classic, relay, target);
     const cycles = await newConnections(routes, {cycles: PARAMS.cycles, warmup: PARAMS.cycleWarmup, block: PARAMS.cycleBlock});
+    log(`new connections: ${PARAMS.cycles} cycles each through the stream tunnel and two relays that keep half-close...`);
+    const halfClose = await halfCloseFloor(first.stream.echo, relay.halfCloseEcho, {cycles: PARAMS.cycles, block: PARAMS.cycleBlock});
 
     log(`bursts: ${PARAMS.burst} connections x ${PARAMS.burstSize / 1024} KiB at once, ${PARAMS.burstReps} times each way...`);
     const dropsBefore = listenDrops();
@@ -135,7 +137,7 @@ async function main(): Promise<void> {
     const consoleResult = await withTimeout(consoleBench({quick: PARAMS.quick, log}), 300_000, 'console bench');
 
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
-    const summary = summarize({params: PARAMS, cycles, burst, single, parallel, idleStream, idleClassic, churn});
+    const summary = summarize({params: PARAMS, cycles, halfClose, burst, single, parallel, idleStream, idleClassic, churn});
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n${formatTable(summary.rows)}\n`);
     for (const line of summary.verdicts) out(line);
@@ -147,7 +149,7 @@ async function main(): Promise<void> {
     for (const failure of summary.failures.slice(0, 10)) out(`  failure: ${failure}`);
     if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n\n${formatConsoleTable(consoleResult, 'markdown')}\n`);
     if (flags.json) {
-      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, burst, single, parallel, idleStream, idleClassic, churn}, console: consoleResult};
+      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, halfClose, burst, single, parallel, idleStream, idleClassic, churn}, console: consoleResult};
       writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${flags.json}`);
     }

@@ -35,6 +35,32 @@ export async function newConnections(routes: Routes, settings: {cycles: number; 
   return {cycleMs, echoMs, cpuMsPerConnection: perWay((way) => cpu[way] / cycleMs[way].length)};
 }
 
+export interface HalfCloseFloor {
+  /** Cycles through the stream tunnel and through two relays that keep half-close, blocks alternating. */
+  streamMs: number[];
+  relayMs: number[];
+}
+
+/**
+ * The new-connection cycle against a floor that does the same work at the close: two relays
+ * that carry each FIN on (the plain relays end both sides at the first FIN, which a tunnel that
+ * keeps half-close cannot do).
+ */
+export async function halfCloseFloor(streamEcho: number, relayEcho: number, settings: {cycles: number; block: number}): Promise<HalfCloseFloor> {
+  const result: HalfCloseFloor = {streamMs: [], relayMs: []};
+  for (let index = 0; index < 20; index += 1) await connectionCycle(relayEcho);
+  for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
+    const order: Array<[number, number[]]> = [
+      [streamEcho, result.streamMs],
+      [relayEcho, result.relayMs],
+    ];
+    for (const [port, into] of block % 2 === 0 ? order : order.reverse()) {
+      for (let index = 0; index < settings.block; index += 1) into.push((await withTimeout(connectionCycle(port), 10_000, 'connection cycle (half-close floor)')).cycleMs);
+    }
+  }
+  return result;
+}
+
 /** `connections` connections at once each way, each echoing its own `size` bytes, `reps` times. */
 export async function bursts(routes: Routes, settings: {connections: number; size: number; reps: number}): Promise<PerWay<ConcurrentResult[]>> {
   const results = perWay<ConcurrentResult[]>(() => []);

@@ -5,13 +5,14 @@
 import type {EventStreamResult} from './event-stream.js';
 import type {ConcurrentResult} from './load.js';
 import {fixed, type Row} from './report.js';
-import type {IdleMemory, NewConnections, Throughput} from './scenarios.js';
+import type {HalfCloseFloor, IdleMemory, NewConnections, Throughput} from './scenarios.js';
 import {median, percentile} from './stats.js';
 import {perWay, type PerWay} from './ways.js';
 
 export interface BenchResults {
   params: {burst: number; burstSize: number; streams: number; singleBytes: number; parallelBytes: number};
   cycles: NewConnections;
+  halfClose: HalfCloseFloor;
   burst: PerWay<ConcurrentResult[]>;
   single: Throughput;
   parallel: Throughput;
@@ -27,7 +28,7 @@ const TARGET = {p50VsClassic: 0.5, burstVsDirect: 3, singleVsRelay: 0.8, idleKiB
 const yes = (ok: boolean) => (ok ? 'yes' : 'NO');
 
 export function summarize(results: BenchResults) {
-  const {params, cycles, burst, single, parallel, idleStream, idleClassic, churn} = results;
+  const {params, cycles, halfClose, burst, single, parallel, idleStream, idleClassic, churn} = results;
   const p50 = perWay((way) => percentile(cycles.cycleMs[way], 50));
   const p99 = perWay((way) => percentile(cycles.cycleMs[way], 99));
   const echoP50 = perWay((way) => percentile(cycles.echoMs[way], 50));
@@ -80,6 +81,11 @@ export function summarize(results: BenchResults) {
     row('new connection p99 ms', p99, 3),
     // The relays end both sides at the first FIN; a tunnel that keeps half-close carries it to the target and back.
     row('  p50 until the byte is back (before the close)', echoP50, 3),
+    {
+      ...streamOnly('  p50 against 2 relays that keep half-close (both measured again, in turns)', fixed(percentile(halfClose.streamMs, 50), 3)),
+      relay: fixed(percentile(halfClose.relayMs, 50), 3),
+      toRelay: fixed(percentile(halfClose.streamMs, 50) / percentile(halfClose.relayMs, 50), 2),
+    },
     row('  CPU ms per connection (client+server; relays)', cycles.cpuMsPerConnection, 2, '', undefined, ['direct']),
     row(`${params.burst} x ${params.burstSize / 1024} KiB echoed at once, wall s (median)`, burstSeconds, 3, `<= ${TARGET.burstVsDirect}x direct`, met.burst),
     {...row('  all connections intact (byte-checked)', perWay(() => Number.NaN), 0), ...perWay((way) => (intact[way] ? 'yes' : 'NO')), toDirect: '', toRelay: '', toClassic: ''},
@@ -94,7 +100,8 @@ export function summarize(results: BenchResults) {
   ];
   const verdicts = [
     `new connection p50: stream ${fixed(p50.stream, 3)} ms, ${fixed(p50.stream / p50.relay, 2)}x the relays, ${fixed(p50.stream / p50.classic, 2)}x classic (target <= 1x and <= ${TARGET.p50VsClassic}x): ${met.p50 ? 'met' : 'NOT met'}`,
-    `burst: ${fixed(burstSeconds.stream / burstSeconds.direct, 2)}x direct (target <= ${TARGET.burstVsDirect}x, all intact): ${met.burst ? 'met' : 'NOT met'}`,
+    `  the same cycle against 2 relays that keep half-close: ${fixed(percentile(halfClose.streamMs, 50) / percentile(halfClose.relayMs, 50), 2)}x`,
+    `burst: ${fixed(burstSeconds.stream / burstSeconds.direct, 2)}x direct, the relays ${fixed(burstSeconds.relay / burstSeconds.direct, 2)}x (target <= ${TARGET.burstVsDirect}x, all intact): ${met.burst ? 'met' : 'NOT met'}`,
     `one stream: ${fixed(singleRate.stream / singleRate.relay, 2)}x the relays (target >= ${TARGET.singleVsRelay}x): ${met.single ? 'met' : 'NOT met'}`,
     `idle connections: server ${fixed(idleStream.serverKiB, 1)} KiB, client ${fixed(idleStream.clientKiB, 1)} KiB each (target < ${TARGET.idleKiB}): ${met.idle ? 'met' : 'NOT met'}`,
   ];
