@@ -16,9 +16,9 @@
  */
 import type {Socket} from 'node:net';
 import WebSocket from 'ws';
-import {CloseCode, END_FRAME, closeReason, encodeStartFrame, isEndFrame, type StartHeader} from '../protocol/stream-frames.js';
-import {sendChunk} from './chunk-sender.js';
-import {BINARY, HIGH_WATER, LOW_WATER, toBuffer, type PipeObserver, type PipedConnection} from './pipe.js';
+import {CloseCode, END_BYTES, closeReason, encodeStartFrame, isEndFrame, type StartHeader} from '../protocol/stream-frames.js';
+import {sendChunk, sendSmallText} from './chunk-sender.js';
+import {HIGH_WATER, LOW_WATER, toBuffer, type PipeObserver, type PipedConnection} from './pipe.js';
 
 export interface StreamPipeOptions {
   /** Entrance: the header of the start frame to send; the frame also carries what the socket has already buffered. */
@@ -158,7 +158,7 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
     // before the 'data' listener exists: read() hands its chunk to 'data' listeners too.
     const first = socket.read() as Buffer | null;
     if (first) observer.socketToWebsocket(first.length);
-    websocket.send(encodeStartFrame(options.start, first), BINARY);
+    sendChunk(websocket, encodeStartFrame(options.start, first));
   }
   socket.on('data', (chunk: Buffer) => {
     if (websocket.readyState === WebSocket.OPEN && !aborted) sendData(chunk);
@@ -172,7 +172,7 @@ export function pipeStream(socket: Socket, websocket: WebSocket, observer: PipeO
   socket.on('end', () => {
     if (aborted || websocket.readyState !== WebSocket.OPEN) return;
     observer.socketEnded?.();
-    websocket.send(END_FRAME);
+    sendSmallText(websocket, END_BYTES);
     sentEnd = true;
     release();
   });

@@ -20,7 +20,8 @@ export const DEFAULT_IDLE_WEBSOCKETS_PER_TUNNEL = 64;
 
 /** The text frame that ends one direction of a connection. */
 export const END_FRAME = 'end';
-const END_BYTES = Buffer.from(END_FRAME, 'latin1');
+/** END_FRAME as sent (never to be changed). */
+export const END_BYTES = Buffer.from(END_FRAME, 'latin1');
 
 /** First two bytes of a start frame: 'S' and the layout version. */
 const START_TYPE = 0x53;

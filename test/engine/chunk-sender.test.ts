@@ -7,7 +7,7 @@ import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
 import WebSocket, {WebSocketServer} from 'ws';
-import {sendChunk} from '../../source/engine/chunk-sender.js';
+import {SMALL_FRAME_BYTES, sendChunk, sendSmallText} from '../../source/engine/chunk-sender.js';
 import {deferrer} from '../helpers/cleanup.js';
 import {eventually} from '../helpers/netunnel.js';
 import {receiveBinary, websocketPair} from '../helpers/websockets.js';
@@ -21,15 +21,16 @@ test("a client's chunks arrive whole, each frame masked, the chunk masked where 
   const chunks = Array.from({length: 20}, (_, index) => randomPayload(1 + index * 4000));
   const expected = Buffer.concat(chunks);
   const received = receiveBinary(pair.server, expected.length);
-  let changed = 0;
+  const changed: boolean[] = [];
   for (const chunk of chunks) {
     const original = Buffer.from(chunk);
     sendChunk(pair.client, chunk);
-    if (!chunk.equals(original)) changed += 1;
+    changed.push(!chunk.equals(original));
   }
   assert.equal(sha256(await within(received, 5000, 'the bytes')), sha256(expected));
-  // A random mask of 0 would leave a chunk as it was: one in 2^32.
-  assert.equal(changed, chunks.length, 'each chunk was masked in place, not copied');
+  // A random mask of 0 would leave a chunk as it was: one in 2^32. A small chunk is copied
+  // into its header's buffer (one write), and left as it was.
+  assert.deepEqual(changed, chunks.map((chunk) => chunk.length > SMALL_FRAME_BYTES), 'big chunks masked in place, small ones copied');
   assert.equal(pair.server.readyState, WebSocket.OPEN, 'the server took every frame (it closes on an unmasked one)');
 });
 
@@ -70,4 +71,29 @@ test("a server's websocket sends the chunk as it is (servers do not mask)", asyn
   sendChunk(pair.server, chunk);
   assert.ok(chunk.equals(original), 'left alone');
   assert.ok((await within(received, 5000, 'the bytes')).equals(original));
+});
+
+test("a server's chunks, small and big, and a small text frame arrive whole and in order; nothing it sends is changed", async (t) => {
+  const pair = await websocketPair();
+  t.after(() => pair.close());
+  const chunks = [randomPayload(1), randomPayload(SMALL_FRAME_BYTES), randomPayload(SMALL_FRAME_BYTES + 1), randomPayload(200_000), randomPayload(3)];
+  const frames: Array<{text: boolean; data: Buffer}> = [];
+  const all = new Promise<void>((resolve) =>
+    pair.client.on('message', (data: Buffer, isBinary: boolean) => {
+      frames.push({text: !isBinary, data: Buffer.from(data)});
+      if (frames.length === chunks.length + 1) resolve();
+    }),
+  );
+  const copies = chunks.map((chunk) => Buffer.from(chunk));
+  const end = Buffer.from('end', 'latin1');
+  for (const chunk of chunks.slice(0, 3)) sendChunk(pair.server, chunk);
+  sendSmallText(pair.server, end);
+  for (const chunk of chunks.slice(3)) sendChunk(pair.server, chunk);
+  await within(all, 5000, 'every frame');
+  assert.deepEqual(
+    frames.map((frame) => [frame.text, sha256(frame.data)]),
+    [...copies.slice(0, 3).map((chunk) => [false, sha256(chunk)]), [true, sha256(end)], ...copies.slice(3).map((chunk) => [false, sha256(chunk)])],
+  );
+  assert.deepEqual(chunks, copies, 'a server masks nothing: its chunks are as they were');
+  assert.equal(end.toString('latin1'), 'end');
 });
