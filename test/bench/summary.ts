@@ -95,7 +95,7 @@ export function summarize(results: BenchResults) {
     row('  CPU s per GB carried', parallelCpu, 2, '', undefined, ['direct']),
     idle('server'),
     idle('client'),
-    streamOnly(`/events KB/s, ${fixed(churn.achievedRate, 0)} new connections/s (${churn.failures} failed)`, fixed(churn.bytes / 1000 / churn.seconds, 2)),
+    streamOnly(`/events kB/s, ${fixed(churn.achievedRate, 0)} new connections/s (${churn.failures} failed)`, fixed(churn.bytes / 1000 / churn.seconds, 2)),
     streamOnly('  /events frames/s', fixed(churn.frames / churn.seconds, 2)),
   ];
   const verdicts = [
