@@ -5,10 +5,10 @@
  * answers a real server would not give (wrong shapes) and of 1.0.12's exact answers.
  */
 import http from 'node:http';
-import {once} from 'node:events';
 import type {Duplex} from 'node:stream';
 import type {TestContext} from 'node:test';
 import WebSocket, {WebSocketServer} from 'ws';
+import {closeWhole, listenLocally} from './http-servers.js';
 
 export type ScriptedAnswer = {status?: number; json: unknown} | {status?: number; text: string};
 
@@ -57,18 +57,7 @@ export async function startAnsweringServer(
       for (const frame of frames) websocket.send(frame);
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const websocket of accepted) websocket.terminate();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  const address = server.address();
-  if (address === null || typeof address === 'string') throw new Error('no TCP address');
-  state.url = `http://127.0.0.1:${address.port}`;
+  state.url = await listenLocally(server);
+  t.after(() => closeWhole(server, accepted));
   return state;
 }

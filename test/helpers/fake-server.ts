@@ -3,10 +3,10 @@
  * would not do on demand (stop answering pings, send chosen control frames). One channel (1).
  */
 import http from 'node:http';
-import {once} from 'node:events';
 import type {Duplex} from 'node:stream';
 import type {TestContext} from 'node:test';
 import WebSocket, {WebSocketServer} from 'ws';
+import {closeWhole, listenLocally} from './http-servers.js';
 
 export interface FakeServer {
   url: string;
@@ -52,15 +52,7 @@ export async function startFakeServer(t: TestContext, options: {autoPong?: boole
       else tunnelWebsockets.push(path);
     });
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  t.after(
-    () =>
-      new Promise<void>((resolve) => {
-        for (const websocket of accepted) websocket.terminate();
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  );
-  return {url: `http://127.0.0.1:${(server.address() as {port: number}).port}`, control, requests, tunnelWebsockets};
+  const url = await listenLocally(server);
+  t.after(() => closeWhole(server, accepted));
+  return {url, control, requests, tunnelWebsockets};
 }

@@ -5,6 +5,7 @@ import {readFileSync} from 'node:fs';
 import {connect, type AddressInfo, type Socket} from 'node:net';
 import tls from 'node:tls';
 import {createProxy} from 'proxy';
+import {closeWhole, listenLocally} from './http-servers.js';
 
 export interface TestProxy {
   url: string;
@@ -23,19 +24,8 @@ export async function startProxy(credentials?: {username: string; password: stri
     const expected = `Basic ${Buffer.from(`${credentials.username}:${credentials.password}`).toString('base64')}`;
     return request.headers['proxy-authorization'] === expected;
   };
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const {port} = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    port,
-    seen,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  const url = await listenLocally(server);
+  return {url, port: Number(new URL(url).port), seen, close: () => closeWhole(server)};
 }
 
 /** An HTTP server: `/ok` answers 200, `/broken` 500, `/moved` redirects to `/ok`. */
@@ -45,16 +35,7 @@ export async function startWebServer(): Promise<{url: string; close(): Promise<v
     else if (request.url === '/moved') response.writeHead(302, {Location: '/ok'}).end();
     else response.writeHead(500).end('broken');
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  return {
-    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeAllConnections();
-      }),
-  };
+  return {url: await listenLocally(server), close: () => closeWhole(server)};
 }
 
 const TLS_DIR = new URL('../fixtures/tls/', import.meta.url);

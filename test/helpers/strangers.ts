@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import http from 'node:http';
 import net from 'node:net';
 import {once} from 'node:events';
+import {closeWhole, listenLocally} from './http-servers.js';
 
 /** A web server like `python3 -m http.server`: 404 pages for every path, 501 for POST. */
 export async function startWebServer(after: (cleanup: () => void) => void): Promise<string> {
@@ -11,15 +12,9 @@ export async function startWebServer(after: (cleanup: () => void) => void): Prom
     response.writeHead(status, {'Content-Type': 'text/html;charset=utf-8'});
     response.end(`<!DOCTYPE HTML>\n<html><body><h1>Error response</h1><p>Error code: ${status}</p></body></html>\n`);
   });
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  after(() => {
-    server.closeAllConnections();
-    server.close();
-  });
-  const address = server.address();
-  assert.ok(address && typeof address === 'object');
-  return `http://127.0.0.1:${address.port}`;
+  const url = await listenLocally(server);
+  after(() => void closeWhole(server));
+  return url;
 }
 
 /** A service that does not speak HTTP (an SSH server's greeting). */
