@@ -10,6 +10,8 @@ import type {ConnectionInfo} from '../../source/protocol/connections.js';
 import type {ChannelInfo, ServerInfo, TunnelInfo} from '../../source/protocol/management.js';
 import type {PeerInfo, StaticTunnelInfo} from '../../source/protocol/server-objects.js';
 import type {ServerEvent} from '../../source/protocol/server-events.js';
+import type {TunnelRow} from '../../source/console/store.js';
+import type {ConnectionPaneRow} from '../../source/console/tui/pane-rows.js';
 import {ServerRefusedError, ServerUnreachableError} from '../../source/client/client-errors.js';
 
 export const SERVER_INFO: ServerInfo = {
@@ -32,6 +34,54 @@ export function channel(id: number, overrides: Partial<ChannelInfo> = {}): Chann
     connected_at: '2026-11-27T14:00:00.000Z',
     last_seen: '2026-11-27T14:00:00.000Z',
     tunnel_count: 0,
+    ...overrides,
+  };
+}
+
+/** A Connections pane row (pane-rows.ts): an open, quiet connection of tunnel 1/1 unless overridden. */
+export function connectionPaneRow(id: number, overrides: Partial<ConnectionPaneRow> = {}): ConnectionPaneRow {
+  return {
+    key: `#${id}`,
+    id,
+    channelId: 1,
+    tunnelId: 1,
+    tunnelKey: '1/1',
+    source: {address: '127.0.0.1', port: 50_000},
+    openedAt: '2026-11-27T14:00:00.000Z',
+    lastActivityAt: '2026-11-27T14:00:00.000Z',
+    state: 'open',
+    ended: null,
+    sent: 0,
+    received: 0,
+    rateSent: 0,
+    rateReceived: 0,
+    own: false,
+    tunnel: undefined,
+    ...overrides,
+  };
+}
+
+/** A Tunnels pane row as the console builds it (tunnel-rows.ts): a quiet forward tunnel unless overridden. */
+export function tunnelRow(channelId: number, id: number, overrides: Partial<TunnelRow> = {}): TunnelRow {
+  return {
+    key: `${channelId}/${id}`,
+    channelId,
+    id,
+    direction: 'forward',
+    entrance: {address: '127.0.0.1', port: 40000 + id},
+    exit: {address: '10.0.0.5', port: 5432},
+    active: 0,
+    total: 0,
+    sent: 0,
+    received: 0,
+    rate: 0,
+    history: [],
+    own: false,
+    reopening: false,
+    createdAt: '2026-11-27T14:00:00.000Z',
+    durations: null,
+    draining: false,
+    connect: null,
     ...overrides,
   };
 }

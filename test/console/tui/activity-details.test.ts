@@ -5,7 +5,7 @@ import {formatTime} from '../../../source/console/format.js';
 import {emptyServerView, type ServerView, type TunnelRow} from '../../../source/console/store.js';
 import {connectionLines, eventLines, tunnelActivityLines} from '../../../source/console/tui/activity-details.js';
 import type {ConnectionPaneRow} from '../../../source/console/tui/pane-rows.js';
-import {SERVER_INFO} from '../../helpers/fake-console-api.js';
+import {SERVER_INFO, connectionPaneRow, tunnelRow as quietTunnelRow} from '../../helpers/fake-console-api.js';
 
 const OPENED = '2026-11-27T14:00:00.000Z';
 const ACTIVE = '2026-11-27T14:01:00.000Z';
@@ -14,19 +14,22 @@ const NOW = Date.parse('2026-11-27T14:01:30.000Z');
 const ours: ServerView = {...emptyServerView('s1', 'lab', 'http://127.0.0.1:4040'), mode: 'management', info: SERVER_INFO};
 
 function tunnelRow(overrides: Partial<TunnelRow> = {}): TunnelRow {
-  return {
-    key: '1/2', channelId: 1, id: 2, direction: 'reverse', entrance: {address: '0.0.0.0', port: 9000}, exit: {address: '127.0.0.1', port: 8080},
-    active: 1, total: 5, sent: 0, received: 0, rate: 0, history: [], own: false, reopening: false, createdAt: OPENED, durations: null, draining: false, connect: null,
-    ...overrides,
-  };
+  return quietTunnelRow(1, 2, {direction: 'reverse', entrance: {address: '0.0.0.0', port: 9000}, exit: {address: '127.0.0.1', port: 8080}, active: 1, total: 5, createdAt: OPENED, ...overrides});
 }
 
 function connectionRow(overrides: Partial<ConnectionPaneRow> = {}): ConnectionPaneRow {
-  return {
-    key: '#7', id: 7, channelId: 1, tunnelId: 2, tunnelKey: '1/2', source: {address: '127.0.0.1', port: 51234}, openedAt: OPENED, lastActivityAt: ACTIVE,
-    state: 'open', ended: null, sent: 1500, received: 20, rateSent: 2048, rateReceived: 0, own: false, tunnel: tunnelRow(),
+  return connectionPaneRow(7, {
+    tunnelId: 2,
+    tunnelKey: '1/2',
+    source: {address: '127.0.0.1', port: 51234},
+    openedAt: OPENED,
+    lastActivityAt: ACTIVE,
+    sent: 1500,
+    received: 20,
+    rateSent: 2048,
+    tunnel: tunnelRow(),
     ...overrides,
-  };
+  });
 }
 
 describe('activity details', () => {

@@ -8,15 +8,13 @@ import type {TunnelRow} from '../../../source/console/store.js';
 import {closeConnectionConfirm, drainConfirm} from '../../../source/console/tui/connection-actions.js';
 import type {ConnectionPaneRow} from '../../../source/console/tui/pane-rows.js';
 import type {NetunnelServer} from '../../../source/server/netunnel-server.js';
+import {tunnelRow as quietTunnelRow} from '../../helpers/fake-console-api.js';
 import {closed, holdConnection, startEchoingService} from '../../helpers/held-connections.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
 import type {ScriptedService} from '../../helpers/streams.js';
 
 function tunnelRow(channelId: number, id: number, entrancePort: number, exitPort: number, active: number): TunnelRow {
-  return {
-    key: `${channelId}/${id}`, channelId, id, direction: 'reverse', entrance: {address: '127.0.0.1', port: entrancePort}, exit: {address: '127.0.0.1', port: exitPort},
-    active, total: active, sent: 0, received: 0, rate: 0, history: [], own: false, reopening: false, createdAt: '2026-11-27T14:00:00.000Z', durations: null, draining: false, connect: null,
-  };
+  return quietTunnelRow(channelId, id, {direction: 'reverse', entrance: {address: '127.0.0.1', port: entrancePort}, exit: {address: '127.0.0.1', port: exitPort}, active, total: active});
 }
 
 describe('connection actions', () => {

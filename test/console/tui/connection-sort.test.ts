@@ -10,29 +10,9 @@ import {
   sortConnectionRows,
   type ConnectionSort,
 } from '../../../source/console/tui/connection-sort.js';
-import type {ConnectionPaneRow} from '../../../source/console/tui/pane-rows.js';
+import {connectionPaneRow} from '../../helpers/fake-console-api.js';
 
-function row(id: number, overrides: Partial<ConnectionPaneRow> = {}): ConnectionPaneRow {
-  return {
-    key: `#${id}`,
-    id,
-    channelId: 1,
-    tunnelId: 1,
-    tunnelKey: '1/1',
-    source: {address: '127.0.0.1', port: 50_000},
-    openedAt: '2026-11-27T14:00:00.000Z',
-    lastActivityAt: '2026-11-27T14:00:00.000Z',
-    state: 'open',
-    ended: null,
-    sent: 0,
-    received: 0,
-    rateSent: 0,
-    rateReceived: 0,
-    own: false,
-    tunnel: undefined,
-    ...overrides,
-  };
-}
+const row = connectionPaneRow;
 
 const ROWS = [
   row(1, {channelId: 2, tunnelId: 1, tunnelKey: '2/1', source: {address: '127.0.0.1', port: 9000}, sent: 500, received: 1, rateSent: 10, rateReceived: 0, openedAt: '2026-11-27T14:00:00.000Z', lastActivityAt: '2026-11-27T14:05:00.000Z'}),

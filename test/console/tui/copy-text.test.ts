@@ -5,54 +5,16 @@ import {copyTextOf, entranceToDial} from '../../../source/console/tui/copy-text.
 import {formatTime} from '../../../source/console/format.js';
 import {emptyServerView, type TunnelRow} from '../../../source/console/store.js';
 import type {ConnectionPaneRow, PeerRow} from '../../../source/console/tui/pane-rows.js';
-import {channel, peer, staticTunnel} from '../../helpers/fake-console-api.js';
+import {channel, peer, staticTunnel, connectionPaneRow, tunnelRow as quietTunnelRow} from '../../helpers/fake-console-api.js';
 
 const view = emptyServerView('s1', 'lab', 'http://tunnels.example:4040');
 
 function tunnelRow(overrides: Partial<TunnelRow> = {}): TunnelRow {
-  return {
-    key: '1/2',
-    channelId: 1,
-    id: 2,
-    direction: 'forward',
-    entrance: {address: '127.0.0.1', port: 4022},
-    exit: {address: '10.0.0.5', port: 22},
-    active: 0,
-    total: 0,
-    sent: 0,
-    received: 0,
-    rate: 0,
-    history: [],
-    own: false,
-    reopening: false,
-    createdAt: '2026-11-27T14:00:00.000Z',
-    durations: null,
-    draining: false,
-    connect: null,
-    ...overrides,
-  };
+  return quietTunnelRow(1, 2, {entrance: {address: '127.0.0.1', port: 4022}, exit: {address: '10.0.0.5', port: 22}, ...overrides});
 }
 
 function connectionRow(overrides: Partial<ConnectionPaneRow> = {}): ConnectionPaneRow {
-  return {
-    key: '#7',
-    id: 7,
-    channelId: 1,
-    tunnelId: 2,
-    tunnelKey: '1/2',
-    source: {address: '127.0.0.1', port: 51234},
-    openedAt: '2026-11-27T14:00:00.000Z',
-    lastActivityAt: '2026-11-27T14:00:00.000Z',
-    state: 'open',
-    ended: null,
-    sent: 0,
-    received: 0,
-    rateSent: 0,
-    rateReceived: 0,
-    own: false,
-    tunnel: undefined,
-    ...overrides,
-  };
+  return connectionPaneRow(7, {tunnelId: 2, tunnelKey: '1/2', source: {address: '127.0.0.1', port: 51234}, ...overrides});
 }
 
 describe('copy text', () => {

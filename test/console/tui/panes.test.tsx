@@ -1,37 +1,13 @@
 /** The panes, rendered from server views: columns, markers, fallbacks, and their size limits. */
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {emptyServerView, type ServerView, type TunnelRow} from '../../../source/console/store.js';
+import {emptyServerView, type ServerView} from '../../../source/console/store.js';
 import {Pane} from '../../../source/console/tui/panes.js';
 import {filterRows, rowsOf} from '../../../source/console/tui/pane-rows.js';
 import type {PaneName} from '../../../source/console/tui/keymap.js';
 import {layoutColumns} from '../../../source/console/tui/table.js';
-import {SERVER_INFO, channel, peer, staticTunnel} from '../../helpers/fake-console-api.js';
+import {SERVER_INFO, channel, peer, staticTunnel, tunnelRow} from '../../helpers/fake-console-api.js';
 import {plain, renderThemed, widthOf} from '../../helpers/ink.js';
-
-function tunnelRow(channelId: number, id: number, overrides: Partial<TunnelRow> = {}): TunnelRow {
-  return {
-    key: `${channelId}/${id}`,
-    channelId,
-    id,
-    direction: 'forward',
-    entrance: {address: '127.0.0.1', port: 40000 + id},
-    exit: {address: '10.0.0.5', port: 5432},
-    active: 0,
-    total: 0,
-    sent: 0,
-    received: 0,
-    rate: 0,
-    history: [],
-    own: false,
-    reopening: false,
-    createdAt: '2026-11-27T14:00:00.000Z',
-    durations: null,
-    draining: false,
-    connect: null,
-    ...overrides,
-  };
-}
 
 function view(overrides: Partial<ServerView> = {}): ServerView {
   return {...emptyServerView('s1', 'local', 'http://127.0.0.1:4040'), status: 'connected', mode: 'management', info: SERVER_INFO, version: '0.1.0', ...overrides};
