@@ -4,7 +4,8 @@
  * - key press to frame: j / k move the selection in the Tunnels pane, timed from the write to
  *   the pty until the frame's bytes arrive (the pty round trip included), at 80x24 and 200x50;
  * - idle: with 1000 open (idle) connections through 50 tunnels on screen, the bytes the console
- *   writes to its terminal per second, and its CPU (% of one core, Linux /proc).
+ *   writes to its terminal per second, and its CPU (% of one core, Linux /proc);
+ * - busy: the same while one tunnel carries a steady trickle (its counters move every second).
  *
  * Part of `npm run bench` (its rows are added to the table); alone:
  *
@@ -25,6 +26,8 @@ export const CONSOLE_TARGETS = {keyP90Ms: 50, idleBytesPerSecond: 200, idleCpuPe
 export interface ConsoleBenchResult {
   keys: Array<{size: string; presses: number; p50: number; p90: number; max: number}>;
   idle: {connections: number; tunnels: number; seconds: number; bytesPerSecond: number; cpuPercent: number};
+  /** The same screen while one tunnel carries a steady trickle (about 100 kB/s). */
+  busy: {seconds: number; bytesPerSecond: number; cpuPercent: number};
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -79,6 +82,7 @@ export async function consoleBench(options: {quick: boolean; log?: (line: string
   const log = options.log ?? (() => {});
   const presses = options.quick ? 20 : 60;
   const idleSeconds = options.quick ? 5 : 20;
+  const busySeconds = options.quick ? 3 : 10;
   const connections = 1000;
   const tunnelCount = 50;
   const {server, url} = await startServer();
@@ -127,7 +131,24 @@ export async function consoleBench(options: {quick: boolean; log?: (line: string
         bytesPerSecond: (tui.bytesWritten() - bytesBefore) / seconds,
         cpuPercent: ((cpuTicks(tui.pid) - ticksBefore) / 100 / seconds) * 100,
       };
-      return {keys, idle};
+      log(`console: one tunnel carrying about 100 kB/s, ${busySeconds} s...`);
+      const trickling = connect({port: tunnels[0]!.entrance.port, host: '127.0.0.1'});
+      trickling.on('error', () => {});
+      trickling.on('data', () => {});
+      const trickle = setInterval(() => trickling.write(Buffer.alloc(10_000)), 100);
+      try {
+        await sleep(2000);
+        const busyBytes = tui.bytesWritten();
+        const busyTicks = cpuTicks(tui.pid);
+        const busyStarted = performance.now();
+        await sleep(busySeconds * 1000);
+        const elapsed = (performance.now() - busyStarted) / 1000;
+        const busy = {seconds: elapsed, bytesPerSecond: (tui.bytesWritten() - busyBytes) / elapsed, cpuPercent: ((cpuTicks(tui.pid) - busyTicks) / 100 / elapsed) * 100};
+        return {keys, idle, busy};
+      } finally {
+        clearInterval(trickle);
+        trickling.destroy();
+      }
     } finally {
       await tui.close();
     }
@@ -154,6 +175,8 @@ export function formatConsoleTable(result: ConsoleBenchResult, format: 'text' | 
       yes(result.idle.bytesPerSecond < CONSOLE_TARGETS.idleBytesPerSecond),
     ],
     ['console idle CPU % of a core', fixed(result.idle.cpuPercent, 2), `< ${CONSOLE_TARGETS.idleCpuPercent}`, yes(result.idle.cpuPercent < CONSOLE_TARGETS.idleCpuPercent)],
+    ['console B/s written, one tunnel carrying ~100 kB/s', fixed(result.busy.bytesPerSecond, 1), '', ''],
+    ['console CPU % of a core, same', fixed(result.busy.cpuPercent, 2), '', ''],
   ];
   const header = ['measure', 'value', 'target', 'met'];
   if (format === 'markdown') return [header, header.map(() => '---'), ...rows].map((row) => `| ${row.join(' | ')} |`).join('\n');
