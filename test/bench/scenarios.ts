@@ -1,6 +1,6 @@
 /** The bench's measurements, each over every way (ways.ts) in one run, in rotating order. */
 import {BenchChild, type ChildOptions} from './children.js';
-import {closeAll, concurrentEcho, connectionCycle, openIdle, withTimeout, type ConcurrentResult} from './load.js';
+import {closeAll, concurrentEcho, connectionCycle, openIdle, withTimeout, type ConcurrentResult, type CycleTiming} from './load.js';
 import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
 import {perWay, rotated, WAYS, type PerWay, type Routes} from './ways.js';
 
@@ -11,6 +11,13 @@ export interface NewConnections {
   echoMs: PerWay<number[]>;
   /** CPU ms per connection of the way's processes. */
   cpuMsPerConnection: PerWay<number>;
+}
+
+/** `count` connection cycles in a row through `port`. */
+async function cycleBlock(port: number, count: number, what: string): Promise<CycleTiming[]> {
+  const timings: CycleTiming[] = [];
+  for (let index = 0; index < count; index += 1) timings.push(await withTimeout(connectionCycle(port), 10_000, `connection cycle (${what})`));
+  return timings;
 }
 
 /** `cycles` sequential connections each way, in blocks of `block` taking turns. */
@@ -24,8 +31,7 @@ export async function newConnections(routes: Routes, settings: {cycles: number; 
   for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
     for (const way of rotated(block)) {
       const before = await routes.cpuMs(way);
-      for (let index = 0; index < settings.block; index += 1) {
-        const timing = await withTimeout(connectionCycle(routes.echo[way]), 10_000, `connection cycle (${way})`);
+      for (const timing of await cycleBlock(routes.echo[way], settings.block, way)) {
         cycleMs[way].push(timing.cycleMs);
         echoMs[way].push(timing.echoMs);
       }
@@ -55,7 +61,7 @@ export async function halfCloseFloor(streamEcho: number, relayEcho: number, sett
       [relayEcho, result.relayMs],
     ];
     for (const [port, into] of block % 2 === 0 ? order : order.reverse()) {
-      for (let index = 0; index < settings.block; index += 1) into.push((await withTimeout(connectionCycle(port), 10_000, 'connection cycle (half-close floor)')).cycleMs);
+      into.push(...(await cycleBlock(port, settings.block, 'half-close floor')).map((timing) => timing.cycleMs));
     }
   }
   return result;
