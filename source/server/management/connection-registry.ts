@@ -69,7 +69,6 @@ export class ConnectionRegistry extends EventEmitter<ConnectionRegistryEvents> {
       if (!tracked) return;
       this.byRecord.delete(record);
       this.byId.delete(tracked.id);
-      if (this.byId.size === 0) this.stopSampling();
       this.emit('closed', tracked);
     });
   }
@@ -98,10 +97,17 @@ export class ConnectionRegistry extends EventEmitter<ConnectionRegistryEvents> {
     this.stopSampling();
   }
 
+  /**
+   * The tick stops at its first turn without a connection, not at each close: connections that
+   * come one after the other would otherwise make and clear a timer each.
+   */
   private startSampling(): void {
     if (this.sampler) return;
     this.sampledAt = Date.now();
-    this.sampler = setInterval(() => this.sample(), this.sampleIntervalMs);
+    this.sampler = setInterval(() => {
+      if (this.byId.size === 0) this.stopSampling();
+      else this.sample();
+    }, this.sampleIntervalMs);
     this.sampler.unref();
   }
 
