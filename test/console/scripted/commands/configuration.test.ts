@@ -1,31 +1,18 @@
 /** Scripted `proxy` and `factory-reset` against a real server (and a real proxy). */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../../../helpers/netunnel.js';
-import {freePort} from '../../../helpers/tcp.js';
+import {connectClient} from '../../../helpers/netunnel.js';
 import {startProxy, startWebServer} from '../../../helpers/proxy.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
+import {useServerAndPeer} from '../../../helpers/suite-servers.js';
 
 const {scripted} = scriptedMode();
 
 describe('scripted mode: the server configuration', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let peer: {server: NetunnelServer; url: string};
-  let staticPort: number;
-
-  before(async () => {
-    staticPort = await freePort();
-    ({server, url} = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: {min: staticPort, max: staticPort + 1}}));
-    peer = await startServer();
-  });
-  after(async () => {
-    await server.close();
-    await peer.server.close();
-  });
+  const suite = useServerAndPeer();
 
   it('proxy get, set (checked through a real proxy, with credentials) and clear', async () => {
+    const {url} = suite;
     const proxy = await startProxy({username: 'user', password: 'pass'});
     const web = await startWebServer();
     try {
@@ -48,6 +35,7 @@ describe('scripted mode: the server configuration', () => {
   });
 
   it('factory-reset needs --yes; with --disconnect-clients every client goes', async () => {
+    const {server, url, peer} = suite;
     const other = await connectClient(url);
     try {
       await scripted(['-s', url, 'peer', 'add', 'to-reset', peer.url]);

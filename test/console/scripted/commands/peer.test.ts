@@ -1,30 +1,18 @@
 /** Scripted `peer` and `static` commands against real servers, with the listings in between and the server's refusals. */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, eventually, startServer} from '../../../helpers/netunnel.js';
+import {eventually} from '../../../helpers/netunnel.js';
 import {freePort} from '../../../helpers/tcp.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
+import {useServerAndPeer} from '../../../helpers/suite-servers.js';
 
 const {scripted} = scriptedMode();
 
 describe('scripted mode: peers and static tunnels', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let peer: {server: NetunnelServer; url: string};
-  let staticPort: number;
-
-  before(async () => {
-    staticPort = await freePort();
-    ({server, url} = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: {min: staticPort, max: staticPort + 1}}));
-    peer = await startServer();
-  });
-  after(async () => {
-    await server.close();
-    await peer.server.close();
-  });
+  const suite = useServerAndPeer();
 
   it('peer add, rename, rm and static add, rm, with the listings in between', async () => {
+    const {server, url, peer, staticPort} = suite;
     const peerPort = new URL(peer.url).port;
     assert.deepEqual(await scripted(['peer', 'add', 'site-b', peer.url, '-s', url]), {code: 0, stderr: '', stdout: `Added peer 1 "site-b" (${peer.url})\n`});
     assert.deepEqual(await scripted(['-s', url, 'peer', 'add', 'site-b', peer.url]), {
@@ -111,6 +99,7 @@ describe('scripted mode: peers and static tunnels', () => {
   });
 
   it("peer add: the server's refusal when it cannot reach the peer", async () => {
+    const {url} = suite;
     const port = await freePort();
     assert.deepEqual(await scripted(['-s', url, 'peer', 'add', 'gone', `http://127.0.0.1:${port}`]), {
       code: 1,

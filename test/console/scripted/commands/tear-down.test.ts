@@ -1,30 +1,18 @@
 /** Scripted `close` and `disconnect` against a real server and its clients. */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../../../helpers/netunnel.js';
-import {freePort, isPortClosed, startEchoServer} from '../../../helpers/tcp.js';
+import {connectClient} from '../../../helpers/netunnel.js';
+import {isPortClosed, startEchoServer} from '../../../helpers/tcp.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
+import {useServerAndPeer} from '../../../helpers/suite-servers.js';
 
 const {scripted} = scriptedMode();
 
 describe('scripted mode: tearing down', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let peer: {server: NetunnelServer; url: string};
-  let staticPort: number;
-
-  before(async () => {
-    staticPort = await freePort();
-    ({server, url} = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: {min: staticPort, max: staticPort + 1}}));
-    peer = await startServer();
-  });
-  after(async () => {
-    await server.close();
-    await peer.server.close();
-  });
+  const suite = useServerAndPeer();
 
   it("close and disconnect another client's tunnel and channel; refused ids get the server's message", async () => {
+    const {server, url} = suite;
     const echo = await startEchoServer();
     const other = await connectClient(url);
     try {
