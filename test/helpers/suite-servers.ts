@@ -5,7 +5,7 @@
 import {after, before} from 'node:test';
 import type {NetunnelServer} from '../../source/server/netunnel-server.js';
 import {FAST_STATIC_TUNNELS, startServer} from './netunnel.js';
-import {freePort} from './tcp.js';
+import {freePort, startEchoServer, type TcpService} from './tcp.js';
 
 export interface ServerAndPeer {
   server: NetunnelServer;
@@ -27,6 +27,27 @@ export function useServerAndPeer(): ServerAndPeer {
   after(async () => {
     await suite.server?.close();
     await suite.peer?.server.close();
+  });
+  return suite;
+}
+
+export interface ServerAndEcho {
+  server: NetunnelServer;
+  url: string;
+  /** A TCP echo service, the tunnels' exit. */
+  echo: TcpService;
+}
+
+/** A server and an echo service. */
+export function useServerAndEcho(): ServerAndEcho {
+  const suite = {} as ServerAndEcho;
+  before(async () => {
+    Object.assign(suite, await startServer());
+    suite.echo = await startEchoServer();
+  });
+  after(async () => {
+    await suite.server?.close();
+    await suite.echo?.close();
   });
   return suite;
 }

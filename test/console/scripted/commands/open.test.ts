@@ -1,29 +1,19 @@
 /** Scripted `open` against real servers: netunnel-client's lines, interruption, the server closing the tunnel or going away. */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
 import {eventually, startServer} from '../../../helpers/netunnel.js';
-import {exchange, isPortClosed, randomPayload, startEchoServer, type TcpService} from '../../../helpers/tcp.js';
+import {exchange, isPortClosed, randomPayload} from '../../../helpers/tcp.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
+import {useServerAndEcho} from '../../../helpers/suite-servers.js';
 import {within} from '../../../helpers/streams.js';
 
 const {scripted, startScripted} = scriptedMode();
 
 describe('scripted mode: open', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let echo: TcpService;
-
-  before(async () => {
-    ({server, url} = await startServer());
-    echo = await startEchoServer();
-  });
-  after(async () => {
-    await server.close();
-    await echo.close();
-  });
+  const suite = useServerAndEcho();
 
   it("open: a forward tunnel with netunnel-client's lines, closed on the server when interrupted", async () => {
+    const {server, url, echo} = suite;
     const open = startScripted(['-s', url, 'open', '--remote-port', String(echo.port)]);
     const lines = await open.waitForLines(3);
     const entrancePort = Number(/^Tunnel entrance socket: 127\.0\.0\.1:(\d+)$/.exec(lines[1]!)?.[1]);
@@ -38,6 +28,7 @@ describe('scripted mode: open', () => {
   });
 
   it('open --reverse --json: one JSON line with the port the server chose', async () => {
+    const {url, echo} = suite;
     const open = startScripted(['-s', url, 'open', '-r', '--local-port', String(echo.port), '--remote-port', '0', '--json']);
     const [line] = await open.waitForLines(1);
     const opened = JSON.parse(line!) as {entrance: {port: number}; channel_id: number};
@@ -57,6 +48,7 @@ describe('scripted mode: open', () => {
   });
 
   it('open against a 1.0.12-like server: forward works; reverse needs the entrance port, since that server would not tell it', async () => {
+    const {echo} = suite;
     const legacy = await startServer({extensions: false});
     try {
       const refused = await scripted(['-s', legacy.url, 'open', '-r', '--local-port', String(echo.port), '--remote-port', '0']);
@@ -81,6 +73,7 @@ describe('scripted mode: open', () => {
   });
 
   it('open ends with 0 when the server closes the tunnel, 1 when the server goes away', async () => {
+    const {echo} = suite;
     const other = await startServer();
     try {
       const first = startScripted(['-s', other.url, 'open', '--remote-port', String(echo.port)]);

@@ -1,33 +1,23 @@
 /** Scripted `watch` against a real server: events as JSON lines until interrupted. */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {SecretClientAuth, SecretServerAuth} from '../../../../source/auth/secret-auth.js';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
 import {holdConnection, startEchoingService} from '../../../helpers/held-connections.js';
 import {call} from '../../../helpers/http.js';
 import {PINNED, pinned, timeSince} from '../../../helpers/pinned.js';
 import {connectClient, eventually, startServer} from '../../../helpers/netunnel.js';
-import {exchange, randomPayload, startEchoServer, type TcpService} from '../../../helpers/tcp.js';
+import {exchange, randomPayload} from '../../../helpers/tcp.js';
 import {scriptedMode} from '../../../helpers/scripted.js';
+import {useServerAndEcho} from '../../../helpers/suite-servers.js';
 import {within} from '../../../helpers/streams.js';
 
 const {scripted, startScripted} = scriptedMode();
 
 describe('scripted mode: watch', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let echo: TcpService;
-
-  before(async () => {
-    ({server, url} = await startServer());
-    echo = await startEchoServer();
-  });
-  after(async () => {
-    await server.close();
-    await echo.close();
-  });
+  const suite = useServerAndEcho();
 
   it('watch: the events of a scripted sequence, one JSON object per line, until interrupted', async () => {
+    const {server, url, echo} = suite;
     const {server: peerServer, url: peerUrl} = await startServer();
     const watch = startScripted(['-s', url, 'watch', '--no-stats']);
     try {
@@ -76,6 +66,7 @@ describe('scripted mode: watch', () => {
   });
 
   it('watch without --no-stats prints the counters as they move', async () => {
+    const {url, echo} = suite;
     const client = await connectClient(url);
     const watch = startScripted(['-s', url, 'watch']);
     try {
