@@ -22,6 +22,7 @@ export interface OwnerCheckSettings {
 
 export function ownerCheck(channels: ChannelRegistry, settings: OwnerCheckSettings): OwnerCheck {
   // By request: the handlers behind the limits get contexts of their own (serve() extends them).
+  // A request is a REST call or an upgrade, never both: its `kind` is the same at every call.
   const checked = new WeakMap<IncomingMessage, Promise<ServerChannel>>();
   return (context, kind = 'websocket') => {
     let check = checked.get(context.request);
