@@ -1,42 +1,24 @@
 /** The connection commands (list, get, close, drain) against real servers: ours, and one without the management API. */
-import {after, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as connectionCommands from '../../source/console/connection-commands.js';
 import {ManagementClient} from '../../source/client/management-client.js';
-import type {NetunnelClient} from '../../source/client/netunnel-client.js';
 import {InvalidInputError, UnsupportedByServerError} from '../../source/console/errors.js';
 import {ServerHandle} from '../../source/console/server-handle.js';
-import type {NetunnelServer} from '../../source/server/netunnel-server.js';
-import {closed, echo, holdConnection, startEchoingService} from '../helpers/held-connections.js';
-import {connectClient, eventually, startServer} from '../helpers/netunnel.js';
-import type {ScriptedService} from '../helpers/streams.js';
+import {closed, echo, holdConnection} from '../helpers/held-connections.js';
+import {eventually, startServer} from '../helpers/netunnel.js';
 import {randomPayload} from '../helpers/tcp.js';
+import {useTunnelledService} from '../helpers/suite-servers.js';
 
 function handleFor(url: string): ServerHandle {
   return new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
 }
 
 describe('connection commands against our server', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let service: ScriptedService;
-  let client: NetunnelClient;
-  let handle: ServerHandle;
-
-  before(async () => {
-    ({server, url} = await startServer());
-    service = await startEchoingService();
-    client = await connectClient(url);
-    handle = handleFor(url);
-  });
-  after(async () => {
-    await handle.close();
-    await client.close();
-    await server.close();
-    await service.close();
-  });
+  const suite = useTunnelledService();
 
   it('lists (all, by channel, by tunnel) and shows a connection with exact bytes; closing it ends both halves', async () => {
+    const {service, client, handle} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const held = await holdConnection(service, tunnel.entrance.port);
     const payload = randomPayload(1234);
@@ -67,6 +49,7 @@ describe('connection commands against our server', () => {
   });
 
   it('drains a tunnel with no connection: it goes at once', async () => {
+    const {service, client, handle} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const answer = await connectionCommands.drainTunnel(handle, {channelId: client.channelId, tunnelId: tunnel.id});
     assert.equal(answer.connections.active, 0);
@@ -74,6 +57,7 @@ describe('connection commands against our server', () => {
   });
 
   it('says what is wrong with its input before asking the server', async () => {
+    const {handle} = suite;
     const invalid = (field: string, message: string) => (error: unknown) => error instanceof InvalidInputError && error.field === field && error.message === message;
     await assert.rejects(connectionCommands.listConnections(handle, {tunnelId: 1}), invalid('tunnel', 'a tunnel is picked with its channel'));
     await assert.rejects(connectionCommands.getConnection(handle, 0), invalid('connection', 'connection id must be a positive integer'));

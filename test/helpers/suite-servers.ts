@@ -3,8 +3,13 @@
  * `after`. The returned object is filled in once `before` ran; a test reads it when it starts.
  */
 import {after, before} from 'node:test';
+import {ManagementClient} from '../../source/client/management-client.js';
+import type {NetunnelClient} from '../../source/client/netunnel-client.js';
+import {ServerHandle} from '../../source/console/server-handle.js';
 import type {NetunnelServer} from '../../source/server/netunnel-server.js';
-import {FAST_STATIC_TUNNELS, startServer} from './netunnel.js';
+import {startEchoingService} from './held-connections.js';
+import type {ScriptedService} from './streams.js';
+import {FAST_STATIC_TUNNELS, connectClient, startServer} from './netunnel.js';
 import {freePort, startEchoServer, type TcpService} from './tcp.js';
 
 export interface ServerAndPeer {
@@ -48,6 +53,35 @@ export function useServerAndEcho(): ServerAndEcho {
   after(async () => {
     await suite.server?.close();
     await suite.echo?.close();
+  });
+  return suite;
+}
+
+export interface TunnelledService {
+  server: NetunnelServer;
+  url: string;
+  /** An echoing service that hands the test each socket it accepted (held-connections.ts). */
+  service: ScriptedService;
+  /** A client of the server, to open the tunnels. */
+  client: NetunnelClient;
+  /** The console's handle on the server. */
+  handle: ServerHandle;
+}
+
+/** A server, a client of it, an echoing service for the tunnels' exits, and the console's handle on the server. */
+export function useTunnelledService(): TunnelledService {
+  const suite = {} as TunnelledService;
+  before(async () => {
+    Object.assign(suite, await startServer());
+    suite.service = await startEchoingService();
+    suite.client = await connectClient(suite.url);
+    suite.handle = new ServerHandle({name: 'test', url: suite.url}, {api: new ManagementClient({serverUrl: suite.url})});
+  });
+  after(async () => {
+    await suite.handle?.close();
+    await suite.client?.close();
+    await suite.server?.close();
+    await suite.service?.close();
   });
   return suite;
 }

@@ -1,43 +1,23 @@
 /** The confirmations of closing a connection and draining a tunnel, against a real server. */
-import {after, before, describe, it} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {ManagementClient} from '../../../source/client/management-client.js';
-import type {NetunnelClient} from '../../../source/client/netunnel-client.js';
-import {ServerHandle} from '../../../source/console/server-handle.js';
 import type {TunnelRow} from '../../../source/console/store.js';
 import {closeConnectionConfirm, drainConfirm} from '../../../source/console/tui/connection-actions.js';
 import type {ConnectionPaneRow} from '../../../source/console/tui/pane-rows.js';
-import type {NetunnelServer} from '../../../source/server/netunnel-server.js';
 import {tunnelRow as quietTunnelRow} from '../../helpers/fake-console-api.js';
-import {closed, holdConnection, startEchoingService} from '../../helpers/held-connections.js';
-import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
-import type {ScriptedService} from '../../helpers/streams.js';
+import {closed, holdConnection} from '../../helpers/held-connections.js';
+import {eventually} from '../../helpers/netunnel.js';
+import {useTunnelledService} from '../../helpers/suite-servers.js';
 
 function tunnelRow(channelId: number, id: number, entrancePort: number, exitPort: number, active: number): TunnelRow {
   return quietTunnelRow(channelId, id, {direction: 'reverse', entrance: {address: '127.0.0.1', port: entrancePort}, exit: {address: '127.0.0.1', port: exitPort}, active, total: active});
 }
 
 describe('connection actions', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let service: ScriptedService;
-  let client: NetunnelClient;
-  let handle: ServerHandle;
-
-  before(async () => {
-    ({server, url} = await startServer());
-    service = await startEchoingService();
-    client = await connectClient(url);
-    handle = new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
-  });
-  after(async () => {
-    await handle.close();
-    await client.close();
-    await server.close();
-    await service.close();
-  });
+  const suite = useTunnelledService();
 
   it('closing a connection says what it cuts, then cuts both halves', async () => {
+    const {service, client, handle} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const held = await holdConnection(service, tunnel.entrance.port);
     const [listed] = await handle.api.connections.list({});
@@ -61,6 +41,7 @@ describe('connection actions', () => {
   });
 
   it('draining a tunnel says what happens, then the tunnel goes once its connection ended', async () => {
+    const {server, service, client, handle} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const held = await holdConnection(service, tunnel.entrance.port);
     const row = tunnelRow(client.channelId, tunnel.id, tunnel.entrance.port, service.port, 1);

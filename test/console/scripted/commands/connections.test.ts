@@ -1,37 +1,22 @@
 /** Scripted `connections`, `kill-connection` and `drain` against a real server, through a reverse tunnel (the server sees the application's address). */
-import {describe, it, before, after} from 'node:test';
+import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import type {NetunnelClient} from '../../../../source/client/netunnel-client.js';
-import type {NetunnelServer} from '../../../../source/server/netunnel-server.js';
-import {closed, echo, holdConnection, startEchoingService} from '../../../helpers/held-connections.js';
-import {connectClient, eventually, startServer} from '../../../helpers/netunnel.js';
+import {closed, echo, holdConnection} from '../../../helpers/held-connections.js';
+import {eventually, startServer} from '../../../helpers/netunnel.js';
 import {PINNED, pinned, timeSince} from '../../../helpers/pinned.js';
 import {NO_MANAGEMENT, scriptedMode} from '../../../helpers/scripted.js';
-import type {ScriptedService} from '../../../helpers/streams.js';
 import {isPortClosed, randomPayload} from '../../../helpers/tcp.js';
+import {useTunnelledService} from '../../../helpers/suite-servers.js';
 
 const {scripted} = scriptedMode();
 
 const USAGE_DRAIN = 'Usage: netunnel-tui --no-tui drain CHANNEL TUNNEL [--timeout SECONDS] [options]';
 
 describe('scripted mode: connections, kill-connection, drain', () => {
-  let server: NetunnelServer;
-  let url: string;
-  let service: ScriptedService;
-  let client: NetunnelClient;
-
-  before(async () => {
-    ({server, url} = await startServer());
-    service = await startEchoingService();
-    client = await connectClient(url);
-  });
-  after(async () => {
-    await client.close();
-    await server.close();
-    await service.close();
-  });
+  const suite = useTunnelledService();
 
   it('connections lists each open connection with its source and exact bytes; kill-connection cuts both ends', async () => {
+    const {url, service, client} = suite;
     const started = Date.now();
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const held = await holdConnection(service, tunnel.entrance.port);
@@ -99,6 +84,7 @@ describe('scripted mode: connections, kill-connection, drain', () => {
   });
 
   it('drain lets an open connection finish, whole, refuses new ones, then the tunnel goes', async () => {
+    const {server, url, service, client} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const held = await holdConnection(service, tunnel.entrance.port);
     const channelId = client.channelId;
@@ -118,6 +104,7 @@ describe('scripted mode: connections, kill-connection, drain', () => {
   });
 
   it('drain --timeout in whole seconds, --json; bad timeouts are usage errors', async () => {
+    const {url, service, client} = suite;
     const tunnel = await client.openTunnelToClient({exitPort: service.port});
     const channelId = client.channelId;
     const drained = await scripted(['-s', url, 'drain', String(channelId), String(tunnel.id), '--timeout', '30', '--json']);
