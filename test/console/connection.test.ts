@@ -98,6 +98,34 @@ describe('ServerConnection with an event stream', () => {
     }
   });
 
+  it("says the console's tunnels were reopened even when that comes before the live connection sees the server again", async () => {
+    const api = new FakeConsoleApi();
+    const {session, entry} = sessionWith(api);
+    const notices: string[] = [];
+    session.on('notice', (text) => notices.push(text));
+    try {
+      await eventually(() => api.subscribers === 1, 2000, 'a subscription');
+      api.emit({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: []});
+      api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
+      // The own channel's reopening won the race against the event stream's reconnect.
+      entry.handle.emit('ownTunnelsReopened', 1, []);
+      api.emit({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: []});
+      assert.equal(notices.length, 2);
+      assert.equal(notices[0], "Reopened the console's 1 tunnel(s) on fake, on the same ports");
+      assert.match(notices[1]!, /^Reopened the console's 1 tunnel\(s\) on fake, on the same ports; it was away \d+ ?m?s \(lost: Cannot reach http:\/\/127\.0\.0\.1:4040: connect ECONNREFUSED\)$/);
+
+      // In the usual order the reopening's notice comes last and stands alone.
+      api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
+      api.emit({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: []});
+      entry.handle.emit('ownTunnelsReopened', 1, []);
+      assert.match(notices[2]!, /^fake is back after \d+ ?m?s \(lost: Cannot reach http:\/\/127\.0\.0\.1:4040: connect ECONNREFUSED\)$/);
+      assert.equal(notices[3], "Reopened the console's 1 tunnel(s) on fake, on the same ports");
+      assert.equal(notices.length, 4);
+    } finally {
+      await session.close();
+    }
+  });
+
   it('does nothing at all while nothing changes', async () => {
     const api = new FakeConsoleApi();
     // Round-trip probes are left out here: their jitter rule is tested with steadyRtt.
