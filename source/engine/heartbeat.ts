@@ -30,7 +30,8 @@ export function formatSilence(ms: number): string {
   return ms >= 10_000 ? `${Math.round(ms / 1000)} s` : `${(ms / 1000).toFixed(1)} s`;
 }
 
-function terminateSilent(websocket: WebSocket, silentMs: number): void {
+/** Ends a websocket whose peer has been silent `silentMs` (heartbeatSilenceMs tells it later). */
+export function terminateSilent(websocket: WebSocket, silentMs: number): void {
   silences.set(websocket, silentMs);
   websocket.terminate();
 }

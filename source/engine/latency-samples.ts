@@ -29,14 +29,17 @@ interface SecondBucket {
   median: number | null | undefined;
 }
 
-function percentileOf(sorted: readonly number[], percentile: number): number | null {
+function percentileOf(sorted: ArrayLike<number>, percentile: number): number | null {
   if (sorted.length === 0) return null;
   return sorted[Math.min(sorted.length - 1, Math.ceil((percentile / 100) * sorted.length) - 1)]!;
 }
 
 export class LatencySamples {
-  /** [at, ms] pairs, oldest first. */
-  private readonly window: Array<[number, number]> = [];
+  /** The window: a ring of MAX_SAMPLES (time, ms) slots, `count` of them used from `oldest` on; made at the first sample. */
+  private windowAt = new Float64Array(0);
+  private windowMs = new Float64Array(0);
+  private oldest = 0;
+  private count = 0;
   private cached: Percentiles | undefined;
   /** One bucket per second, reused round robin (HISTORY_SECONDS + the current one). */
   private readonly seconds: Array<SecondBucket | undefined> = new Array<SecondBucket | undefined>(HISTORY_SECONDS + 1);
@@ -45,8 +48,15 @@ export class LatencySamples {
 
   add(ms: number): void {
     const at = this.now();
-    this.window.push([at, ms]);
-    if (this.window.length > MAX_SAMPLES) this.window.shift();
+    const slot = (this.oldest + this.count) % MAX_SAMPLES;
+    if (this.windowAt.length === 0) {
+      this.windowAt = new Float64Array(MAX_SAMPLES);
+      this.windowMs = new Float64Array(MAX_SAMPLES);
+    }
+    this.windowAt[slot] = at;
+    this.windowMs[slot] = ms;
+    if (this.count < MAX_SAMPLES) this.count += 1;
+    else this.oldest = (this.oldest + 1) % MAX_SAMPLES;
     this.cached = undefined;
     const second = Math.floor(at / 1000);
     const index = second % this.seconds.length;
@@ -66,14 +76,16 @@ export class LatencySamples {
   /** p50 and p90 of the samples of the last SAMPLE_WINDOW_MS (null: none). */
   percentiles(): Percentiles {
     const horizon = this.now() - SAMPLE_WINDOW_MS;
-    let expired = 0;
-    while (expired < this.window.length && this.window[expired]![0] < horizon) expired += 1;
-    if (expired > 0) {
-      this.window.splice(0, expired);
+    while (this.count > 0 && this.windowAt[this.oldest]! < horizon) {
+      this.oldest = (this.oldest + 1) % MAX_SAMPLES;
+      this.count -= 1;
       this.cached = undefined;
     }
     if (!this.cached) {
-      const sorted = this.window.map(([, ms]) => ms).sort((a, b) => a - b);
+      const sorted = new Float64Array(this.count);
+      for (let index = 0; index < this.count; index += 1) sorted[index] = this.windowMs[(this.oldest + index) % MAX_SAMPLES]!;
+      // A typed array sorts by number.
+      sorted.sort();
       this.cached = {p50: percentileOf(sorted, 50), p90: percentileOf(sorted, 90)};
     }
     return this.cached;

@@ -185,7 +185,9 @@ export class WebsocketPool {
 
   /** A replenishment once the taker has used the websocket it was just given. */
   private fillSoon(): void {
-    if (this.fillScheduled) return;
+    // What fill(true) would find: enough idle ones and nobody waiting, nothing to ask for (a
+    // later take that leaves fewer schedules its own). Most takes are so: no turn of the loop each.
+    if (this.fillScheduled || (this.idle.length >= this.minIdle && this.waiters.length === 0)) return;
     this.fillScheduled = true;
     setImmediate(() => {
       this.fillScheduled = false;

@@ -4,7 +4,7 @@
  * no layout of ours: they are raw bytes, never parsed.
  */
 import {ProtocolError} from './errors.js';
-import {socketAddressSchema, type SocketAddress} from './socket-address.js';
+import {socketAddressOf, type SocketAddress} from './socket-address.js';
 
 /** Announced in the `features` of `POST /channels`; used only when both sides announce it. */
 export const STREAM_FEATURE = 'stream';
@@ -92,9 +92,9 @@ export function decodeStartFrame(frame: Buffer): StartFrame {
   }
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new ProtocolError('The start frame header is not a JSON object');
   if (!('source' in parsed) || parsed.source === undefined) return {header: {}, firstData: frame.subarray(START_PREFIX_BYTES + headerBytes)};
-  const source = socketAddressSchema.safeParse(parsed.source);
-  if (!source.success) throw new ProtocolError('The start frame header has a bad source');
-  const header: StartHeader = {source: source.data};
+  const source = socketAddressOf(parsed.source);
+  if (source === undefined) throw new ProtocolError('The start frame header has a bad source');
+  const header: StartHeader = {source};
   return {header, firstData: frame.subarray(START_PREFIX_BYTES + headerBytes)};
 }
 

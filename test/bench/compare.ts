@@ -3,9 +3,10 @@
  * noisy machine: each version gets its own server and client processes, both share one
  * target process, and the measurements alternate between them so noise hits both alike.
  *
- *   npx tsx test/bench/compare.ts --base DIR [--measure single|parallel|latency] [--reps N]
+ *   npx tsx test/bench/compare.ts --base DIR [--measure single|parallel|latency] [--reps N] [--cycles N]
  *
  * DIR is another checkout (e.g. `git worktree add /tmp/base HEAD~1`, with node_modules linked).
+ * With BENCH_BUILT=1 both versions run their build (dist/: run `npm run build` in each first).
  * Besides wall-clock results it reports the CPU time the client and server processes used per
  * MiB or per connection, which is far less sensitive to other load than the wall clock.
  */
@@ -22,10 +23,11 @@ const {values: flags} = parseArgs({
     base: {type: 'string'},
     measure: {type: 'string', default: 'single'},
     reps: {type: 'string', default: '8'},
+    cycles: {type: 'string', default: '200'},
   },
 });
 if (!flags.base) {
-  process.stderr.write('usage: compare.ts --base DIR [--measure single|parallel|latency] [--reps N]\n');
+  process.stderr.write('usage: compare.ts --base DIR [--measure single|parallel|latency] [--reps N] [--cycles N]\n');
   process.exit(2);
 }
 const measure = flags.measure!;
@@ -33,7 +35,7 @@ if (!['single', 'parallel', 'latency'].includes(measure)) throw new Error(`unkno
 const reps = Number(flags.reps);
 const MiB = 1024 * 1024;
 const BYTES = 256 * MiB;
-const CYCLES = 200;
+const CYCLES = Number(flags.cycles);
 
 interface Version {
   name: string;

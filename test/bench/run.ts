@@ -4,12 +4,17 @@
  * (the floor) and straight to the target. Every NetunnelServer and NetunnelClient runs in a
  * process of its own (tunnel-pair.ts), the targets (sink, echo) in another, the load in this one.
  *
- *   npm run bench [-- --json FILE] [--markdown FILE] [--profile DIR] [--quick]
+ *   npm run bench [-- --json FILE] [--markdown FILE] [--profile DIR] [--quick] [--sources]
+ *
+ * The server and client processes run the build (dist/, what the commands run; `npm run bench`
+ * builds it first), or with --sources the TypeScript sources through tsx, whose keep-names
+ * helpers cost some 10% of the CPU per connection.
  *
  * --json FILE      also write every sample and the summary as JSON
  * --markdown FILE  also write the table in Markdown
  * --profile DIR    run the server and client processes with --cpu-prof, profiles go to DIR
  * --quick          small sizes, for a smoke run (BENCH_QUICK=1 does the same)
+ * --sources        run source/ through tsx instead of dist/
  *
  * Last, the console (console.ts), in a table of its own: netunnel-tui in a pty, key press to
  * frame, and its idle output and CPU with 1000 open connections on 50 tunnels.
@@ -22,7 +27,7 @@
  * numbers. The processes apply the commands' heap tuning (source/cli/heap-tuning.ts);
  * BENCH_NODE_ARGS passes V8 or Node flags to them.
  */
-import {writeFileSync, mkdirSync} from 'node:fs';
+import {existsSync, writeFileSync, mkdirSync} from 'node:fs';
 import {cpus, loadavg} from 'node:os';
 import {parseArgs} from 'node:util';
 import {BenchChild, type ChildOptions} from './children.js';
@@ -43,8 +48,15 @@ const {values: flags} = parseArgs({
     markdown: {type: 'string'},
     profile: {type: 'string'},
     quick: {type: 'boolean', default: process.env.BENCH_QUICK === '1'},
+    sources: {type: 'boolean', default: false},
   },
 });
+// Read by the children (source-root.ts).
+process.env.BENCH_BUILT = flags.sources ? '0' : '1';
+if (!flags.sources && !existsSync(new URL('../../dist/server/netunnel-server.js', import.meta.url))) {
+  process.stderr.write('bench: no build in dist/ (npm run build, or npm run bench, which builds first; --sources runs the sources)\n');
+  process.exit(2);
+}
 
 const MiB = 1024 * 1024;
 const PARAMS = flags.quick
@@ -144,7 +156,7 @@ async function main(): Promise<void> {
     out(`\n${formatConsoleTable(consoleResult)}\n`);
     const drops = dropsBefore === undefined || dropsAfter === undefined ? undefined : dropsAfter - dropsBefore;
     if (drops) out(`SYNs dropped by full listen queues during the bursts (machine-wide): ${drops}`);
-    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
+    const machine = `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}, ${flags.sources ? 'the sources through tsx' : 'the build (dist/)'}`;
     out(`(${machine}; load average before ${loadBefore.map((load) => load.toFixed(2)).join(' ')}, after ${loadavg().map((load) => load.toFixed(2)).join(' ')}; ${elapsedSeconds.toFixed(0)} s)`);
     for (const failure of summary.failures.slice(0, 10)) out(`  failure: ${failure}`);
     if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n\n${formatConsoleTable(consoleResult, 'markdown')}\n`);

@@ -6,7 +6,7 @@
  *   websocket with TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION, keeps one ready, and takes a tunnel
  *   websocket only in answer to one of its requests (websocket-requests.ts).
  * Idle websockets (forward: waiting for their marker; reverse: ready in the supply) are pinged,
- * and dropped once they stop answering (engine/heartbeat.ts watchLiveness).
+ * and dropped once they stop answering (engine/idle-liveness.ts).
  * With the stream extension (both sides announced it: docs/stream-extension.md), the forward
  * exit takes start frames and waits for the next one after each connection (pinged meanwhile),
  * and the reverse entrance takes its websockets from a pool fed by the same requests.
@@ -15,7 +15,8 @@ import type WebSocket from 'ws';
 import {SupplyStoppedError} from '../../engine/engine-errors.js';
 import {Entrance} from '../../engine/entrance.js';
 import {ExitPoint} from '../../engine/exit.js';
-import {DEFAULT_HEARTBEAT_MS, watchLiveness} from '../../engine/heartbeat.js';
+import {DEFAULT_HEARTBEAT_MS} from '../../engine/heartbeat.js';
+import {IdleLiveness} from '../../engine/idle-liveness.js';
 import type {RequestChannel} from '../../engine/request-channel.js';
 import type {TunnelTraffic} from '../../engine/traffic.js';
 import type {TunnelConnections} from '../../engine/tunnel-connections.js';
@@ -58,17 +59,19 @@ export class ForwardServerTunnel implements ServerTunnel {
   readonly direction = 'forward';
   readonly createdAt = new Date();
   private readonly exitPoint: ExitPoint;
+  private readonly idleLiveness: IdleLiveness;
 
   constructor(
     readonly id: number,
     readonly exit: SocketAddress,
     /** As reported by our client; unknown for a 1.0.12 client. */
     readonly entrance: SocketAddress | null = null,
-    private readonly heartbeatMs = DEFAULT_HEARTBEAT_MS,
+    heartbeatMs = DEFAULT_HEARTBEAT_MS,
     /** The stream extension is on (both sides announced it). */
     streams = false,
   ) {
-    this.exitPoint = new ExitPoint(exit, streams ? {streams, watchIdle: (websocket) => watchLiveness(websocket, heartbeatMs)} : {});
+    this.idleLiveness = new IdleLiveness(heartbeatMs);
+    this.exitPoint = new ExitPoint(exit, streams ? {streams, watchIdle: this.idleLiveness.watch} : {});
   }
 
   get traffic(): TunnelTraffic {
@@ -89,7 +92,7 @@ export class ForwardServerTunnel implements ServerTunnel {
   admitWebsocket(): (websocket: WebSocket) => void {
     return (websocket) => {
       // Idle until its first frame (the marker); from then on a slow reader may rightly stop answering.
-      const unwatch = watchLiveness(websocket, this.heartbeatMs);
+      const unwatch = this.idleLiveness.watch(websocket);
       websocket.once('message', unwatch);
       this.exitPoint.accept(websocket);
     };
@@ -126,7 +129,7 @@ export class ReverseServerTunnel implements ServerTunnel {
       control.request('TUNNEL_SERVER_TO_CLIENT_NEW_CONNECTION', data).catch((error: Error) => request.fail(error));
       return request.websocket;
     };
-    const watchIdle = (websocket: WebSocket) => watchLiveness(websocket, heartbeatMs);
+    const watchIdle = new IdleLiveness(heartbeatMs).watch;
     this.supply = options.pool ? new WebsocketPool(requester, {...options.pool, watchIdle}) : new WebsocketSupply(requester, 1, watchIdle);
     this.entrancePoint = new Entrance(this.supply);
   }

@@ -11,9 +11,10 @@ export function guardListeners(emitter: EventEmitter, onThrow: (error: unknown, 
   Object.defineProperty(emitter, 'emit', {
     configurable: true,
     writable: true,
-    value: (event: string | symbol, ...args: unknown[]): boolean => {
+    // `arguments` passed on as it is: a rest parameter would gather an array on every frame.
+    value: function guardedEmit(event: string | symbol): boolean {
       try {
-        return emit(event, ...args);
+        return Reflect.apply(emit, undefined, arguments);
       } catch (error) {
         onThrow(error, event);
         return true;

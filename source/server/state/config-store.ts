@@ -45,8 +45,13 @@ const ENV_PREFIX = 'NETUNNEL_';
 /** A new config file may soon hold the secret key: readable by its owner only. */
 const NEW_FILE_MODE = 0o600;
 
-/** Marks the update whose mutator is running, to catch an update() called from inside it. */
+/**
+ * Marks the update whose mutator is running, to catch an update() called from inside it. Node 20
+ * implements AsyncLocalStorage with async hooks, a tax on every promise and socket of the process
+ * while an instance is enabled: it is enabled only while some mutator runs (mutatorsRunning).
+ */
 const runningUpdate = new AsyncLocalStorage<symbol>();
+let mutatorsRunning = 0;
 
 export class ConfigStore {
   /** Absolute path of the config file, or undefined when stateless. */
@@ -124,11 +129,14 @@ export class ConfigStore {
       const token = Symbol('update');
       const draft = structuredClone(this.current) as NetunnelConfig;
       this.activeUpdate = token;
+      mutatorsRunning += 1;
       let result: T;
       try {
         result = await runningUpdate.run(token, () => mutator(draft));
       } finally {
         this.activeUpdate = undefined;
+        mutatorsRunning -= 1;
+        if (mutatorsRunning === 0) runningUpdate.disable();
       }
       await this.commit(draft);
       return result;

@@ -22,3 +22,15 @@ test('a throwing listener, or an error nobody listens to, is handed to onThrow i
   ]);
   assert.deepEqual(heard, ['fine']);
 });
+
+test('listeners get exactly the arguments emitted, however many', () => {
+  const emitter = new EventEmitter();
+  guardListeners(emitter, () => assert.fail('nothing throws here'));
+  const heard: unknown[][] = [];
+  emitter.on('message', (...args: unknown[]) => heard.push(args));
+  emitter.emit('message');
+  emitter.emit('message', 'data');
+  emitter.emit('message', 'data', true);
+  emitter.emit('message', 1, 2, 3, undefined);
+  assert.deepEqual(heard, [[], ['data'], ['data', true], [1, 2, 3, undefined]]);
+});
