@@ -19,8 +19,9 @@ export interface RunningCli {
 
 export type Command = 'netunnel-server' | 'netunnel-client' | 'netunnel-tui';
 
+/** The command from the build, as users run it (scripts/run-tests.mjs builds dist/ before the tests). */
 export function startCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  return startProgram(process.execPath, ['--import', 'tsx', `source/cli/${command}.ts`, ...args], {cwd: ROOT, env});
+  return startProgram(process.execPath, [`dist/cli/${command}.js`, ...args], {cwd: ROOT, env});
 }
 
 /** Any program (e.g. a command installed from the packed package), watched like startCli's. */

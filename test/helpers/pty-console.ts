@@ -60,7 +60,7 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
   Object.assign(env, {CI: 'false', TERM: 'xterm-256color', ...options.env});
-  const child = pty.spawn(process.execPath, ['--import', 'tsx', 'source/cli/netunnel-tui.ts', '--config-dir', configDir, ...args], {
+  const child = pty.spawn(process.execPath, ['dist/cli/netunnel-tui.js', '--config-dir', configDir, ...args], {
     // node-pty sets TERM to this name: the one a test asks for.
     name: env.TERM ?? 'xterm-256color',
     cols: columns,
