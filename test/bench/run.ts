@@ -1,7 +1,9 @@
 /**
  * `npm run bench`: the same load four ways in one run (ways.ts): through a tunnel with the stream
  * extension, through one on the classic 1.0.12 wire, through two plain Node TCP relays in a row
- * (the floor) and straight to the target. Every NetunnelServer and NetunnelClient runs in a
+ * (the floor) and straight to the target. The new-connection cycle is also measured in turns
+ * against relays that keep half-close and against the least websocket tunnel
+ * (websocket-floor-child.ts), the floors of the same work at the close. Every NetunnelServer and NetunnelClient runs in a
  * process of its own (tunnel-pair.ts), the targets (sink, echo) in another, the load in this one.
  *
  *   npm run bench [-- --json FILE] [--markdown FILE] [--profile DIR] [--quick] [--sources]
@@ -37,7 +39,8 @@ import {eventStreamUnderChurn} from './event-stream.js';
 import {listenDrops} from './netstat.js';
 import {formatMarkdown, formatTable} from './report.js';
 import {startRelayChain, type RelayChain} from './relay-chain.js';
-import {bursts, emptyThroughput, halfCloseFloor, idleMemory, newConnections, throughputRound, type Throughput} from './scenarios.js';
+import {bursts, emptyThroughput, halfCloseFloor, idleMemory, streamFloor, newConnections, throughputRound, type HalfCloseFloor, type StreamFloor, type Throughput} from './scenarios.js';
+import {startWebsocketFloor} from './websocket-floor.js';
 import {summarize} from './summary.js';
 import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
 import type {Routes, Way} from './ways.js';
@@ -109,8 +112,18 @@ async function main(): Promise<void> {
     const first = await pairs('');
     const routes = routesOf(first.stream, first.classic, relay, target);
     const cycles = await newConnections(routes, {cycles: PARAMS.cycles, warmup: PARAMS.cycleWarmup, block: PARAMS.cycleBlock});
-    log(`new connections: ${PARAMS.cycles} cycles each through the stream tunnel and two relays that keep half-close...`);
-    const halfClose = await halfCloseFloor(first.stream.echo, relay.halfCloseEcho, {cycles: PARAMS.cycles, block: PARAMS.cycleBlock});
+    log(`new connections: ${PARAMS.cycles} cycles each through the stream tunnel, two relays that keep half-close and the least websocket tunnel...`);
+    const websocketFloor = await startWebsocketFloor(target);
+    let halfClose: HalfCloseFloor;
+    let oneStreamFloor: StreamFloor;
+    try {
+      halfClose = await halfCloseFloor({stream: first.stream.echo, relay: relay.halfCloseEcho, websocketFloor: websocketFloor.echo}, {cycles: PARAMS.cycles, block: PARAMS.cycleBlock});
+      log(`one stream: ${PARAMS.singleBytes / MiB} MiB, ${PARAMS.reps} times each through the stream tunnel, the relays and the least websocket tunnel, in turns...`);
+      for (const child of [first.stream.server, first.stream.client, ...relay.relays, ...websocketFloor.processes]) await child.memory();
+      oneStreamFloor = await streamFloor({stream: first.stream.sink, relay: relay.sink, websocketFloor: websocketFloor.sink}, {bytes: PARAMS.singleBytes, reps: PARAMS.reps});
+    } finally {
+      await websocketFloor.stop();
+    }
 
     log(`bursts: ${PARAMS.burst} connections x ${PARAMS.burstSize / 1024} KiB at once, ${PARAMS.burstReps} times each way...`);
     const dropsBefore = listenDrops();
@@ -149,7 +162,7 @@ async function main(): Promise<void> {
     const consoleResult = await withTimeout(consoleBench({quick: PARAMS.quick, log}), 300_000, 'console bench');
 
     const elapsedSeconds = (Date.now() - startedAt) / 1000;
-    const summary = summarize({params: PARAMS, cycles, halfClose, burst, single, parallel, idleStream, idleClassic, churn});
+    const summary = summarize({params: PARAMS, cycles, halfClose, oneStreamFloor, burst, single, parallel, idleStream, idleClassic, churn});
     const out = (line: string) => process.stdout.write(`${line}\n`);
     out(`\n${formatTable(summary.rows)}\n`);
     for (const line of summary.verdicts) out(line);
@@ -161,7 +174,7 @@ async function main(): Promise<void> {
     for (const failure of summary.failures.slice(0, 10)) out(`  failure: ${failure}`);
     if (flags.markdown) writeFileSync(flags.markdown, `${formatMarkdown(summary.rows)}\n\n${formatConsoleTable(consoleResult, 'markdown')}\n`);
     if (flags.json) {
-      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, halfClose, burst, single, parallel, idleStream, idleClassic, churn}, console: consoleResult};
+      const report = {date: new Date().toISOString(), machine, loadBefore, loadAfter: loadavg(), elapsedSeconds, params: PARAMS, summary: summary.figures, samples: {cycles, halfClose, oneStreamFloor, burst, single, parallel, idleStream, idleClassic, churn}, console: consoleResult};
       writeFileSync(flags.json, `${JSON.stringify(report, null, 2)}\n`);
       log(`wrote ${flags.json}`);
     }

@@ -1,6 +1,6 @@
 /** The bench's measurements, each over every way (ways.ts) in one run, in rotating order. */
 import {BenchChild, type ChildOptions} from './children.js';
-import {closeAll, concurrentEcho, connectionCycle, openIdle, withTimeout, type ConcurrentResult, type CycleTiming} from './load.js';
+import {closeAll, concurrentEcho, connectionCycle, openIdle, pushToSink, withTimeout, type ConcurrentResult, type CycleTiming} from './load.js';
 import {startTunnelPair, type TunnelPair} from './tunnel-pair.js';
 import {perWay, rotated, WAYS, type PerWay, type Routes} from './ways.js';
 
@@ -42,26 +42,61 @@ export async function newConnections(routes: Routes, settings: {cycles: number; 
 }
 
 export interface HalfCloseFloor {
-  /** Cycles through the stream tunnel and through two relays that keep half-close, blocks alternating. */
+  /** Cycles through the stream tunnel, two relays that keep half-close and the least websocket tunnel, blocks taking turns. */
   streamMs: number[];
   relayMs: number[];
+  websocketFloorMs: number[];
 }
 
 /**
- * The new-connection cycle against a floor that does the same work at the close: two relays
+ * The new-connection cycle against two floors that do the same work at the close: two relays
  * that carry each FIN on (the plain relays end both sides at the first FIN, which a tunnel that
- * keeps half-close cannot do).
+ * keeps half-close cannot do), and the least websocket tunnel (websocket-floor-child.ts).
  */
-export async function halfCloseFloor(streamEcho: number, relayEcho: number, settings: {cycles: number; block: number}): Promise<HalfCloseFloor> {
-  const result: HalfCloseFloor = {streamMs: [], relayMs: []};
-  for (let index = 0; index < 20; index += 1) await connectionCycle(relayEcho);
+export async function halfCloseFloor(
+  ports: {stream: number; relay: number; websocketFloor: number},
+  settings: {cycles: number; block: number},
+): Promise<HalfCloseFloor> {
+  const result: HalfCloseFloor = {streamMs: [], relayMs: [], websocketFloorMs: []};
+  for (let index = 0; index < 20; index += 1) {
+    await connectionCycle(ports.relay);
+    await connectionCycle(ports.websocketFloor);
+  }
   for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
     const order: Array<[number, number[]]> = [
-      [streamEcho, result.streamMs],
-      [relayEcho, result.relayMs],
+      [ports.stream, result.streamMs],
+      [ports.relay, result.relayMs],
+      [ports.websocketFloor, result.websocketFloorMs],
     ];
-    for (const [port, into] of block % 2 === 0 ? order : order.reverse()) {
+    // Each takes each place in turn.
+    const turned = [...order.slice(block % 3), ...order.slice(0, block % 3)];
+    for (const [port, into] of turned) {
       into.push(...(await cycleBlock(port, settings.block, 'half-close floor')).map((timing) => timing.cycleMs));
+    }
+  }
+  return result;
+}
+
+export interface StreamFloor {
+  /** MB/s of one stream through the stream tunnel, two relays and the least websocket tunnel, in turns. */
+  stream: number[];
+  relay: number[];
+  websocketFloor: number[];
+}
+
+/** One stream of `bytes` to the sink, `reps` times each way, taking turns (as halfCloseFloor). */
+export async function streamFloor(ports: {stream: number; relay: number; websocketFloor: number}, settings: {bytes: number; reps: number}): Promise<StreamFloor> {
+  const result: StreamFloor = {stream: [], relay: [], websocketFloor: []};
+  await pushToSink(ports.websocketFloor, 16 * 1024 * 1024);
+  for (let rep = 0; rep < settings.reps; rep += 1) {
+    const order: Array<[number, number[]]> = [
+      [ports.stream, result.stream],
+      [ports.relay, result.relay],
+      [ports.websocketFloor, result.websocketFloor],
+    ];
+    for (const [port, into] of [...order.slice(rep % 3), ...order.slice(0, rep % 3)]) {
+      const ms = await withTimeout(pushToSink(port, settings.bytes), 120_000, 'one stream (floors)');
+      into.push(settings.bytes / 1e6 / (ms / 1000));
     }
   }
   return result;
