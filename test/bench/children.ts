@@ -101,3 +101,14 @@ export class BenchChild {
     this.process.send(message);
   }
 }
+
+/** Two children, the second started with the first's ports; if the second fails, the first is stopped. */
+export async function startChained(first: () => Promise<BenchChild>, second: (first: BenchChild) => Promise<BenchChild>): Promise<[BenchChild, BenchChild]> {
+  const started = await first();
+  try {
+    return [started, await second(started)];
+  } catch (error) {
+    await started.stop();
+    throw error;
+  }
+}

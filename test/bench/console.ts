@@ -7,7 +7,8 @@
  *   writes to its terminal per second, and its CPU (% of one core, Linux /proc);
  * - busy: the same while one tunnel carries a steady trickle (its counters move every second).
  *
- * Part of `npm run bench` (its rows are added to the table); alone:
+ * Part of `npm run bench` (its rows are added to the table); alone, after `npm run build` (the
+ * console runs from dist/, as in the tests):
  *
  *   npx tsx test/bench/console.ts [--quick]
  */

@@ -1,5 +1,5 @@
 /** Two plain relay processes in a row in front of the target (see relay-child.ts). */
-import {BenchChild} from './children.js';
+import {BenchChild, startChained} from './children.js';
 
 export interface RelayChain {
   /** The first relay's ports toward the target's sink and echo. */
@@ -12,22 +12,11 @@ export interface RelayChain {
 }
 
 export async function startRelayChain(target: BenchChild): Promise<RelayChain> {
-  const far = await BenchChild.start('relay-far', './relay-child.ts', [
-    `sink=${target.port('sink')}`,
-    `echo=${target.port('echo')}`,
-    `halfclose-echo=${target.port('echo')}`,
-  ]);
-  let near: BenchChild;
-  try {
-    near = await BenchChild.start('relay-near', './relay-child.ts', [
-      `sink=${far.port('sink')}`,
-      `echo=${far.port('echo')}`,
-      `halfclose-echo=${far.port('halfclose-echo')}`,
-    ]);
-  } catch (error) {
-    await far.stop();
-    throw error;
-  }
+  const [far, near] = await startChained(
+    () => BenchChild.start('relay-far', './relay-child.ts', [`sink=${target.port('sink')}`, `echo=${target.port('echo')}`, `halfclose-echo=${target.port('echo')}`]),
+    (farChild) =>
+      BenchChild.start('relay-near', './relay-child.ts', [`sink=${farChild.port('sink')}`, `echo=${farChild.port('echo')}`, `halfclose-echo=${farChild.port('halfclose-echo')}`]),
+  );
   return {
     sink: near.port('sink'),
     echo: near.port('echo'),

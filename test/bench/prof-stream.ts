@@ -1,0 +1,13 @@
+import {BenchChild} from './children.js';
+import {pushToSink} from './load.js';
+import {startTunnelPair} from './tunnel-pair.js';
+const dir = process.argv[2]!;
+const target = await BenchChild.start('target', './target-child.ts', []);
+const pair = await startTunnelPair(target, 's', {profileDir: dir});
+await pushToSink(pair.sink, 32 * 1024 * 1024);
+await pair.server.memory(); await pair.client.memory();
+const c0 = await pair.cpuMs();
+const ms = await pushToSink(pair.sink, 512 * 1024 * 1024);
+const c1 = await pair.cpuMs();
+console.log('MB/s', (512 * 1.048576 / (ms / 1000)).toFixed(0), 'client ms/MiB', ((c1.client - c0.client) / 512).toFixed(2), 'server ms/MiB', ((c1.server - c0.server) / 512).toFixed(2), 'secs', (ms/1000).toFixed(2));
+await pair.stop(); await target.stop();
