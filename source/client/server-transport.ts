@@ -12,6 +12,7 @@ import {HttpsProxyAgent} from 'https-proxy-agent';
 import type {AuthTransport, ClientAuth} from '../auth/contract.js';
 import {NoAuthClient} from '../auth/no-auth.js';
 import {keepAlive} from '../engine/heartbeat.js';
+import {skipRepeatedEnds} from '../engine/repeated-end.js';
 import {isErrorBody, messageOf} from '../protocol/errors.js';
 import {AuthHeaders} from './auth-headers.js';
 import {httpUrlProblem} from '../protocol/fields.js';
@@ -171,6 +172,7 @@ export class ServerTransport implements AuthTransport {
       handshakeTimeout: this.options.requestTimeoutMs ?? 30_000,
       ...(this.usesProxy ? {agent: this.agent} : {}),
     });
+    websocket.once('upgrade', (response) => skipRepeatedEnds(response.socket));
     return new Promise<WebSocket>((resolve, reject) => {
       websocket.once('open', () => {
         websocket.removeAllListeners('unexpected-response');

@@ -11,6 +11,7 @@ import type {IncomingMessage} from 'node:http';
 import type {Duplex} from 'node:stream';
 import WebSocket, {WebSocketServer} from 'ws';
 import type {Logger} from '../../engine/logger.js';
+import {skipRepeatedEnds} from '../../engine/repeated-end.js';
 import {NetunnelError, errorBody, messageOf} from '../../protocol/errors.js';
 import type {RouteName} from '../../protocol/routes.js';
 import type {LimitRefusals} from '../limits/limit-refusals.js';
@@ -69,6 +70,7 @@ export class WebsocketAcceptor {
   accept(kind: WebsocketKind, request: IncomingMessage, socket: Duplex, head: Buffer, what: string, onOpen: (websocket: WebSocket) => void): void {
     const remoteAddress = 'remoteAddress' in socket && typeof socket.remoteAddress === 'string' ? socket.remoteAddress : undefined;
     this.serverFor(kind).handleUpgrade(request, socket, head, (websocket) => {
+      skipRepeatedEnds(socket);
       this.watch(kind, websocket, what, remoteAddress);
       try {
         onOpen(websocket);
