@@ -11,7 +11,7 @@
  *   used age); idle ones never exceed `maxIdle` (the excess is closed).
  * - Shrink: idle websockets above the floor unused for `idleTimeoutMs` are closed; that is not
  *   demand, so nothing replaces them.
- * - Failures: each refuses one waiting connection and pauses requests (retry-backoff.ts).
+ * - Failures: each refuses one waiting connection and pauses requests (websocket-request-loop.ts).
  * - The exit side's limit (`maxUnused`): websockets idle, asked for or being closed never exceed
  *   it (the exit side holds all of them), so a burst asks for them in rounds instead of all at
  *   once and is not refused for holding too many.
@@ -20,11 +20,10 @@
  */
 import WebSocket from 'ws';
 import {CloseCode} from '../protocol/stream-frames.js';
-import {messageOf} from '../protocol/errors.js';
 import {InvalidPoolOptionsError, SupplyStoppedError} from './engine-errors.js';
-import {RetryBackoff} from './retry-backoff.js';
 import {DEFAULT_POOL_SIZING, type PoolSizing} from './pool-sizing.js';
-import type {IdleWatcher, WebsocketRequester} from './websocket-supply.js';
+import {WebsocketRequestLoop, type WebsocketRequester} from './websocket-request-loop.js';
+import type {IdleWatcher} from './websocket-supply.js';
 
 export interface WebsocketPoolOptions extends PoolSizing {
   /**
@@ -70,26 +69,27 @@ export class WebsocketPool {
   private readonly waiters: Waiter[] = [];
   private readonly readyListeners: Waiter[] = [];
   private busy = 0;
-  private inFlight = 0;
   /** Closed by the pool, their closing handshake not done: the exit side still holds them. */
   private leaving = 0;
   private started = false;
   private stopped = false;
   private fillScheduled = false;
-  private readonly backoff = new RetryBackoff();
-  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly requests: WebsocketRequestLoop;
   private shrinkTimer: NodeJS.Timeout | undefined;
   /** Websockets received so far (asked for or offered). */
   obtained = 0;
   /** Takes that found no idle websocket and had to wait for one. */
   waitedTakes = 0;
-  /** The last reason a websocket could not be had, for status displays. */
-  lastError: string | undefined;
 
-  constructor(
-    private readonly requestWebsocket: WebsocketRequester,
-    options: WebsocketPoolOptions = {},
-  ) {
+  constructor(requestWebsocket: WebsocketRequester, options: WebsocketPoolOptions = {}) {
+    this.requests = new WebsocketRequestLoop(requestWebsocket, {
+      received: (websocket) => this.receive(websocket),
+      failed: (error) => {
+        this.waiters.shift()?.reject(error);
+        for (const listener of this.readyListeners.splice(0)) listener.reject(error);
+      },
+      pauseOver: () => this.fill(false),
+    });
     this.minIdle = options.minIdle ?? DEFAULT_POOL_SIZING.minIdle;
     this.maxIdle = options.maxIdle ?? DEFAULT_POOL_SIZING.maxIdle;
     this.idleTimeoutMs = options.idleTimeoutMs ?? DEFAULT_POOL_SIZING.idleTimeoutMs;
@@ -113,7 +113,12 @@ export class WebsocketPool {
 
   /** Websockets asked for and not arrived yet. */
   get openingCount(): number {
-    return this.inFlight;
+    return this.requests.inFlight;
+  }
+
+  /** The last reason a websocket could not be had, for status displays. */
+  get lastError(): string | undefined {
+    return this.requests.lastError;
   }
 
   /** Websockets the pool closed whose closing handshake is not done yet. */
@@ -173,7 +178,7 @@ export class WebsocketPool {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.requests.stop();
     clearTimeout(this.shrinkTimer);
     for (const websocket of this.idle.splice(0)) {
       this.leaveIdle(websocket);
@@ -197,38 +202,13 @@ export class WebsocketPool {
 
   /** `demand`: called because of a take, so the pool may grow ahead of it. */
   private fill(demand: boolean): void {
-    if (!this.started || this.stopped || this.retryTimer) return;
+    if (!this.started || this.stopped || this.requests.paused) return;
     const drained = demand && this.idle.length < this.minIdle;
     const spare = drained ? Math.min(this.maxIdle, Math.max(this.minIdle, this.busy)) : this.minIdle;
-    const unused = this.idle.length + this.inFlight + this.leaving;
+    const unused = this.idle.length + this.requests.inFlight + this.leaving;
     // Under the exit side's limit, the waiters beyond it are served as the asked-for ones arrive.
     const wanted = Math.min(this.waiters.length + spare - unused, this.maxUnused - unused);
-    for (let count = 0; count < wanted; count += 1) this.requestOne();
-  }
-
-  private requestOne(): void {
-    this.inFlight += 1;
-    this.requestWebsocket().then(
-      (websocket) => {
-        this.inFlight -= 1;
-        this.backoff.reset();
-        this.lastError = undefined;
-        this.receive(websocket);
-      },
-      (error: unknown) => {
-        this.inFlight -= 1;
-        this.lastError = messageOf(error);
-        const failure = error instanceof Error ? error : new Error(String(error));
-        this.waiters.shift()?.reject(failure);
-        for (const listener of this.readyListeners.splice(0)) listener.reject(failure);
-        if (this.stopped || this.retryTimer) return;
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.fill(false);
-        }, this.backoff.next());
-        this.retryTimer.unref();
-      },
-    );
+    for (let count = 0; count < wanted; count += 1) this.requests.request();
   }
 
   /** A new websocket: to a waiter, else idle. */

@@ -10,14 +10,10 @@
  * websocket sends its start marker.
  */
 import WebSocket from 'ws';
-import {messageOf} from '../protocol/errors.js';
 import {SupplyStoppedError} from './engine-errors.js';
-import {RetryBackoff} from './retry-backoff.js';
+import {WebsocketRequestLoop, type WebsocketRequester} from './websocket-request-loop.js';
 
-export {SupplyStoppedError};
-
-/** Produces one new open websocket to the exit side (a connect, or a request to the client). */
-export type WebsocketRequester = () => Promise<WebSocket>;
+export {SupplyStoppedError, type WebsocketRequester};
 
 /** Called when a websocket becomes idle (e.g. to start a heartbeat); what it returns, when it is taken. */
 export type IdleWatcher = (websocket: WebSocket) => () => void;
@@ -31,21 +27,33 @@ export class WebsocketSupply {
   /** Idle websockets, each with the close listener that removes it from here and its watcher's stop. */
   private readonly idle = new Map<WebSocket, {onIdleClose: () => void; unwatch: () => void}>();
   private readonly waiters: Waiter[] = [];
-  private inFlight = 0;
   private started = false;
   private stopped = false;
   private fillScheduled = false;
-  private readonly backoff = new RetryBackoff();
-  private retryTimer: NodeJS.Timeout | undefined;
   private readonly readyListeners: Waiter[] = [];
-  /** The last reason a websocket could not be had, for status displays. */
-  lastError: string | undefined;
+  private readonly requests: WebsocketRequestLoop;
 
   constructor(
-    private readonly requestWebsocket: WebsocketRequester,
+    requestWebsocket: WebsocketRequester,
     private readonly spare = 1,
     private readonly watchIdle: IdleWatcher = () => () => {},
-  ) {}
+  ) {
+    this.requests = new WebsocketRequestLoop(requestWebsocket, {
+      received: (websocket) => this.deliver(websocket),
+      // A waiting connection cannot wait forever for an exit side that refuses: it is closed,
+      // and new websockets are asked for again after a growing pause.
+      failed: (error) => {
+        this.waiters.shift()?.reject(error);
+        for (const listener of this.readyListeners.splice(0)) listener.reject(error);
+      },
+      pauseOver: () => this.fill(),
+    });
+  }
+
+  /** The last reason a websocket could not be had, for status displays. */
+  get lastError(): string | undefined {
+    return this.requests.lastError;
+  }
 
   /** Starts asking for websockets; until then, take() waits. */
   start(): void {
@@ -90,7 +98,7 @@ export class WebsocketSupply {
 
   stop(): void {
     this.stopped = true;
-    clearTimeout(this.retryTimer);
+    this.requests.stop();
     for (const websocket of this.idle.keys()) websocket.close(1000);
     this.idle.clear();
     for (const waiter of this.waiters.splice(0)) waiter.reject(new SupplyStoppedError());
@@ -108,36 +116,9 @@ export class WebsocketSupply {
   }
 
   private fill(): void {
-    if (!this.started || this.stopped || this.retryTimer) return;
-    const wanted = this.waiters.length + this.spare - this.idle.size - this.inFlight;
-    for (let count = 0; count < wanted; count += 1) this.requestOne();
-  }
-
-  private requestOne(): void {
-    this.inFlight += 1;
-    this.requestWebsocket().then(
-      (websocket) => {
-        this.inFlight -= 1;
-        this.backoff.reset();
-        this.lastError = undefined;
-        this.deliver(websocket);
-      },
-      (error: unknown) => {
-        this.inFlight -= 1;
-        this.lastError = messageOf(error);
-        // A waiting connection cannot wait forever for an exit side that refuses: it is closed,
-        // and new websockets are asked for again after a growing pause.
-        const failure = error instanceof Error ? error : new Error(String(error));
-        this.waiters.shift()?.reject(failure);
-        for (const listener of this.readyListeners.splice(0)) listener.reject(failure);
-        if (this.stopped) return;
-        this.retryTimer = setTimeout(() => {
-          this.retryTimer = undefined;
-          this.fill();
-        }, this.backoff.next());
-        this.retryTimer.unref();
-      },
-    );
+    if (!this.started || this.stopped || this.requests.paused) return;
+    const wanted = this.waiters.length + this.spare - this.idle.size - this.requests.inFlight;
+    for (let count = 0; count < wanted; count += 1) this.requests.request();
   }
 
   private deliver(websocket: WebSocket): void {
