@@ -9,9 +9,11 @@ import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {TestContext} from 'node:test';
 import {randomInt} from 'node:crypto';
+import {once} from 'node:events';
+import WebSocket, {WebSocketServer} from 'ws';
 import type {NetunnelClientOptions} from '../../../source/client/netunnel-client.js';
 import {ForwardClientTunnel} from '../../../source/client/client-tunnel.js';
-import type {ReverseServerTunnel} from '../../../source/server/channels/server-tunnel.js';
+import {ForwardServerTunnel, type ReverseServerTunnel} from '../../../source/server/channels/server-tunnel.js';
 import type {NetunnelServerOptions} from '../../../source/server/netunnel-server.js';
 import {deferrer, type Defer} from '../../helpers/cleanup.js';
 import {inBatches, startHalfOpenEcho} from '../../helpers/half-close.js';
@@ -205,3 +207,50 @@ describe('a 1.0.12-style peer gets the classic wire', () => {
   });
 });
 
+
+describe("the server's heartbeat on a forward tunnel's reused websockets", () => {
+  test('one idle again after its connection, that stops answering, is dropped; one carrying a connection is not', async (t) => {
+    const defer = deferrer(t);
+    const echo = await startHalfOpenEcho(defer);
+    const heartbeatMs = 200;
+    const tunnel = new ForwardServerTunnel(1, {address: '127.0.0.1', port: echo.port}, null, heartbeatMs, true);
+    defer(() => tunnel.stop(true));
+    const websockets = new WebSocketServer({host: '127.0.0.1', port: 0});
+    await once(websockets, 'listening');
+    defer(() => new Promise<void>((resolve) => websockets.close(() => resolve())));
+    websockets.on('connection', (websocket) => tunnel.admitWebsocket()(websocket));
+    const {port} = websockets.address() as {port: number};
+    // Clients that answer no pings: only the server's heartbeat can end them.
+    const open = async () => {
+      const websocket = new WebSocket(`ws://127.0.0.1:${port}/`, {autoPong: false});
+      websocket.on('error', () => {});
+      await once(websocket, 'open');
+      defer(() => websocket.terminate());
+      return websocket;
+    };
+    const [reused, carrying] = await Promise.all([open(), open()]);
+    const frames = (websocket: WebSocket) => {
+      const seen: string[] = [];
+      websocket.on('message', (data: Buffer, isBinary) => seen.push(isBinary ? `data ${data.toString()}` : data.toString()));
+      return seen;
+    };
+    const reusedFrames = frames(reused);
+    const carryingFrames = frames(carrying);
+    reused.send(encodeStartFrame({}, Buffer.from('first')));
+    reused.send('end');
+    carrying.send(encodeStartFrame({}, Buffer.from('second')));
+    await eventually(() => reusedFrames.length === 2 && carryingFrames.length === 1, 5000, 'the echoes and the exit end');
+    assert.deepEqual(reusedFrames, ['data first', 'end']);
+    assert.deepEqual(carryingFrames, ['data second']);
+
+    const idleSince = Date.now();
+    const [code] = (await within(once(reused, 'close'), 10_000, 'the silent idle websocket to be dropped')) as [number];
+    const silentFor = Date.now() - idleSince;
+    assert.equal(code, 1006, 'terminated by the heartbeat');
+    assert.ok(silentFor >= 2 * heartbeatMs - 20, `dropped after ${silentFor} ms of silence (two intervals: ${2 * heartbeatMs} ms)`);
+    assert.equal(carrying.readyState, WebSocket.OPEN, 'as silent as long, but carrying a connection');
+    carrying.send(Buffer.from(' still carried'));
+    await eventually(() => carryingFrames.length === 2, 5000, 'the echo');
+    assert.equal(carryingFrames[1], 'data  still carried');
+  });
+});
