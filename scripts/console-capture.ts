@@ -1,6 +1,6 @@
 /**
  * Prints text captures of netunnel-tui at 80x24, taken with the end-to-end test harness (a
- * pseudo-terminal rendered by a headless xterm), for the README. Run: `npx tsx scripts/console-capture.ts`.
+ * pseudo-terminal rendered by a headless xterm), for the README. Run after `npm run build`: `npx tsx scripts/console-capture.ts`.
  */
 import {fillForwardTunnelForm, startConsoleInPty, type ConsoleInPty} from '../test/helpers/pty-console.js';
 import {FAST_STATIC_TUNNELS, connectClient, startServer} from '../test/helpers/netunnel.js';
