@@ -1,6 +1,7 @@
 /** Running our CLIs as real child processes. */
 import {spawn, type ChildProcessWithoutNullStreams} from 'node:child_process';
-import {readFileSync} from 'node:fs';
+import {existsSync, readFileSync} from 'node:fs';
+import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import {collectOutput, waitForOutputLine} from './output-lines.js';
 import {within} from './streams.js';
@@ -19,9 +20,15 @@ export interface RunningCli {
 
 export type Command = 'netunnel-server' | 'netunnel-client' | 'netunnel-tui';
 
-/** The command from the build, as users run it (scripts/run-tests.mjs builds dist/ before the tests). */
+/** A command's script in the build, as users run it (scripts/run-tests.mjs builds dist/ before the tests). */
+export function builtCommand(command: Command): string {
+  const script = `dist/cli/${command}.js`;
+  if (!existsSync(join(ROOT, script))) throw new Error(`${script} is not built: run npm run build (scripts/run-tests.mjs builds it before the tests)`);
+  return script;
+}
+
 export function startCli(command: Command, args: string[], env: NodeJS.ProcessEnv = {}): RunningCli {
-  return startProgram(process.execPath, [`dist/cli/${command}.js`, ...args], {cwd: ROOT, env});
+  return startProgram(process.execPath, [builtCommand(command), ...args], {cwd: ROOT, env});
 }
 
 /** Any program (e.g. a command installed from the packed package), watched like startCli's. */

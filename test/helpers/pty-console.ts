@@ -10,6 +10,7 @@ import {join} from 'node:path';
 import {fileURLToPath} from 'node:url';
 import * as pty from '@lydell/node-pty';
 import xterm from '@xterm/headless';
+import {builtCommand} from './cli.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -60,7 +61,7 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
   delete env.NO_COLOR;
   delete env.FORCE_COLOR;
   Object.assign(env, {CI: 'false', TERM: 'xterm-256color', ...options.env});
-  const child = pty.spawn(process.execPath, ['dist/cli/netunnel-tui.js', '--config-dir', configDir, ...args], {
+  const child = pty.spawn(process.execPath, [builtCommand('netunnel-tui'), '--config-dir', configDir, ...args], {
     // node-pty sets TERM to this name: the one a test asks for.
     name: env.TERM ?? 'xterm-256color',
     cols: columns,
