@@ -112,12 +112,12 @@ async function main(): Promise<void> {
     const first = await pairs('');
     const routes = routesOf(first.stream, first.classic, relay, target);
     const cycles = await newConnections(routes, {cycles: PARAMS.cycles, warmup: PARAMS.cycleWarmup, block: PARAMS.cycleBlock});
-    log(`new connections: ${PARAMS.cycles} cycles each through the stream tunnel, two relays that keep half-close and the least websocket tunnel...`);
+    log(`new connections: ${PARAMS.cycles} cycles each through the stream tunnel, two relays that keep half-close, the least websocket tunnel and the plain relays, in turns...`);
     const websocketFloor = await startWebsocketFloor(target);
     let halfClose: HalfCloseFloor;
     let oneStreamFloor: StreamFloor;
     try {
-      halfClose = await halfCloseFloor({stream: first.stream.echo, relay: relay.halfCloseEcho, websocketFloor: websocketFloor.echo}, {cycles: PARAMS.cycles, block: PARAMS.cycleBlock});
+      halfClose = await halfCloseFloor({stream: first.stream.echo, relay: relay.halfCloseEcho, websocketFloor: websocketFloor.echo, plainRelay: relay.echo}, {cycles: PARAMS.cycles, block: PARAMS.cycleBlock});
       log(`one stream: ${PARAMS.singleBytes / MiB} MiB, ${PARAMS.reps} times each through the stream tunnel, the relays and the least websocket tunnel, in turns...`);
       for (const child of [first.stream.server, first.stream.client, ...relay.relays, ...websocketFloor.processes]) await child.memory();
       oneStreamFloor = await streamFloor({stream: first.stream.sink, relay: relay.sink, websocketFloor: websocketFloor.sink}, {bytes: PARAMS.singleBytes, reps: PARAMS.reps});

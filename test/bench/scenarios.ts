@@ -42,34 +42,40 @@ export async function newConnections(routes: Routes, settings: {cycles: number; 
 }
 
 export interface HalfCloseFloor {
-  /** Cycles through the stream tunnel, two relays that keep half-close and the least websocket tunnel, blocks taking turns. */
+  /**
+   * Cycles through the stream tunnel, two relays that keep half-close, the least websocket
+   * tunnel and the plain relays, blocks taking turns.
+   */
   streamMs: number[];
   relayMs: number[];
   websocketFloorMs: number[];
+  plainRelayMs: number[];
 }
 
 /**
  * The new-connection cycle against two floors that do the same work at the close: two relays
- * that carry each FIN on (the plain relays end both sides at the first FIN, which a tunnel that
- * keeps half-close cannot do), and the least websocket tunnel (websocket-floor-child.ts).
+ * that carry each FIN on, and the least websocket tunnel (websocket-floor-child.ts); and the
+ * plain relays again in the same turns, which end both sides at the first FIN, a shortcut a
+ * tunnel that keeps half-close cannot take.
  */
 export async function halfCloseFloor(
-  ports: {stream: number; relay: number; websocketFloor: number},
+  ports: {stream: number; relay: number; websocketFloor: number; plainRelay: number},
   settings: {cycles: number; block: number},
 ): Promise<HalfCloseFloor> {
-  const result: HalfCloseFloor = {streamMs: [], relayMs: [], websocketFloorMs: []};
+  const result: HalfCloseFloor = {streamMs: [], relayMs: [], websocketFloorMs: [], plainRelayMs: []};
   for (let index = 0; index < 20; index += 1) {
     await connectionCycle(ports.relay);
     await connectionCycle(ports.websocketFloor);
   }
+  const order: Array<[number, number[]]> = [
+    [ports.stream, result.streamMs],
+    [ports.relay, result.relayMs],
+    [ports.websocketFloor, result.websocketFloorMs],
+    [ports.plainRelay, result.plainRelayMs],
+  ];
   for (let done = 0, block = 0; done < settings.cycles; done += settings.block, block += 1) {
-    const order: Array<[number, number[]]> = [
-      [ports.stream, result.streamMs],
-      [ports.relay, result.relayMs],
-      [ports.websocketFloor, result.websocketFloorMs],
-    ];
     // Each takes each place in turn.
-    const turned = [...order.slice(block % 3), ...order.slice(0, block % 3)];
+    const turned = [...order.slice(block % order.length), ...order.slice(0, block % order.length)];
     for (const [port, into] of turned) {
       into.push(...(await cycleBlock(port, settings.block, 'half-close floor')).map((timing) => timing.cycleMs));
     }

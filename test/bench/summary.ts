@@ -34,7 +34,7 @@ export function summarize(results: BenchResults) {
   const p99 = perWay((way) => percentile(cycles.cycleMs[way], 99));
   const echoP50 = perWay((way) => percentile(cycles.echoMs[way], 50));
   const streamFloorRate = {stream: median(oneStreamFloor.stream), relay: median(oneStreamFloor.relay), websocketFloor: median(oneStreamFloor.websocketFloor)};
-  const halfCloseP50 = {stream: percentile(halfClose.streamMs, 50), relay: percentile(halfClose.relayMs, 50), websocketFloor: percentile(halfClose.websocketFloorMs, 50)};
+  const halfCloseP50 = {stream: percentile(halfClose.streamMs, 50), relay: percentile(halfClose.relayMs, 50), websocketFloor: percentile(halfClose.websocketFloorMs, 50), plainRelay: percentile(halfClose.plainRelayMs, 50)};
   const burstSeconds = perWay((way) => median(burst[way].map((result) => result.wallMs)) / 1000);
   const intact = perWay((way) => burst[way].every((result) => result.intact === result.connections));
   const rate = (samples: Throughput, bytes: number) => perWay((way) => median(samples.ms[way].map((ms) => bytes / 1e6 / (ms / 1000))));
@@ -85,7 +85,7 @@ export function summarize(results: BenchResults) {
     // The relays end both sides at the first FIN; a tunnel that keeps half-close carries it to the target and back.
     row('  p50 until the byte is back (before the close)', echoP50, 3),
     {
-      ...streamOnly('  p50 against 2 relays that keep half-close (all three again, in turns)', fixed(halfCloseP50.stream, 3)),
+      ...streamOnly('  p50 against 2 relays that keep half-close (these four again, in turns)', fixed(halfCloseP50.stream, 3)),
       relay: fixed(halfCloseP50.relay, 3),
       toRelay: fixed(halfCloseP50.stream / halfCloseP50.relay, 2),
     },
@@ -93,6 +93,11 @@ export function summarize(results: BenchResults) {
       ...streamOnly('  p50 of the least websocket tunnel (its ratio: to those relays)', fixed(halfCloseP50.websocketFloor, 3)),
       relay: fixed(halfCloseP50.relay, 3),
       toRelay: fixed(halfCloseP50.websocketFloor / halfCloseP50.relay, 2),
+    },
+    {
+      ...streamOnly('  p50 of the plain relays in those turns (its ratio: to the relays that keep half-close)', fixed(halfCloseP50.plainRelay, 3)),
+      relay: fixed(halfCloseP50.relay, 3),
+      toRelay: fixed(halfCloseP50.plainRelay / halfCloseP50.relay, 2),
     },
     row('  CPU ms per connection (client+server; relays)', cycles.cpuMsPerConnection, 2, '', undefined, ['direct']),
     row(`${params.burst} x ${params.burstSize / 1024} KiB echoed at once, wall s (median)`, burstSeconds, 3, `<= ${TARGET.burstVsDirect}x direct`, met.burst),
@@ -118,7 +123,7 @@ export function summarize(results: BenchResults) {
   ];
   const verdicts = [
     `new connection p50: stream ${fixed(p50.stream, 3)} ms, ${fixed(p50.stream / p50.relay, 2)}x the relays, ${fixed(p50.stream / p50.classic, 2)}x classic (target <= 1x and <= ${TARGET.p50VsClassic}x): ${met.p50 ? 'met' : 'NOT met'}`,
-    `  the same cycle against 2 relays that keep half-close: ${fixed(halfCloseP50.stream / halfCloseP50.relay, 2)}x; against the least websocket tunnel: ${fixed(halfCloseP50.stream / halfCloseP50.websocketFloor, 2)}x (which is itself ${fixed(halfCloseP50.websocketFloor / halfCloseP50.relay, 2)}x those relays)`,
+    `  the same cycle against 2 relays that keep half-close: ${fixed(halfCloseP50.stream / halfCloseP50.relay, 2)}x; against the least websocket tunnel: ${fixed(halfCloseP50.stream / halfCloseP50.websocketFloor, 2)}x (which is itself ${fixed(halfCloseP50.websocketFloor / halfCloseP50.relay, 2)}x those relays); the plain relays, which cut the close short, are ${fixed(halfCloseP50.plainRelay / halfCloseP50.relay, 2)}x them`,
     `burst: ${fixed(burstSeconds.stream / burstSeconds.direct, 2)}x direct, the relays ${fixed(burstSeconds.relay / burstSeconds.direct, 2)}x (target <= ${TARGET.burstVsDirect}x, all intact): ${met.burst ? 'met' : 'NOT met'}`,
     `one stream: ${fixed(singleRate.stream / singleRate.relay, 2)}x the relays (target >= ${TARGET.singleVsRelay}x): ${met.single ? 'met' : 'NOT met'}`,
     `  in turns: ${fixed(streamFloorRate.stream / streamFloorRate.relay, 2)}x the relays; ${fixed(streamFloorRate.stream / streamFloorRate.websocketFloor, 2)}x the least websocket tunnel (which is itself ${fixed(streamFloorRate.websocketFloor / streamFloorRate.relay, 2)}x the relays)`,
