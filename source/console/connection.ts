@@ -23,7 +23,7 @@ import type {Subscription} from '../client/management-api.js';
 import {ActivityFeed} from './activity-feed.js';
 import {ChannelHeartbeats} from './channel-heartbeats.js';
 import {formatDuration} from './format.js';
-import {ownChannelLostNotice, reopenedNotice, serverBackNotice} from './own-tunnel-notices.js';
+import {OwnTunnelNotices} from './own-tunnel-notices.js';
 import {Reachability, type ReachabilityTiming} from './reachability.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, sortById, withConnectionList, type StreamedServer} from './server-events.js';
 import type {ServerHandle} from './server-handle.js';
@@ -70,17 +70,9 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private readonly activity: ActivityFeed;
   private readonly heartbeats = new ChannelHeartbeats();
   private readonly onOwnTunnels = () => this.feed.publish();
-  /** The reopening's notice while the live connection still counts the server as away: said again when it returns. */
-  private reopenedWhileAway: string | null = null;
-  private readonly onOwnLost = (reason: string) => {
-    this.reopenedWhileAway = null;
-    this.emit('notice', ownChannelLostNotice(this.handle.target.name, reason, this.handle.reopening.length));
-  };
-  private readonly onReopened = (reopened: number, failures: string[]) => {
-    const notice = reopenedNotice(this.handle.target.name, reopened, failures);
-    this.reopenedWhileAway = this.view()?.status === 'connected' ? null : notice;
-    this.emit('notice', notice);
-  };
+  private readonly notices: OwnTunnelNotices;
+  private readonly onOwnLost = (reason: string) => this.notices.lost(reason, this.handle.reopening.length);
+  private readonly onReopened = (reopened: number, failures: string[]) => this.notices.reopened(reopened, failures, this.view()?.status === 'connected');
   private readonly onChanged = () => {
     if (this.view()?.mode === 'legacy') this.pollNow();
   };
@@ -92,6 +84,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
     timing: Partial<ConnectionTiming> = {},
   ) {
     super();
+    this.notices = new OwnTunnelNotices(handle.target.name, (notice) => this.emit('notice', notice));
     this.timing = {...DEFAULT_TIMING, ...timing};
     this.reachability = new Reachability(this.timing);
     this.activity = new ActivityFeed(
@@ -167,11 +160,7 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private connected(): void {
     const arrival = this.reachability.reached(Date.now());
     this.update({status: 'connected', detail: null, problem: null, stale: false, health: this.reachability.health});
-    if (arrival.returned) {
-      // The tunnels may be reopened before the live connection sees the server again: that news goes first.
-      this.emit('notice', serverBackNotice(this.handle.target.name, formatDuration(arrival.lostForMs), arrival.lostBecause, this.reopenedWhileAway));
-    }
-    this.reopenedWhileAway = null;
+    this.notices.reached(arrival.returned ? {away: formatDuration(arrival.lostForMs), lostBecause: arrival.lostBecause} : undefined);
     this.handle.serverReachable();
     // A server first reached after the probe gave up would show no version until the next probe.
     if (this.view()?.version === null && !this.probing) {

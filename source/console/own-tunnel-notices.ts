@@ -20,3 +20,37 @@ export function serverBackNotice(server: string, away: string, lostBecause: stri
   if (reopened === null) return `${server} is back after ${away}${because}`;
   return `${reopened}; it was away ${away}${because}`;
 }
+
+/**
+ * The notices of one server's own tunnels, in the order they are to be read: the reopening of
+ * the tunnels may come before the live connection sees the server again, and the news of the
+ * server's return must not then hide it from the status line.
+ */
+export class OwnTunnelNotices {
+  /** The reopening's notice while the live connection still counts the server as away. */
+  private reopenedWhileAway: string | null = null;
+
+  constructor(
+    private readonly server: string,
+    private readonly say: (notice: string) => void,
+  ) {}
+
+  /** The console's channel was lost; `waiting` tunnels are to be reopened. */
+  lost(reason: string, waiting: number): void {
+    this.reopenedWhileAway = null;
+    this.say(ownChannelLostNotice(this.server, reason, waiting));
+  }
+
+  /** An attempt at reopening ended; `serverReached`: the live connection counts the server as there. */
+  reopened(reopened: number, failures: readonly string[], serverReached: boolean): void {
+    const notice = reopenedNotice(this.server, reopened, failures);
+    this.reopenedWhileAway = serverReached ? null : notice;
+    this.say(notice);
+  }
+
+  /** The live connection reaches the server; `back`: again, after it was away. */
+  reached(back?: {away: string; lostBecause: string | null}): void {
+    if (back) this.say(serverBackNotice(this.server, back.away, back.lostBecause, this.reopenedWhileAway));
+    this.reopenedWhileAway = null;
+  }
+}
