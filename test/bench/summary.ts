@@ -69,6 +69,12 @@ export function summarize(results: BenchResults) {
     };
   };
   const streamOnly = (measure: string, value: string): Row => ({...row(measure, perWay(() => Number.NaN), 0), stream: value, classic: '', relay: '', direct: '', toDirect: '', toRelay: '', toClassic: ''});
+  /** A figure measured in turns with a floor: its value, the floor's, and its ratio to the floor. */
+  const againstFloor = (measure: string, value: number, floor: number, digits: number): Row => ({
+    ...streamOnly(measure, fixed(value, digits)),
+    relay: fixed(floor, digits),
+    toRelay: fixed(value / floor, 2),
+  });
   const idle = (side: 'server' | 'client'): Row => ({
     ...row(`idle connection RSS KiB each, ${side} side (n=${idleStream.connections})`, perWay(() => Number.NaN), 1, `< ${TARGET.idleKiB}`, side === 'server' ? idleStream.serverKiB < TARGET.idleKiB : idleStream.clientKiB < TARGET.idleKiB),
     stream: fixed(side === 'server' ? idleStream.serverKiB : idleStream.clientKiB, 1),
@@ -84,36 +90,16 @@ export function summarize(results: BenchResults) {
     row('new connection p99 ms', p99, 3),
     // The relays end both sides at the first FIN; a tunnel that keeps half-close carries it to the target and back.
     row('  p50 until the byte is back (before the close)', echoP50, 3),
-    {
-      ...streamOnly('  p50 against 2 relays that keep half-close (these four again, in turns)', fixed(halfCloseP50.stream, 3)),
-      relay: fixed(halfCloseP50.relay, 3),
-      toRelay: fixed(halfCloseP50.stream / halfCloseP50.relay, 2),
-    },
-    {
-      ...streamOnly('  p50 of the least websocket tunnel (its ratio: to those relays)', fixed(halfCloseP50.websocketFloor, 3)),
-      relay: fixed(halfCloseP50.relay, 3),
-      toRelay: fixed(halfCloseP50.websocketFloor / halfCloseP50.relay, 2),
-    },
-    {
-      ...streamOnly('  p50 of the plain relays in those turns (its ratio: to the relays that keep half-close)', fixed(halfCloseP50.plainRelay, 3)),
-      relay: fixed(halfCloseP50.relay, 3),
-      toRelay: fixed(halfCloseP50.plainRelay / halfCloseP50.relay, 2),
-    },
+    againstFloor('  p50 against 2 relays that keep half-close (these four again, in turns)', halfCloseP50.stream, halfCloseP50.relay, 3),
+    againstFloor('  p50 of the least websocket tunnel (its ratio: to those relays)', halfCloseP50.websocketFloor, halfCloseP50.relay, 3),
+    againstFloor('  p50 of the plain relays in those turns (its ratio: to the relays that keep half-close)', halfCloseP50.plainRelay, halfCloseP50.relay, 3),
     row('  CPU ms per connection (client+server; relays)', cycles.cpuMsPerConnection, 2, '', undefined, ['direct']),
     row(`${params.burst} x ${params.burstSize / 1024} KiB echoed at once, wall s (median)`, burstSeconds, 3, `<= ${TARGET.burstVsDirect}x direct`, met.burst),
     {...row('  all connections intact (byte-checked)', perWay(() => Number.NaN), 0), ...perWay((way) => (intact[way] ? 'yes' : 'NO')), toDirect: '', toRelay: '', toClassic: ''},
     row('one stream MB/s (median)', singleRate, 0, `>= ${TARGET.singleVsRelay}x relays`, met.single),
     row('  CPU s per GB carried', singleCpu, 2, '', undefined, ['direct']),
-    {
-      ...streamOnly('  one stream again, in turns with the relays and the least websocket tunnel', fixed(streamFloorRate.stream, 0)),
-      relay: fixed(streamFloorRate.relay, 0),
-      toRelay: fixed(streamFloorRate.stream / streamFloorRate.relay, 2),
-    },
-    {
-      ...streamOnly('  one stream of the least websocket tunnel (its ratio: to the relays)', fixed(streamFloorRate.websocketFloor, 0)),
-      relay: fixed(streamFloorRate.relay, 0),
-      toRelay: fixed(streamFloorRate.websocketFloor / streamFloorRate.relay, 2),
-    },
+    againstFloor('  one stream again, in turns with the relays and the least websocket tunnel', streamFloorRate.stream, streamFloorRate.relay, 0),
+    againstFloor('  one stream of the least websocket tunnel (its ratio: to the relays)', streamFloorRate.websocketFloor, streamFloorRate.relay, 0),
     row(`${params.streams} streams MB/s (median, aggregate)`, parallelRate, 0),
     row('  CPU s per GB carried', parallelCpu, 2, '', undefined, ['direct']),
     idle('server'),
