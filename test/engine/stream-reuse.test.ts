@@ -6,27 +6,12 @@
 import {test} from 'node:test';
 import assert from 'node:assert/strict';
 import {once} from 'node:events';
-import {randomInt} from 'node:crypto';
 import type {ConnectionRecord} from '../../source/engine/connection-record.js';
-import {deferrer, type Defer} from '../helpers/cleanup.js';
+import {deferrer} from '../helpers/cleanup.js';
 import {startEngineTunnel, type EngineTunnel} from '../helpers/engine-tunnel.js';
-import {openHalfOpen, readToEnd, startHalfOpenService} from '../helpers/half-open.js';
-import {randomPayload} from '../helpers/tcp.js';
-import {sha256, within} from '../helpers/streams.js';
+import {echoOnceHalfOpen, openHalfOpen, readToEnd, startHalfOpenService} from '../helpers/half-open.js';
+import {within} from '../helpers/streams.js';
 import {eventually} from '../helpers/netunnel.js';
-
-/** One echoed connection: a payload, the application's EOF, the echo up to the service's EOF. */
-async function echoOnce(defer: Defer, tunnel: EngineTunnel): Promise<number> {
-  const payload = randomPayload(randomInt(1, 16 * 1024));
-  const app = await openHalfOpen(defer, tunnel.entrancePort);
-  const echoed = readToEnd(app);
-  app.end(payload);
-  const got = await within(echoed, 10_000, 'the echo');
-  assert.equal(got.error, undefined);
-  assert.equal(sha256(got.data), sha256(payload), 'the echo is byte-exact');
-  app.destroy();
-  return payload.length;
-}
 
 /** Both halves counted each connection once, and every byte each way. */
 async function assertCounted(tunnel: EngineTunnel, connections: number, bytes: number): Promise<void> {
@@ -44,7 +29,7 @@ test('1000 connections in a row ride a couple of websockets, every byte checked,
   const service = await startHalfOpenService(defer, (socket) => socket.pipe(socket));
   const tunnel = await startEngineTunnel(defer, service.port, {pool: {minIdle: 1, maxIdle: 8}});
   let bytes = 0;
-  for (let index = 0; index < 1000; index += 1) bytes += await echoOnce(defer, tunnel);
+  for (let index = 0; index < 1000; index += 1) bytes += await echoOnceHalfOpen(defer, tunnel.entrancePort, 16 * 1024);
   assert.ok(tunnel.websockets.opened.length <= 3, `${tunnel.websockets.opened.length} websockets were opened`);
   assert.equal(service.accepted.length, 1000, 'the service saw one TCP connection per connection');
   await assertCounted(tunnel, 1000, bytes);
@@ -60,7 +45,7 @@ test('1000 connections, 50 at a time, ride far fewer websockets, every byte chec
     Array.from({length: 50}, async () => {
       while (next < 1000) {
         next += 1;
-        const carried = await echoOnce(defer, tunnel);
+        const carried = await echoOnceHalfOpen(defer, tunnel.entrancePort, 16 * 1024);
         bytes += carried;
       }
     }),
@@ -89,7 +74,7 @@ for (const who of ['application', 'service'] as const) {
     const [record] = await within(closedRecord, 5000, 'the aborted connection to close');
     assert.equal(record.aborted, true);
     assert.equal(record.state, 'closed');
-    await echoOnce(defer, tunnel);
+    await echoOnceHalfOpen(defer, tunnel.entrancePort, 16 * 1024);
     assert.equal(carrier.readyState, carrier.CLOSED, 'the aborted websocket was not reused');
     assert.equal(tunnel.entrance.connections.traffic.totalConnections, 2);
   });

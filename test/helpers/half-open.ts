@@ -2,9 +2,13 @@
  * Half-open TCP for the half-close tests: services and clients that keep their write side
  * open after an EOF (Node's default ends it), as applications that answer after EOF do.
  */
+import assert from 'node:assert/strict';
+import {randomInt} from 'node:crypto';
 import {connect, createServer, type Server, type Socket} from 'node:net';
 import {once} from 'node:events';
 import type {Defer} from './cleanup.js';
+import {sha256, within} from './streams.js';
+import {randomPayload} from './tcp.js';
 
 export interface HalfOpenService {
   port: number;
@@ -64,4 +68,20 @@ export function readToEnd(socket: Socket): Promise<{data: Buffer; error?: string
     socket.once('end', () => resolve({data: Buffer.concat(chunks)}));
     socket.once('error', (error: NodeJS.ErrnoException) => resolve({data: Buffer.concat(chunks), error: error.code ?? error.message}));
   });
+}
+
+/**
+ * One connection to an echo at `port`: a payload of 1 to `maxBytes` bytes, the application's EOF,
+ * the echo read up to the echo's EOF and checked byte for byte. Resolves with the payload's size.
+ */
+export async function echoOnceHalfOpen(defer: Defer, port: number, maxBytes: number): Promise<number> {
+  const payload = randomPayload(randomInt(1, maxBytes));
+  const app = await openHalfOpen(defer, port);
+  const echoed = readToEnd(app);
+  app.end(payload);
+  const got = await within(echoed, 10_000, 'the echo');
+  assert.equal(got.error, undefined);
+  assert.equal(sha256(got.data), sha256(payload), 'the echo is byte-exact');
+  app.destroy();
+  return payload.length;
 }

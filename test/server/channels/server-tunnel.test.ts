@@ -8,18 +8,17 @@
 import {describe, test} from 'node:test';
 import assert from 'node:assert/strict';
 import type {TestContext} from 'node:test';
-import {randomInt} from 'node:crypto';
 import {once} from 'node:events';
 import WebSocket, {WebSocketServer} from 'ws';
 import type {NetunnelClientOptions} from '../../../source/client/netunnel-client.js';
 import {ForwardClientTunnel} from '../../../source/client/client-tunnel.js';
 import {ForwardServerTunnel, type ReverseServerTunnel} from '../../../source/server/channels/server-tunnel.js';
 import type {NetunnelServerOptions} from '../../../source/server/netunnel-server.js';
-import {deferrer, type Defer} from '../../helpers/cleanup.js';
+import {deferrer} from '../../helpers/cleanup.js';
 import {inBatches, startHalfOpenEcho} from '../../helpers/half-close.js';
-import {openHalfOpen, readToEnd} from '../../helpers/half-open.js';
+import {echoOnceHalfOpen, openHalfOpen, readToEnd} from '../../helpers/half-open.js';
 import {connectClient, eventually, startServer} from '../../helpers/netunnel.js';
-import {sha256, within} from '../../helpers/streams.js';
+import {within} from '../../helpers/streams.js';
 import {randomPayload} from '../../helpers/tcp.js';
 import {DIRECTIONS, type Direction} from '../../helpers/tunnels.js';
 import {startWireRecorder, type WebsocketFrame} from '../../helpers/wire-recorder.js';
@@ -50,19 +49,6 @@ async function recordedTunnel(t: TestContext, direction: Direction, options: {se
   return {defer, echo, server, client, tunnel, serverTunnel, recorder, tunnelWebsockets, acceptedWebsockets, entranceFrames, pool, entrancePort};
 }
 
-/** One connection: a payload, the application's EOF, the echo read up to the echo's EOF, byte-checked. */
-async function echoOnce(defer: Defer, entrancePort: number): Promise<number> {
-  const payload = randomPayload(randomInt(1, 4 * 1024));
-  const app = await openHalfOpen(defer, entrancePort);
-  const echoed = readToEnd(app);
-  app.end(payload);
-  const got = await within(echoed, 10_000, 'the echo');
-  assert.equal(got.error, undefined);
-  assert.equal(sha256(got.data), sha256(payload), 'the echo is byte-exact');
-  app.destroy();
-  return payload.length;
-}
-
 for (const direction of DIRECTIONS) {
   describe(`${direction}: websockets reused between our client and our server`, () => {
     // The issue's 1000 forward; fewer reverse, where the same pool runs on the other side.
@@ -71,7 +57,7 @@ for (const direction of DIRECTIONS) {
     test(`${count} connections in a row ride a couple of websockets; each counted once at both ends, every byte`, async (t) => {
       const setup = await recordedTunnel(t, direction);
       let bytes = 0;
-      for (let index = 0; index < count; index += 1) bytes += await echoOnce(setup.defer, setup.entrancePort);
+      for (let index = 0; index < count; index += 1) bytes += await echoOnceHalfOpen(setup.defer, setup.entrancePort, 4 * 1024);
       assert.ok(setup.acceptedWebsockets() <= 3, `the server accepted ${setup.acceptedWebsockets()} tunnel websockets`);
       assert.equal(setup.echo.accepted.length, count, 'the service saw one TCP connection per connection');
       await eventually(() => setup.tunnel.traffic.activeConnections === 0 && setup.serverTunnel.traffic.activeConnections === 0, 10_000, 'every connection to close');
@@ -87,7 +73,7 @@ for (const direction of DIRECTIONS) {
       const setup = await recordedTunnel(t, direction, {client: {websocketPool: pool}, server: {websocketPool: pool}});
       let bytes = 0;
       await inBatches(count, 50, async () => {
-        const carried = await echoOnce(setup.defer, setup.entrancePort);
+        const carried = await echoOnceHalfOpen(setup.defer, setup.entrancePort, 4 * 1024);
         bytes += carried;
       });
       // At most one per connection in flight, the idle ones ahead of demand, and their replacements.
@@ -116,7 +102,7 @@ for (const direction of DIRECTIONS) {
       await within(echoed, 5000, 'the echo');
       app.resetAndDestroy();
       await eventually(() => setup.entranceFrames().some((frames) => closeCodeOf(frames) === 4000), 5000, 'the abort on the wire');
-      for (let index = 0; index < 20; index += 1) await echoOnce(setup.defer, setup.entrancePort);
+      for (let index = 0; index < 20; index += 1) await echoOnceHalfOpen(setup.defer, setup.entrancePort, 4 * 1024);
       const aborted = setup.entranceFrames().filter((frames) => closeCodeOf(frames) === 4000);
       assert.equal(aborted.length, 1);
       const starts = (frames: WebsocketFrame[]) => frames.filter((frame) => frame.opcode === 2 && frame.payload[0] === 0x53 && frame.payload[1] === 0x01).length;
