@@ -47,6 +47,20 @@ async function assertAllReachTheVictim(entrancePort: number, count = 24): Promis
   answers.forEach((answer, index) => assert.ok(answer.equals(payloads[index]!), `connection ${index} came back exact`));
 }
 
+/**
+ * Three websockets at `path` of the victim's channel, each missing one thing the owner has: the
+ * channel secret (alice's identity, the victim's address), the identity (mallory's) and the
+ * address; each is refused before the upgrade, naming what is missing.
+ */
+async function assertStrangersRefused(t: TestContext, url: string, path: string, channelId: number): Promise<void> {
+  const attempts = await Promise.all([
+    attemptWebsocket(t, url, path, {headers: ALICE}),
+    attemptWebsocket(t, url, path, {headers: MALLORY}),
+    attemptWebsocket(t, url, path, {headers: ALICE, localAddress: ELSEWHERE}),
+  ]);
+  assert.deepEqual(attempts.map(refusal), [notOwner(channelId, 'no channel secret'), notOwner(channelId, 'another identity'), notOwner(channelId, 'another address')]);
+}
+
 describe('our client as the victim (websocket-tokens)', () => {
   for (const direction of DIRECTIONS) {
     test(`${direction}: unsolicited websockets, another client's and another address's are refused; every connection reaches the victim`, async (t) => {
@@ -55,16 +69,7 @@ describe('our client as the victim (websocket-tokens)', () => {
       defer(() => victim.close());
       const tunnel = direction === 'forward' ? await victim.openTunnelToServer({exitPort: echo.port}) : await victim.openTunnelToClient({exitPort: echo.port});
       const path = `/channels/${victim.channelId}/tunnels/${tunnel.id}/connect`;
-      const attempts = await Promise.all([
-        attemptWebsocket(t, url, path, {headers: ALICE}),
-        attemptWebsocket(t, url, path, {headers: MALLORY}),
-        attemptWebsocket(t, url, path, {headers: ALICE, localAddress: ELSEWHERE}),
-      ]);
-      assert.deepEqual(attempts.map(refusal), [
-        notOwner(victim.channelId, 'no channel secret'),
-        notOwner(victim.channelId, 'another identity'),
-        notOwner(victim.channelId, 'another address'),
-      ]);
+      await assertStrangersRefused(t, url, path, victim.channelId);
       await assertAllReachTheVictim(tunnel.entrance.port);
       assert.equal(server.channels.get(victim.channelId).getTunnel(tunnel.id).traffic.totalConnections, 24);
     });
@@ -131,16 +136,7 @@ describe('pooled websockets (the stream extension) belong to their channel too',
     assert.ok(tunnel.websocketPool, 'the tunnel speaks the stream extension');
     await assertAllReachTheVictim(tunnel.entrance.port);
     const path = `/channels/${victim.channelId}/tunnels/${tunnel.id}/connect`;
-    const attempts = await Promise.all([
-      attemptWebsocket(t, url, path, {headers: ALICE}),
-      attemptWebsocket(t, url, path, {headers: MALLORY}),
-      attemptWebsocket(t, url, path, {headers: ALICE, localAddress: ELSEWHERE}),
-    ]);
-    assert.deepEqual(attempts.map(refusal), [
-      notOwner(victim.channelId, 'no channel secret'),
-      notOwner(victim.channelId, 'another identity'),
-      notOwner(victim.channelId, 'another address'),
-    ]);
+    await assertStrangersRefused(t, url, path, victim.channelId);
     await assertAllReachTheVictim(tunnel.entrance.port);
     assert.equal(server.channels.get(victim.channelId).getTunnel(tunnel.id).traffic.totalConnections, 48);
   });
