@@ -3,26 +3,9 @@ import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {ActivityFeed} from '../../source/console/activity-feed.js';
 import {EMPTY_STREAMED_SERVER, reduceServerEvent, withConnectionList, type StreamedServer} from '../../source/console/server-events.js';
-import type {ConnectionInfo} from '../../source/protocol/connections.js';
 import type {ServerEvent} from '../../source/protocol/server-events.js';
-import {FakeConsoleApi, SERVER_INFO, tunnel} from '../helpers/fake-console-api.js';
+import {FakeConsoleApi, SERVER_INFO, connectionInfo, tunnel} from '../helpers/fake-console-api.js';
 import {eventually} from '../helpers/netunnel.js';
-
-function connectionInfo(id: number): ConnectionInfo {
-  return {
-    id,
-    channel_id: 1,
-    tunnel_id: 1,
-    source: {address: '127.0.0.1', port: 50000 + id},
-    opened_at: '2026-11-27T14:33:01.000Z',
-    last_activity_at: '2026-11-27T14:33:01.000Z',
-    idle_ms: 0,
-    state: 'open',
-    ended: null,
-    bytes: {sent: 0, received: 0},
-    rate: {sent: 0, received: 0},
-  };
-}
 
 /** A feed over a fake server, folding events as connection.ts does. */
 function follow(api: FakeConsoleApi, countersRefreshMs = 5000) {

@@ -4,22 +4,18 @@ import assert from 'node:assert/strict';
 import {connectionRows, shortLivedByTunnel} from '../../source/console/connection-rows.js';
 import {EMPTY_STREAMED_SERVER, type StreamedServer} from '../../source/console/server-events.js';
 import type {ConnectionInfo} from '../../source/protocol/connections.js';
+import {connectionInfo} from '../helpers/fake-console-api.js';
 
 function connection(id: number, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
-  return {
-    id,
+  return connectionInfo(id, {
     channel_id: 2,
     tunnel_id: 3,
-    source: {address: '127.0.0.1', port: 50_000 + id},
     opened_at: '2026-11-27T14:00:00.000Z',
     last_activity_at: '2026-11-27T14:00:05.000Z',
-    idle_ms: 0,
-    state: 'open',
-    ended: null,
     bytes: {sent: 10, received: 20},
     rate: {sent: 1, received: 2},
     ...overrides,
-  };
+  });
 }
 
 describe('connection rows', () => {

@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import {EMPTY_STREAMED_SERVER, omissionOf, reduceServerEvent, withConnectionList, type StreamedServer} from '../../source/console/server-events.js';
 import type {ConnectionInfo} from '../../source/protocol/connections.js';
 import type {ServerEvent} from '../../source/protocol/server-events.js';
-import {SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../helpers/fake-console-api.js';
+import {SERVER_INFO, channel, connectionInfo, peer, staticTunnel, tunnel} from '../helpers/fake-console-api.js';
 
 const fold = (events: ServerEvent[], from: StreamedServer = EMPTY_STREAMED_SERVER) => events.reduce(reduceServerEvent, from);
 const keys = (state: StreamedServer) => [...state.tunnels.keys()].sort();
@@ -70,28 +70,22 @@ describe('reduceServerEvent', () => {
 
 // ---------------------------------------------------------------- connections, drains, latencies
 
-function connectionInfo(id: number, channelId: number, tunnelId: number, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
-  return {
-    id,
+function connectionOf(id: number, channelId: number, tunnelId: number, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
+  return connectionInfo(id, {
     channel_id: channelId,
     tunnel_id: tunnelId,
     source: {address: '10.0.0.9', port: 50000 + id},
-    opened_at: '2026-11-27T14:33:01.000Z',
     last_activity_at: '2026-11-27T14:33:01.500Z',
     idle_ms: 500,
-    state: 'open',
-    ended: null,
-    bytes: {sent: 0, received: 0},
-    rate: {sent: 0, received: 0},
     ...overrides,
-  };
+  });
 }
 
 type StatsEvent = Extract<ServerEvent, {type: 'stats'}>;
 const STATS: StatsEvent = {type: 'stats', at: '2026-11-27T14:33:05.000Z', tunnels: [], static_tunnels: []};
 
 describe('reduceServerEvent: connections, drains and latencies', () => {
-  const start = fold([{type: 'snapshot', server: SERVER_INFO, channels: [channel(1), channel(2)], tunnels: [tunnel(1, 1), tunnel(1, 2), tunnel(2, 1)], peers: [], connections: [connectionInfo(3, 1, 1)], connections_omitted: 0}]);
+  const start = fold([{type: 'snapshot', server: SERVER_INFO, channels: [channel(1), channel(2)], tunnels: [tunnel(1, 1), tunnel(1, 2), tunnel(2, 1)], peers: [], connections: [connectionOf(3, 1, 1)], connections_omitted: 0}]);
   const ids = (state: StreamedServer) => [...state.connections.keys()].sort((a, b) => a - b);
 
   it('a stats frame copies durations and connect latencies too (they were left behind), and only those it carries', () => {
@@ -104,7 +98,7 @@ describe('reduceServerEvent: connections, drains and latencies', () => {
 
   it('the snapshot lists connections; connection.opened adds, stats update, connection.closed removes and sums the short-lived', () => {
     assert.deepEqual(ids(start), [3]);
-    let state = fold([{type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionInfo(4, 1, 2), connectionInfo(5, 2, 1), connectionInfo(6, 9, 9)], omitted: 0}], start);
+    let state = fold([{type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionOf(4, 1, 2), connectionOf(5, 2, 1), connectionOf(6, 9, 9)], omitted: 0}], start);
     assert.deepEqual(ids(state), [3, 4, 5], 'a connection of an unknown tunnel is not kept');
     state = fold(
       [
@@ -116,7 +110,7 @@ describe('reduceServerEvent: connections, drains and latencies', () => {
       ],
       state,
     );
-    assert.deepEqual(state.connections.get(4), connectionInfo(4, 1, 2, {state: 'half-closed', ended: 'sent', bytes: {sent: 11, received: 4096}, rate: {sent: 0, received: 1024}, last_activity_at: '2026-11-27T14:33:04.000Z', idle_ms: 1000}));
+    assert.deepEqual(state.connections.get(4), connectionOf(4, 1, 2, {state: 'half-closed', ended: 'sent', bytes: {sent: 11, received: 4096}, rate: {sent: 0, received: 1024}, last_activity_at: '2026-11-27T14:33:04.000Z', idle_ms: 1000}));
     assert.equal(state.connections.get(3), start.connections.get(3), 'a connection that did not move is the same object');
     const closed = {closed_at: '2026-11-27T14:33:06.000Z', duration_ms: 4000, bytes: {sent: 1, received: 2}, aborted: false};
     state = fold(
@@ -139,7 +133,7 @@ describe('reduceServerEvent: connections, drains and latencies', () => {
   it('tunnel.draining marks the tunnel; tunnel.deleted and channel.closed take their connections and totals', () => {
     let state = fold(
       [
-        {type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionInfo(4, 1, 2), connectionInfo(5, 2, 1)], omitted: 0},
+        {type: 'connection.opened', at: '2026-11-27T14:33:02.000Z', connections: [connectionOf(4, 1, 2), connectionOf(5, 2, 1)], omitted: 0},
         {type: 'connection.closed', at: '2026-11-27T14:33:03.000Z', connections: [], omitted: 0, short_lived: [{channel_id: 1, tunnel_id: 2, count: 1, aborted: 1, bytes: {sent: 0, received: 0}}]},
         {type: 'tunnel.draining', at: '2026-11-27T14:33:04.000Z', channel_id: 1, tunnel_id: 2},
       ],
@@ -157,7 +151,7 @@ describe('reduceServerEvent: connections, drains and latencies', () => {
     let state = fold([{type: 'connection.closed', at: '', connections: [], omitted: 0, short_lived: [{channel_id: 2, tunnel_id: 1, count: 3, aborted: 0, bytes: {sent: 1, received: 1}}]}], start);
     state = fold([{type: 'snapshot', server: SERVER_INFO, channels: [channel(2)], tunnels: [tunnel(2, 1)], peers: []}], state);
     assert.deepEqual([ids(state), [...state.shortLived.keys()]], [[], ['2/1']]);
-    state = withConnectionList(state, [connectionInfo(8, 2, 1), connectionInfo(9, 1, 1)]);
+    state = withConnectionList(state, [connectionOf(8, 2, 1), connectionOf(9, 1, 1)]);
     assert.deepEqual(ids(state), [8], 'a listed connection of a tunnel not known is left out');
   });
 

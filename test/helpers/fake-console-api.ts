@@ -61,6 +61,24 @@ export function connectionPaneRow(id: number, overrides: Partial<ConnectionPaneR
   };
 }
 
+/** A connection as GET /connections and the event stream list it: an open, quiet one unless overridden. */
+export function connectionInfo(id: number, overrides: Partial<ConnectionInfo> = {}): ConnectionInfo {
+  return {
+    id,
+    channel_id: 1,
+    tunnel_id: 1,
+    source: {address: '127.0.0.1', port: 50000 + id},
+    opened_at: '2026-11-27T14:33:01.000Z',
+    last_activity_at: '2026-11-27T14:33:01.000Z',
+    idle_ms: 0,
+    state: 'open',
+    ended: null,
+    bytes: {sent: 0, received: 0},
+    rate: {sent: 0, received: 0},
+    ...overrides,
+  };
+}
+
 /** A Tunnels pane row as the console builds it (tunnel-rows.ts): a quiet forward tunnel unless overridden. */
 export function tunnelRow(channelId: number, id: number, overrides: Partial<TunnelRow> = {}): TunnelRow {
   return {
