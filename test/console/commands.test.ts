@@ -2,7 +2,6 @@
 import {after, before, describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as commands from '../../source/console/commands.js';
-import {ManagementClient} from '../../source/client/management-client.js';
 import {InvalidInputError, NotFoundError, UnsupportedByServerError} from '../../source/console/errors.js';
 import {ServerHandle} from '../../source/console/server-handle.js';
 import {ServerRefusedError} from '../../source/client/client-errors.js';
@@ -10,13 +9,10 @@ import type {NetunnelServer} from '../../source/server/netunnel-server.js';
 import {FAST_STATIC_TUNNELS, connectClient, eventually, startServer} from '../helpers/netunnel.js';
 import {exchange, isPortClosed, randomPayload, startEchoServer, type TcpService} from '../helpers/tcp.js';
 import {FakeConsoleApi} from '../helpers/fake-console-api.js';
+import {consoleHandleOn} from '../helpers/suite-servers.js';
 
 /** Static tunnel ports of this file (each test file has its own range). */
 const STATIC_PORTS = {min: 20600, max: 20700};
-
-function handleFor(url: string): ServerHandle {
-  return new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
-}
 
 describe('console commands against our server', () => {
   let server: NetunnelServer;
@@ -33,7 +29,7 @@ describe('console commands against our server', () => {
   });
 
   it('opens a forward tunnel, carries bytes exactly, and closes it', async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       const opened = await commands.openForwardTunnel(handle, {exitPort: echo.port});
       assert.equal(opened.direction, 'forward');
@@ -59,7 +55,7 @@ describe('console commands against our server', () => {
   });
 
   it('opens a reverse tunnel whose entrance is on the server', async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       const opened = await commands.openReverseTunnel(handle, {exitPort: echo.port});
       assert.equal(opened.direction, 'reverse');
@@ -74,7 +70,7 @@ describe('console commands against our server', () => {
   });
 
   it("tears down another client's tunnel and disconnects another client's channel", async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     const other = await connectClient(url);
     try {
       // The server stops its half and tells the owning client: both halves stop.
@@ -102,7 +98,7 @@ describe('console commands against our server', () => {
   });
 
   it('closing the handle closes its own tunnels on the server too', async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     const opened = await commands.openForwardTunnel(handle, {exitPort: echo.port});
     await handle.close();
     assert.equal(await isPortClosed(opened.entrance.port), true);
@@ -110,7 +106,7 @@ describe('console commands against our server', () => {
   });
 
   it('checks its input before calling the server', async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       await assert.rejects(commands.openForwardTunnel(handle, {exitPort: 0}), (error: unknown) => {
         assert.ok(error instanceof InvalidInputError);
@@ -134,7 +130,7 @@ describe('console commands against our server', () => {
 
   it("passes the server's refusal on verbatim", async () => {
     const strict = await startServer({allowedTunnelDestinations: {'127.0.0.1': '22'}});
-    const handle = handleFor(strict.url);
+    const handle = consoleHandleOn(strict.url);
     try {
       await assert.rejects(commands.openForwardTunnel(handle, {exitPort: echo.port}), (error: unknown) => {
         assert.ok(error instanceof ServerRefusedError);
@@ -148,7 +144,7 @@ describe('console commands against our server', () => {
   });
 
   it('reports the status of the server', async () => {
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       const status = await commands.getStatus(handle);
       assert.equal(status.url, url);
@@ -165,7 +161,7 @@ describe('console commands against a server without the management API', () => {
   it('says what it cannot do, and still opens tunnels', async () => {
     const {server, url} = await startServer({extensions: false});
     const echo = await startEchoServer();
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       assert.equal(await handle.serverInfo(), null);
       const expected = `${url} cannot list channels: it has no management API (a NETunnel 1.0.12 server, or netunnel-server --no-extensions)`;
@@ -190,7 +186,7 @@ describe('peer, static tunnel, proxy and reset commands against our server', () 
     const first = await startServer({staticTunnelTiming: FAST_STATIC_TUNNELS, staticTunnelPorts: STATIC_PORTS});
     const second = await startServer();
     const echo = await startEchoServer();
-    const handle = handleFor(first.url);
+    const handle = consoleHandleOn(first.url);
     let changes = 0;
     handle.on('changed', () => (changes += 1));
     try {

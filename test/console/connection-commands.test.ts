@@ -2,17 +2,11 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as connectionCommands from '../../source/console/connection-commands.js';
-import {ManagementClient} from '../../source/client/management-client.js';
 import {InvalidInputError, UnsupportedByServerError} from '../../source/console/errors.js';
-import {ServerHandle} from '../../source/console/server-handle.js';
 import {closed, echo, holdConnection} from '../helpers/held-connections.js';
 import {eventually, startServer} from '../helpers/netunnel.js';
 import {randomPayload} from '../helpers/tcp.js';
-import {useTunnelledService} from '../helpers/suite-servers.js';
-
-function handleFor(url: string): ServerHandle {
-  return new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
-}
+import {consoleHandleOn, useTunnelledService} from '../helpers/suite-servers.js';
 
 describe('connection commands against our server', () => {
   const suite = useTunnelledService();
@@ -71,7 +65,7 @@ describe('connection commands against our server', () => {
 describe('connection commands against a server without the management API', () => {
   it('each says it needs it', async () => {
     const {server, url} = await startServer({extensions: false});
-    const handle = handleFor(url);
+    const handle = consoleHandleOn(url);
     try {
       const refused = (what: string) => (error: unknown) =>
         error instanceof UnsupportedByServerError && error.message === `${url} cannot ${what}: it has no management API (a NETunnel 1.0.12 server, or netunnel-server --no-extensions)`;

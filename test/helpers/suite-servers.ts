@@ -68,6 +68,11 @@ export interface TunnelledService {
   handle: ServerHandle;
 }
 
+/** The console's handle on the server at `url`, speaking to it as the console does. */
+export function consoleHandleOn(url: string): ServerHandle {
+  return new ServerHandle({name: 'test', url}, {api: new ManagementClient({serverUrl: url})});
+}
+
 /** A server, a client of it, an echoing service for the tunnels' exits, and the console's handle on the server. */
 export function useTunnelledService(): TunnelledService {
   const suite = {} as TunnelledService;
@@ -75,7 +80,7 @@ export function useTunnelledService(): TunnelledService {
     Object.assign(suite, await startServer());
     suite.service = await startEchoingService();
     suite.client = await connectClient(suite.url);
-    suite.handle = new ServerHandle({name: 'test', url: suite.url}, {api: new ManagementClient({serverUrl: suite.url})});
+    suite.handle = consoleHandleOn(suite.url);
   });
   after(async () => {
     await suite.handle?.close();
