@@ -13,7 +13,7 @@ import {toBuffer} from './pipe.js';
 import {serveStreamExit, type StreamExitContext} from './stream-exit.js';
 import {TunnelConnections} from './tunnel-connections.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
-import type {IdleWatcher} from './websocket-supply.js';
+import type {IdleWatcher} from './idle-liveness.js';
 
 export interface ExitOptions {
   /** Accept the stream extension's start frames: only where both sides announced it. */

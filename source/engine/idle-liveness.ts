@@ -8,7 +8,9 @@
  */
 import WebSocket from 'ws';
 import {DEFAULT_HEARTBEAT_MS, terminateSilent} from './heartbeat.js';
-import type {IdleWatcher} from './websocket-supply.js';
+
+/** Called when a websocket becomes idle (e.g. to start a heartbeat); what it returns, when it is taken. */
+export type IdleWatcher = (websocket: WebSocket) => () => void;
 
 interface Watched {
   /** Date.now() of the last pong or ping; reset when the websocket goes idle. */

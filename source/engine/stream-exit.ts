@@ -12,7 +12,7 @@ import {CloseCode, closeReason, decodeStartFrame, type StartFrame} from '../prot
 import {toBuffer} from './pipe.js';
 import type {SocketAddress} from '../protocol/socket-address.js';
 import type {TunnelConnections} from './tunnel-connections.js';
-import type {IdleWatcher} from './websocket-supply.js';
+import type {IdleWatcher} from './idle-liveness.js';
 
 export interface StreamExitContext {
   target: SocketAddress;

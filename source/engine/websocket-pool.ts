@@ -23,7 +23,7 @@ import {CloseCode} from '../protocol/stream-frames.js';
 import {InvalidPoolOptionsError, SupplyStoppedError} from './engine-errors.js';
 import {DEFAULT_POOL_SIZING, type PoolSizing} from './pool-sizing.js';
 import {WebsocketRequestLoop, type WebsocketRequester} from './websocket-request-loop.js';
-import type {IdleWatcher} from './websocket-supply.js';
+import type {IdleWatcher} from './idle-liveness.js';
 
 export interface WebsocketPoolOptions extends PoolSizing {
   /**

@@ -11,12 +11,9 @@
  */
 import WebSocket from 'ws';
 import {SupplyStoppedError} from './engine-errors.js';
+import type {IdleWatcher} from './idle-liveness.js';
 import {WebsocketRequestLoop, type WebsocketRequester} from './websocket-request-loop.js';
 
-export {SupplyStoppedError, type WebsocketRequester};
-
-/** Called when a websocket becomes idle (e.g. to start a heartbeat); what it returns, when it is taken. */
-export type IdleWatcher = (websocket: WebSocket) => () => void;
 
 interface Waiter {
   resolve(websocket: WebSocket): void;
