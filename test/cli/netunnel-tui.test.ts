@@ -73,6 +73,26 @@ describe('netunnel-tui in a terminal', {concurrency: 2}, () => {
     }
   });
 
+  it('takes the terminal out of echo and line mode before its first byte, so a key typed at once is not drawn on the screen', async () => {
+    const {server, url} = await startServer();
+    const tui = startConsoleInPty([url], {columns: 80, rows: 24});
+    try {
+      const modeAtFirstOutput = new Promise<{echo: boolean; canonical: boolean}>((resolve) => {
+        const unsubscribe = tui.onOutput(() => {
+          unsubscribe();
+          resolve(tui.terminalMode());
+        });
+      });
+      assert.deepEqual(await within(modeAtFirstOutput, 10_000, 'the first output'), {echo: false, canonical: false});
+      await tui.waitFor(/\? help +q quit/);
+      tui.write('q');
+      assert.equal(await within(tui.exited, 10_000, 'tui to exit'), 0);
+    } finally {
+      await tui.close();
+      await server.close();
+    }
+  });
+
   it('with NO_COLOR writes no colour codes, and re-lays out on resize', async () => {
     const tui = startConsoleInPty([], {columns: 100, rows: 30, env: {NO_COLOR: '1'}});
     try {

@@ -4,6 +4,7 @@
  * reads the screen a user would see. CI=false for the child: with CI set, Ink writes only
  * the last frame and ignores resizes.
  */
+import {execFileSync} from 'node:child_process';
 import {mkdtempSync, rmSync} from 'node:fs';
 import {tmpdir} from 'node:os';
 import {join} from 'node:path';
@@ -27,6 +28,8 @@ export interface ConsoleInPty {
   /** Calls `listener` with each chunk the console writes, as it arrives; returns the unsubscribe. */
   onOutput(listener: (data: string) => void): () => void;
   write(keys: string): void;
+  /** The terminal's line discipline now, as stty reads it: does it echo keys, does it wait for lines. */
+  terminalMode(): {echo: boolean; canonical: boolean};
   resize(columns: number, rows: number): void;
   /**
    * Resolves with the screen once `test` holds, polling, and only between two updates (never
@@ -115,6 +118,12 @@ export function startConsoleInPty(args: string[], options: StartOptions = {}): C
       return () => outputListeners.delete(listener);
     },
     write: (keys) => child.write(keys),
+    terminalMode() {
+      // node-pty's Unix terminal knows its device's name, but its typings do not say so.
+      if (!('ptsName' in child) || typeof child.ptsName !== 'string') throw new Error('this pty has no device name');
+      const settings = execFileSync('stty', ['-a', '-F', child.ptsName], {encoding: 'utf8'}).split(/\s+/);
+      return {echo: settings.includes('echo'), canonical: settings.includes('icanon')};
+    },
     resize(newColumns, newRows) {
       terminal.resize(newColumns, newRows);
       child.resize(newColumns, newRows);

@@ -42,6 +42,10 @@ export function runTui(options: RunTuiOptions): RunningTui {
     alternateScreen: options.alternateScreen ?? stdout.isTTY === true,
     minIntervalMs: Math.ceil(1000 / (options.maxFps ?? 10)),
   });
+  // Raw mode before the first byte of the screen: Ink would only enter it once its first frame
+  // is drawn, and a key typed in between is echoed by the terminal onto that frame.
+  const rawTerminal = stdin.isTTY === true;
+  if (rawTerminal) stdin.setRawMode(true);
   screen.start();
   let resolveDone!: () => void;
   let rejectDone!: (error: unknown) => void;
@@ -64,6 +68,7 @@ export function runTui(options: RunTuiOptions): RunningTui {
       })
       .then(() => {
         screen.stop();
+        if (rawTerminal) stdin.setRawMode(false);
         finish();
       });
   };
