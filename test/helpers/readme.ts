@@ -42,7 +42,9 @@ export function startShell(command: string, env: Record<string, string>): Runnin
   const output = collectOutput(child);
   let running = true;
   const exited = new Promise<number>((resolve) => {
-    child.on('exit', (code, signal) => {
+    // 'close', not 'exit': by then all of the output has been read (on a busy machine 'exit'
+    // can come first, and a command's last line would be missing).
+    child.on('close', (code, signal) => {
       running = false;
       resolve(code ?? 128 + (signal ? (SIGNAL_NUMBERS[signal] ?? 0) : 0));
     });
