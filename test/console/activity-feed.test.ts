@@ -57,7 +57,7 @@ describe('ActivityFeed', () => {
     const {apply, ids, listCalls} = follow(api);
     api.knownConnections = [connectionInfo(1), connectionInfo(2), connectionInfo(3)];
     apply({...SNAPSHOT, connections_omitted: 2});
-    await eventually(() => ids().length === 3, 2000, 'the listed connections');
+    await eventually(() => ids().length === 3, 5000, 'the listed connections');
     assert.deepEqual([ids(), listCalls()], [[1, 2, 3], 1]);
   });
 
@@ -73,7 +73,7 @@ describe('ActivityFeed', () => {
     assert.equal(listCalls(), 1, 'one list at a time');
     api.connectionListGate = undefined;
     release();
-    await eventually(() => lists.length === 2, 2000, 'the second list');
+    await eventually(() => lists.length === 2, 5000, 'the second list');
     assert.deepEqual(lists[0], [1, 4]);
     assert.deepEqual(ids(), [1, 2], 'the second list is what the server now has');
   });
@@ -84,12 +84,12 @@ describe('ActivityFeed', () => {
     apply(SNAPSHOT);
     const lagging = (at: number) => apply({type: 'stats', at: '', tunnels: [], static_tunnels: [], connections: [], connections_omitted: 3}, at);
     lagging(10_000);
-    await eventually(() => listCalls() === 1, 2000, 'the first list');
+    await eventually(() => listCalls() === 1, 5000, 'the first list');
     await new Promise((resolve) => setImmediate(resolve));
     lagging(12_000);
     assert.equal(listCalls(), 1);
     lagging(15_000);
-    await eventually(() => listCalls() === 2, 2000, 'the second list');
+    await eventually(() => listCalls() === 2, 5000, 'the second list');
     feed.stop();
     apply({...SNAPSHOT, connections_omitted: 1});
     assert.equal(listCalls(), 2);

@@ -37,7 +37,7 @@ describe('ServerConnection with an event stream', () => {
     const api = new FakeConsoleApi();
     const {session, view} = sessionWith(api);
     try {
-      await eventually(() => api.subscribers === 1, 2000, 'a subscription');
+      await eventually(() => api.subscribers === 1, 5000, 'a subscription');
       assert.equal(view().status, 'connecting');
       api.emit({type: 'snapshot', server: SERVER_INFO, channels: [channel(1)], tunnels: [tunnel(1, 1)], peers: [peer(2, 'b'), peer(1, 'a')]});
       let current: ServerView = view();
@@ -56,7 +56,7 @@ describe('ServerConnection with an event stream', () => {
       api.emit({type: 'stats', at: '', tunnels: [{channel_id: 2, id: 1, connections: {active: 1, total: 4}, bytes: {sent: 1000, received: 20}}], static_tunnels: []});
       const row = view().tunnels.find((item) => item.key === '2/1')!;
       assert.deepEqual([row.active, row.total, row.sent, row.received], [1, 4, 1000, 20]);
-      await eventually(() => (view().tunnels.find((item) => item.key === '2/1')?.history.length ?? 0) >= 1, 2000, 'a rate sample');
+      await eventually(() => (view().tunnels.find((item) => item.key === '2/1')?.history.length ?? 0) >= 1, 5000, 'a rate sample');
 
       api.emit({type: 'tunnel.deleted', channel_id: 2, tunnel_id: 1});
       assert.deepEqual(view().tunnels.map((item) => item.key), ['1/1']);
@@ -81,7 +81,7 @@ describe('ServerConnection with an event stream', () => {
     const api = new FakeConsoleApi();
     const {session, view} = sessionWith(api);
     try {
-      await eventually(() => api.subscribers === 1, 2000, 'a subscription');
+      await eventually(() => api.subscribers === 1, 5000, 'a subscription');
       api.emit({type: 'snapshot', server: SERVER_INFO, channels: [channel(1)], tunnels: [], peers: []});
       api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
       assert.equal(view().status, 'reconnecting');
@@ -104,7 +104,7 @@ describe('ServerConnection with an event stream', () => {
     const notices: string[] = [];
     session.on('notice', (text) => notices.push(text));
     try {
-      await eventually(() => api.subscribers === 1, 2000, 'a subscription');
+      await eventually(() => api.subscribers === 1, 5000, 'a subscription');
       api.emit({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: [], peers: []});
       api.emitState('reconnecting', 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
       // The own channel's reopening won the race against the event stream's reconnect.
@@ -131,9 +131,9 @@ describe('ServerConnection with an event stream', () => {
     // Round-trip probes are left out here: their jitter rule is tested with steadyRtt.
     const {session, view} = sessionWith(api, {...FAST, probeMs: 60_000});
     try {
-      await eventually(() => api.subscribers === 1, 2000, 'a subscription');
+      await eventually(() => api.subscribers === 1, 5000, 'a subscription');
       api.emit({type: 'snapshot', server: SERVER_INFO, channels: [], tunnels: Array.from({length: 50}, (_, index) => tunnel(1, index + 1)), peers: []});
-      await eventually(() => view().rttMs !== null, 2000, 'a round-trip time');
+      await eventually(() => view().rttMs !== null, 5000, 'a round-trip time');
       let changes = 0;
       session.store.subscribe(() => (changes += 1));
       // Many rate samples later (sampleMs is 20 ms here):
@@ -152,18 +152,18 @@ describe('ServerConnection without an event stream', () => {
     api.knownPeers = [peer(1, 'a', [staticTunnel(1)])];
     const {session, view} = sessionWith(api);
     try {
-      await eventually(() => view().status === 'connected', 2000, 'connected');
+      await eventually(() => view().status === 'connected', 5000, 'connected');
       assert.equal(view().mode, 'legacy');
       assert.deepEqual(view().peers.map((item) => item.name), ['a']);
       api.knownPeers = [...api.knownPeers, peer(2, 'b')];
-      await eventually(() => view().peers.length === 2, 2000, 'the next poll');
+      await eventually(() => view().peers.length === 2, 5000, 'the next poll');
       api.reachable = false;
-      await eventually(() => view().status === 'down', 2000, 'down');
+      await eventually(() => view().status === 'down', 5000, 'down');
       assert.equal(view().stale, true);
       assert.equal(view().detail, 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
       assert.equal(view().peers.length, 2);
       api.reachable = true;
-      await eventually(() => view().status === 'connected' && !view().stale, 2000, 'connected again');
+      await eventually(() => view().status === 'connected' && !view().stale, 5000, 'connected again');
       assert.equal(api.subscribers, 0);
     } finally {
       await session.close();
@@ -175,9 +175,9 @@ describe('ServerConnection without an event stream', () => {
     api.reachable = false;
     const {session, view} = sessionWith(api);
     try {
-      await eventually(() => view().status === 'down', 2000, 'down');
+      await eventually(() => view().status === 'down', 5000, 'down');
       api.reachable = true;
-      await eventually(() => api.subscribers === 1, 2000, 'the retry to subscribe');
+      await eventually(() => api.subscribers === 1, 5000, 'the retry to subscribe');
     } finally {
       await session.close();
     }

@@ -56,7 +56,7 @@ function assertFrameFits(frame: string, columns: number, rows: number) {
 }
 
 async function ready(instance: Rendered, api: FakeConsoleApi) {
-  await eventually(() => api.subscribers === 1, 2000, 'the subscription');
+  await eventually(() => api.subscribers === 1, 5000, 'the subscription');
   snapshot(api);
   return waitForFrame(instance, /1\/2 +rev/);
 }

@@ -34,7 +34,7 @@ describe('sorting the panes', () => {
       instance.unmount();
       await session.close();
     });
-    await eventually(() => api.subscribers === 1, 2000, 'the subscription');
+    await eventually(() => api.subscribers === 1, 5000, 'the subscription');
     api.emit({
       type: 'snapshot',
       server: SERVER_INFO,
