@@ -2,6 +2,7 @@
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import * as commands from '../../source/console/commands.js';
+import * as configuration from '../../source/console/configuration-commands.js';
 import {ManagementClient} from '../../source/client/management-client.js';
 import {steadyRtt} from '../../source/console/connection.js';
 import {ConsoleSession} from '../../source/console/session.js';
@@ -250,9 +251,9 @@ describe('ServerConnection against real servers', () => {
       try {
         await eventually(() => view().status === 'connected', 5000, 'connected');
         assert.equal(view().mode, extensions ? 'management' : 'legacy');
-        const peer = await commands.addPeer(entry.handle, {name: 'target', url: target.url});
+        const peer = await configuration.addPeer(entry.handle, {name: 'target', url: target.url});
         await eventually(() => view().peers.some((item) => item.name === 'target'), 5000, 'the peer');
-        const created = await commands.addStaticTunnel(entry.handle, peer.id, {remotePort: echo.port});
+        const created = await configuration.addStaticTunnel(entry.handle, peer.id, {remotePort: echo.port});
         await eventually(() => view().peers[0]?.static_tunnels[0]?.status === 'online', 10_000, 'the static tunnel online');
         assert.equal(view().peers[0]!.static_tunnels[0]!.tunnel_local_port, created.tunnel_local_port);
         if (extensions) {
@@ -260,7 +261,7 @@ describe('ServerConnection against real servers', () => {
           assert.deepEqual(await exchange(created.tunnel_local_port, payload), payload);
           await eventually(() => view().peers[0]?.static_tunnels[0]?.bytes?.sent === 999, 5000, 'the static tunnel counters');
         }
-        await commands.removePeer(entry.handle, peer.id);
+        await configuration.removePeer(entry.handle, peer.id);
         await eventually(() => view().peers.length === 0, 5000, 'the peer to go');
       } finally {
         await session.close();

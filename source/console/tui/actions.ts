@@ -7,6 +7,7 @@
  */
 import {formatEndpoint} from '../format.js';
 import * as commands from '../commands.js';
+import * as configuration from '../configuration-commands.js';
 import type {ServerHandle} from '../server-handle.js';
 import type {TunnelRow} from '../store.js';
 import {ipv4Error, jsonObjectError, nameError, portError, urlError} from '../validate.js';
@@ -121,7 +122,7 @@ export function addPeerForm(server: ServerHandle): FormSpec {
       {name: 'authData', label: 'Auth data (JSON)', placeholder: '{} (no auth)', check: (text) => jsonObjectError(text, {optional: true})},
     ],
     async submit(values) {
-      const peer = await commands.addPeer(server, {name: values.name!, url: values.url!, authData: values.authData ?? ''});
+      const peer = await configuration.addPeer(server, {name: values.name!, url: values.url!, authData: values.authData ?? ''});
       return {text: `Peer ${peer.name} added (id ${peer.id})`, tone: 'ok'};
     },
   };
@@ -132,7 +133,7 @@ export function renamePeerForm(server: ServerHandle, peer: PeerInfo): FormSpec {
     title: `Rename peer ${peer.name}`,
     fields: [{name: 'name', label: 'New name', initial: peer.name, check: nameError}],
     async submit(values) {
-      const renamed = await commands.renamePeer(server, peer.id, values.name!);
+      const renamed = await configuration.renamePeer(server, peer.id, values.name!);
       return {text: `Peer ${peer.name} is now ${renamed.name}`, tone: 'ok'};
     },
   };
@@ -150,7 +151,7 @@ export function editPeerForm(server: ServerHandle, peer: PeerInfo): FormSpec {
       const changes: {url?: string; authData?: string} = {};
       if (values.url !== peer.target_netunnel_url) changes.url = values.url!;
       if ((values.authData ?? '').trim() !== '') changes.authData = values.authData!;
-      await commands.editPeer(server, peer.id, changes);
+      await configuration.editPeer(server, peer.id, changes);
       return {text: `Peer ${peer.name} changed`, tone: 'ok'};
     },
   };
@@ -161,7 +162,7 @@ export function removePeerConfirm(server: ServerHandle, peer: PeerInfo): Confirm
     title: `Remove peer ${peer.name}?`,
     lines: [`${peer.target_netunnel_url}`, `Its ${peer.static_tunnels.length} static tunnel(s) stop and are forgotten.`],
     async run() {
-      await commands.removePeer(server, peer.id);
+      await configuration.removePeer(server, peer.id);
       return {text: `Peer ${peer.name} removed`, tone: 'ok'};
     },
   };
@@ -177,7 +178,7 @@ export function addStaticTunnelForm(server: ServerHandle, peer: PeerInfo): FormS
       {name: 'localAddress', label: 'Listen address', initial: '127.0.0.1', check: optionalIpv4},
     ],
     async submit(values) {
-      const created = await commands.addStaticTunnel(server, peer.id, {
+      const created = await configuration.addStaticTunnel(server, peer.id, {
         remotePort: Number(values.remotePort),
         remoteAddress: textOrDefault(values.remoteAddress ?? '', '127.0.0.1'),
         localAddress: textOrDefault(values.localAddress ?? '', '127.0.0.1'),
@@ -195,7 +196,7 @@ export function removeStaticTunnelConfirm(server: ServerHandle, peer: PeerInfo, 
     title: `Remove static tunnel ${tunnel.id} of peer ${peer.name}?`,
     lines: [`${tunnel.tunnel_local_address}:${tunnel.tunnel_local_port} -> ${tunnel.tunnel_remote_address}:${tunnel.tunnel_remote_port}`, 'Its port closes.'],
     async run() {
-      await commands.removeStaticTunnel(server, peer.id, tunnel.id);
+      await configuration.removeStaticTunnel(server, peer.id, tunnel.id);
       return {text: `Static tunnel ${tunnel.id} of ${peer.name} removed`, tone: 'ok'};
     },
   };
@@ -223,12 +224,12 @@ export function proxyForm(server: ServerHandle, current: HttpProxyInfo): FormSpe
     async submit(values) {
       const name = server.target.name;
       if ((values.url ?? '').trim() === '') {
-        await commands.clearProxy(server);
+        await configuration.clearProxy(server);
         return {text: current.proxy_url ? `Proxy of ${name} cleared (it was ${current.proxy_url}): it reaches its peers directly` : `${name} had no proxy: nothing to clear`, tone: 'ok'};
       }
       const check = values.check !== 'no';
       const testUrl = (values.testUrl ?? '').trim();
-      const answer = await commands.setProxy(server, {
+      const answer = await configuration.setProxy(server, {
         url: values.url!,
         ...(values.username ? {username: values.username} : {}),
         ...(values.password ? {password: values.password} : {}),
@@ -250,7 +251,7 @@ export function factoryResetForm(server: ServerHandle): FormSpec {
       {name: 'confirm', label: 'Type "reset" to confirm', check: (text) => (text.trim() === 'reset' ? undefined : 'type reset')},
     ],
     async submit(values) {
-      await commands.factoryReset(server, {disconnectClients: values.disconnect === 'yes'});
+      await configuration.factoryReset(server, {disconnectClients: values.disconnect === 'yes'});
       return {text: `${server.target.name} was reset to its defaults`, tone: 'ok'};
     },
   };

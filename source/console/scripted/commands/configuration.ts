@@ -1,5 +1,6 @@
 /** Scripted `proxy get|set|clear` and `factory-reset`: the server's configuration. */
 import * as commands from '../../commands.js';
+import * as configuration from '../../configuration-commands.js';
 import {booleanOption, stringOption} from '../args.js';
 import {printChange, usage, type ScriptedCommand} from '../context.js';
 import {withOneServer} from '../server-selection.js';
@@ -45,7 +46,7 @@ export const CONFIGURATION_COMMANDS: ScriptedCommand[] = [
       const testUrl = stringOption(context.values, 'test-url');
       if (testUrl !== undefined) url(context, '--test-url', testUrl);
       return withOneServer(context, async (handle) => {
-        const proxy = await commands.setProxy(handle, {
+        const proxy = await configuration.setProxy(handle, {
           url: proxyUrl,
           ...(username === undefined ? {} : {username, password: password!}),
           ...(testUrl === undefined ? {} : {testUrl}),
@@ -66,7 +67,7 @@ export const CONFIGURATION_COMMANDS: ScriptedCommand[] = [
     options: [],
     run: (context) =>
       withOneServer(context, async (handle) => {
-        const proxy = await commands.clearProxy(handle);
+        const proxy = await configuration.clearProxy(handle);
         return printChange(context, 'Proxy cleared', views.proxyJson(handle.target.url, proxy));
       }),
   },
@@ -88,7 +89,7 @@ export const CONFIGURATION_COMMANDS: ScriptedCommand[] = [
       }
       const disconnectClients = booleanOption(context.values, 'disconnect-clients');
       return withOneServer(context, async (handle) => {
-        await commands.factoryReset(handle, {disconnectClients});
+        await configuration.factoryReset(handle, {disconnectClients});
         const text = `Factory reset of ${handle.target.url} done${disconnectClients ? ', every client disconnected' : ''}`;
         return printChange(context, text, {server_url: handle.target.url, disconnect_clients: disconnectClients});
       });

@@ -1,5 +1,6 @@
 /** Scripted `peer add|rename|rm`. */
 import * as commands from '../../commands.js';
+import * as configuration from '../../configuration-commands.js';
 import {printChange, type ScriptedCommand} from '../context.js';
 import {withOneServer} from '../server-selection.js';
 import {jsonObject, name, quoted, url} from '../values.js';
@@ -19,7 +20,7 @@ export const PEER_COMMANDS: ScriptedCommand[] = [
       const peerUrl = url(context, 'URL', context.args[1]!);
       const authData = jsonObject(context, 'peer-auth-data');
       return withOneServer(context, async (handle) => {
-        const peer = await commands.addPeer(handle, {name: peerName, url: peerUrl, ...(authData === undefined ? {} : {authData})});
+        const peer = await configuration.addPeer(handle, {name: peerName, url: peerUrl, ...(authData === undefined ? {} : {authData})});
         return printChange(context, `Added peer ${peer.id} ${quoted(peer.name)} (${peer.target_netunnel_url})`, {server_url: handle.target.url, ...peer});
       });
     },
@@ -37,7 +38,7 @@ export const PEER_COMMANDS: ScriptedCommand[] = [
       const newName = name(context, 'NEW_NAME', context.args[1]!);
       return withOneServer(context, async (handle) => {
         const peer = await commands.findPeer(handle, context.args[0]!);
-        const renamed = await commands.renamePeer(handle, peer.id, newName);
+        const renamed = await configuration.renamePeer(handle, peer.id, newName);
         return printChange(context, `Renamed peer ${peer.id} ${quoted(peer.name)} to ${quoted(renamed.name)}`, {server_url: handle.target.url, ...renamed});
       });
     },
@@ -54,7 +55,7 @@ export const PEER_COMMANDS: ScriptedCommand[] = [
     run: (context) =>
       withOneServer(context, async (handle) => {
         const peer = await commands.findPeer(handle, context.args[0]!);
-        await commands.removePeer(handle, peer.id);
+        await configuration.removePeer(handle, peer.id);
         return printChange(context, `Removed peer ${peer.id} ${quoted(peer.name)}`, {server_url: handle.target.url, ...peer});
       }),
   },

@@ -1,5 +1,6 @@
 /** Scripted `static add|rm`: a peer's static tunnels. */
 import * as commands from '../../commands.js';
+import * as configuration from '../../configuration-commands.js';
 import {stringOption} from '../args.js';
 import {printChange, type ScriptedCommand} from '../context.js';
 import {withOneServer} from '../server-selection.js';
@@ -25,7 +26,7 @@ export const STATIC_COMMANDS: ScriptedCommand[] = [
       const localAddress = stringOption(context.values, 'local-address') === undefined ? undefined : address(context, 'local-address', '');
       return withOneServer(context, async (handle) => {
         const peer = await commands.findPeer(handle, context.args[0]!);
-        const created = await commands.addStaticTunnel(handle, peer.id, {remotePort, remoteAddress, ...(localAddress === undefined ? {} : {localAddress})});
+        const created = await configuration.addStaticTunnel(handle, peer.id, {remotePort, remoteAddress, ...(localAddress === undefined ? {} : {localAddress})});
         const local = `${created.tunnel_local_address}:${created.tunnel_local_port}`;
         const remote = `${created.tunnel_remote_address}:${created.tunnel_remote_port}`;
         return printChange(context, `Added static tunnel ${created.id} to peer ${quoted(peer.name)}: ${local} -> ${remote}`, {
@@ -49,7 +50,7 @@ export const STATIC_COMMANDS: ScriptedCommand[] = [
       const staticId = id(context, 'ID', context.args[1]!);
       return withOneServer(context, async (handle) => {
         const peer = await commands.findPeer(handle, context.args[0]!);
-        await commands.removeStaticTunnel(handle, peer.id, staticId);
+        await configuration.removeStaticTunnel(handle, peer.id, staticId);
         return printChange(context, `Removed static tunnel ${staticId} of peer ${quoted(peer.name)}`, {server_url: handle.target.url, peer_id: peer.id, id: staticId});
       });
     },
