@@ -102,6 +102,8 @@ export interface ServerView {
   timeline: Timeline;
   /** This machine's clock minus the server's (ms), to age the server's timestamps. */
   clockOffsetMs: number;
+  /** Per tunnel key: the server's time (ms) at whose second the tunnel's connect history ends. */
+  connectAsOf: Readonly<Record<string, number>>;
 }
 
 export interface ConsoleState {
@@ -132,6 +134,7 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
     shortLived: {},
     timeline: EMPTY_TIMELINE,
     clockOffsetMs: 0,
+    connectAsOf: {},
   };
 }
 

@@ -25,6 +25,8 @@ export type StaticTunnelStats = z.output<typeof staticTunnelStatsSchema>;
 export const serverEventSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('snapshot'),
+    /** When it was taken (ours since the connect history slides in the console; older ones omit it). */
+    at: z.string().optional(),
     server: serverInfoSchema,
     channels: z.array(channelInfoSchema),
     tunnels: z.array(tunnelInfoSchema),

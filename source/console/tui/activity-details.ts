@@ -6,6 +6,7 @@
 import {ageOf, formatAge} from '../age.js';
 import type {TimelineEntry} from '../event-timeline.js';
 import {formatBytes, formatEndpoint, formatRate, formatTime, sparkline} from '../format.js';
+import {serverNow} from '../server-clock.js';
 import type {ServerView, TunnelRow} from '../store.js';
 import type {DetailLine} from './details.js';
 import type {ConnectionPaneRow} from './pane-rows.js';
@@ -19,16 +20,30 @@ export function formatLatency(ms: number | null): string {
   return `${Math.round(ms)} ms`;
 }
 
-export function tunnelActivityLines(view: ServerView, tunnel: TunnelRow, ascii: boolean): DetailLine[] {
+/**
+ * A connect history (one slot a second, the last one the second of `asOf`) as of `now`, both
+ * server times in ms: slid left by the whole seconds between, the slots that came in empty.
+ * The server resends a tunnel's history only when a sample enters or leaves it, not each
+ * second; without `asOf` (an older server) it is shown as it came.
+ */
+export function slidHistory(history: readonly (number | null)[], asOf: number | undefined, now: number): Array<number | null> {
+  const seconds = asOf === undefined ? 0 : Math.floor(now / 1000) - Math.floor(asOf / 1000);
+  if (seconds <= 0) return [...history];
+  const kept = history.slice(Math.min(seconds, history.length));
+  return [...kept, ...new Array<null>(history.length - kept.length).fill(null)];
+}
+
+export function tunnelActivityLines(view: ServerView, tunnel: TunnelRow, ascii: boolean, now: number): DetailLine[] {
   if (!reportsConnections(view)) return [];
   const lines: DetailLine[] = [['State', tunnel.draining ? 'draining: takes no new connection, goes once the open ones ended' : 'open']];
   const connect = tunnel.connect;
   if (connect) {
     const part = tunnel.direction === 'forward' ? 'start to target connected' : 'accept to start sent';
     lines.push(['Connect', `p50 ${formatLatency(connect.p50)}, p90 ${formatLatency(connect.p90)} (this server's part: ${part})`]);
-    const known = connect.history.filter((value): value is number => value !== null);
+    const history = slidHistory(connect.history, view.connectAsOf[tunnel.key], serverNow(view.clockOffsetMs, now));
+    const known = history.filter((value): value is number => value !== null);
     const peak = known.length > 0 ? `  max ${formatLatency(Math.max(...known))}` : '  no connect in the last 30 s';
-    lines.push(['Connect, 30 s', `${sparkline(connect.history.map((value) => value ?? 0), connect.history.length, ascii)}${peak}`]);
+    lines.push(['Connect, 30 s', `${sparkline(history.map((value) => value ?? 0), history.length, ascii)}${peak}`]);
   }
   const open = view.connections.filter((connection) => connection.tunnelKey === tunnel.key).length;
   lines.push(['Listed now', `${open} open connection${open === 1 ? '' : 's'} (Connections pane)`]);

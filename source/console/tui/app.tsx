@@ -27,6 +27,7 @@ import type {SortOrder} from './table.js';
 import {startAction} from './start-action.js';
 import {glyphs, useTheme} from './theme.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
+import {useClock} from './use-clock.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
 import {KeysProvider} from './use-keys.js';
 import {useScreenKeys} from './use-screen-keys.js';
@@ -75,6 +76,8 @@ function Screen(props: AppProps) {
   const state = useConsoleState(session.store, props.refreshMs);
   const [ui, dispatch] = useReducer(uiReducer, props.initialPane, initialUiState);
   const {pane, filters, mode, status, connectionSort} = ui;
+  // The details show ages and a sliding connect history: they move each second even when no frame comes.
+  const now = useClock(mode.kind === 'details');
 
   useEffect(() => {
     const onNotice = (text: string) => dispatch({type: 'status', message: {text, tone: 'warn'}});
@@ -183,7 +186,7 @@ function Screen(props: AppProps) {
       </Box>
     );
   } else if (mode.kind === 'details') {
-    body = <Details lines={mode.server ? serverLines(view, entry?.origin) : detailLines(view, selected, {ascii: theme.ascii})} height={bodyHeight} />;
+    body = <Details lines={mode.server ? serverLines(view, entry?.origin, now) : detailLines(view, selected, {ascii: theme.ascii, now})} height={bodyHeight} />;
   } else {
     body = <Pane view={view} rows={paneRows} selectedKey={selected?.row.key} width={width} height={bodyHeight} filter={filters[pane]} sort={sort} />;
   }

@@ -5,12 +5,13 @@ import type {ServerView, TunnelRow} from '../store.js';
 import type {ChannelRow, PaneRow, PeerRow} from './pane-rows.js';
 import {connectionLines, eventLines, tunnelActivityLines} from './activity-details.js';
 import {fit} from '../format.js';
+import {serverNow} from '../server-clock.js';
 import {tone, useTheme} from './theme.js';
 
 export type DetailLine = [label: string, value: string] | [title: string];
 
-function tunnelLines(view: ServerView, tunnel: TunnelRow, ascii: boolean): DetailLine[] {
-  return [...tunnelBasics(tunnel), ...tunnelActivityLines(view, tunnel, ascii)];
+function tunnelLines(view: ServerView, tunnel: TunnelRow, ascii: boolean, now: number): DetailLine[] {
+  return [...tunnelBasics(tunnel), ...tunnelActivityLines(view, tunnel, ascii, now)];
 }
 
 function tunnelBasics(tunnel: TunnelRow): DetailLine[] {
@@ -29,20 +30,20 @@ function tunnelBasics(tunnel: TunnelRow): DetailLine[] {
 }
 
 /** Age of an instant, `3 s ago`; the caller's clock. */
-function ago(at: number, now = Date.now()): string {
+function ago(at: number, now: number): string {
   return `${formatDuration(Math.max(0, now - at))} ago`;
 }
 
-function heartbeatText(channel: ChannelRow): string {
+function heartbeatText(channel: ChannelRow, now: number): string {
   const heartbeat = channel.heartbeat;
   if (!heartbeat || heartbeat.rtt_ms === null) return channel.rtts.length > 0 ? `${channel.rtts.map(formatRtt).join(' ')}` : '- (no pong yet, or not reported by this server)';
-  const pong = heartbeat.last_pong_at === null ? 'no pong yet' : `last pong ${formatTime(heartbeat.last_pong_at)} (${ago(Date.parse(heartbeat.last_pong_at))})`;
+  const pong = heartbeat.last_pong_at === null ? 'no pong yet' : `last pong ${formatTime(heartbeat.last_pong_at)} (${ago(Date.parse(heartbeat.last_pong_at), now)})`;
   const history = channel.rtts.length > 1 ? `; last ${channel.rtts.map(formatRtt).join(' ')}` : '';
   return `${formatRtt(heartbeat.rtt_ms)}, ${pong}${history}`;
 }
 
 /** The server itself (i): where it is, what it is, and how the link to it has been doing. */
-export function serverLines(view: ServerView, origin: 'argument' | 'saved' | 'embedded' | undefined): DetailLine[] {
+export function serverLines(view: ServerView, origin: 'argument' | 'saved' | 'embedded' | undefined, now = Date.now()): DetailLine[] {
   const {health} = view;
   const lines: DetailLine[] = [
     [`Server ${view.name}`],
@@ -51,7 +52,7 @@ export function serverLines(view: ServerView, origin: 'argument' | 'saved' | 'em
     ['Version', view.version ?? '-'],
     ['Kind', view.mode === 'management' ? 'netunnel-ts, with the management API' : view.mode === 'legacy' ? 'NETunnel 1.0.12 or without the management API' : '-'],
     ['Round trip', health.rttHistory.length === 0 ? '-' : `${formatRtt(health.rttHistory.at(-1)!)} (GET /version); last ${health.rttHistory.map(formatRtt).join(' ')}`],
-    ['Last answer', health.lastAnswerAt === null ? 'never' : `${formatTime(new Date(health.lastAnswerAt).toISOString())} (${ago(health.lastAnswerAt)})`],
+    ['Last answer', health.lastAnswerAt === null ? 'never' : `${formatTime(new Date(health.lastAnswerAt).toISOString())} (${ago(health.lastAnswerAt, now)})`],
     ['Reconnects', String(health.reconnects)],
     ['Last loss', health.lastLoss === null ? '-' : `${formatTime(new Date(health.lastLoss.at).toISOString())}: ${health.lastLoss.reason}`],
   ];
@@ -59,12 +60,13 @@ export function serverLines(view: ServerView, origin: 'argument' | 'saved' | 'em
   return lines;
 }
 
-function channelLines(view: ServerView, channel: ChannelRow): DetailLine[] {
+function channelLines(view: ServerView, channel: ChannelRow, now: number): DetailLine[] {
   const lines: DetailLine[] = [
     [`Channel ${channel.id}${channel.own ? " (this console's own)" : ''}`],
     ['Client', channel.client_features.length > 0 ? `netunnel-ts (${channel.client_features.join(', ')})` : 'NETunnel 1.0.12 or compatible'],
     ['Protocol version', channel.client_version],
-    ['Heartbeat', heartbeatText(channel)],
+    // The pong's time is the server's.
+    ['Heartbeat', heartbeatText(channel, serverNow(view.clockOffsetMs, now))],
     ['Remote address', channel.remote_address ?? '?'],
     ['State', channel.connected ? 'connected' : 'control websocket closed'],
     ['Created', formatTime(channel.created_at)],
@@ -105,9 +107,10 @@ function peerLines(view: ServerView, peerRow: PeerRow): DetailLine[] {
 
 export function detailLines(view: ServerView, selected: PaneRow | undefined, options: {ascii?: boolean; now?: number} = {}): DetailLine[] {
   if (!selected) return [['Nothing is selected.']];
-  if (selected.pane === 'channels') return channelLines(view, selected.row);
-  if (selected.pane === 'tunnels') return tunnelLines(view, selected.row, options.ascii ?? false);
-  if (selected.pane === 'connections') return connectionLines(view, selected.row, options.now ?? Date.now());
+  const now = options.now ?? Date.now();
+  if (selected.pane === 'channels') return channelLines(view, selected.row, now);
+  if (selected.pane === 'tunnels') return tunnelLines(view, selected.row, options.ascii ?? false, now);
+  if (selected.pane === 'connections') return connectionLines(view, selected.row, now);
   if (selected.pane === 'events') return eventLines(selected.row);
   return peerLines(view, selected.row);
 }

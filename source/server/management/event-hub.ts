@@ -111,6 +111,7 @@ export class EventHub {
     const listed = open.slice(0, this.maxListed);
     return {
       type: 'snapshot',
+      at: new Date(now).toISOString(),
       server: this.sources.serverInfo(),
       channels: channels.map(channelInfo),
       tunnels: allTunnels(channels),

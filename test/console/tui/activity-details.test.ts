@@ -3,7 +3,7 @@ import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
 import {formatTime} from '../../../source/console/format.js';
 import {emptyServerView, type ServerView, type TunnelRow} from '../../../source/console/store.js';
-import {connectionLines, eventLines, tunnelActivityLines} from '../../../source/console/tui/activity-details.js';
+import {connectionLines, eventLines, slidHistory, tunnelActivityLines} from '../../../source/console/tui/activity-details.js';
 import type {ConnectionPaneRow} from '../../../source/console/tui/pane-rows.js';
 import {SERVER_INFO, connectionPaneRow, tunnelRow as quietTunnelRow} from '../../helpers/fake-console-api.js';
 
@@ -66,14 +66,14 @@ describe('activity details', () => {
       connections: [connectionRow()],
       shortLived: {'1/2': {count: 3, aborted: 1, sent: 300, received: 30}},
     };
-    assert.deepEqual(tunnelActivityLines(view, tunnelRow({connect, draining: true}), false), [
+    assert.deepEqual(tunnelActivityLines(view, tunnelRow({connect, draining: true}), false, NOW), [
       ['State', 'draining: takes no new connection, goes once the open ones ended'],
       ['Connect', "p50 0.41 ms, p90 12.5 ms (this server's part: accept to start sent)"],
       ['Connect, 30 s', ' ▃▅ █  max 4.00 ms'],
       ['Listed now', '1 open connection (Connections pane)'],
       ['Short-lived', '3 closed within a second (1 aborted): 300 B sent, 30 B received'],
     ]);
-    assert.deepEqual(tunnelActivityLines(view, tunnelRow({connect: {p50: null, p90: 340.4, history: [null]}, direction: 'forward', key: '1/3'}), true), [
+    assert.deepEqual(tunnelActivityLines(view, tunnelRow({connect: {p50: null, p90: 340.4, history: [null]}, direction: 'forward', key: '1/3'}), true, NOW), [
       ['State', 'open'],
       ['Connect', "p50 -, p90 340 ms (this server's part: start to target connected)"],
       ['Connect, 30 s', '   no connect in the last 30 s'],
@@ -81,10 +81,32 @@ describe('activity details', () => {
     ]);
   });
 
+  it('slidHistory: the history moves left one slot a second after the frame that told it, emptied slots come in', () => {
+    const asOf = Date.parse('2026-11-27T14:01:30.400Z');
+    const history = [null, 1, 2, null, 4];
+    assert.deepEqual(slidHistory(history, asOf, asOf + 500), history, 'the same second');
+    assert.deepEqual(slidHistory(history, asOf, asOf + 700), [1, 2, null, 4, null], 'the next second, though less than 1000 ms later');
+    assert.deepEqual(slidHistory(history, asOf, asOf + 3000), [null, 4, null, null, null]);
+    assert.deepEqual(slidHistory(history, asOf, asOf + 60_000), [null, null, null, null, null], 'all of it gone');
+    assert.deepEqual(slidHistory(history, asOf, asOf - 5000), history, 'a clock behind the frame moves nothing');
+    assert.deepEqual(slidHistory(history, undefined, asOf + 60_000), history, 'an older server tells no time: as it came');
+  });
+
+  it("a tunnel's connect history slides with the clock between frames, by the server's clock", () => {
+    const asOf = Date.parse('2026-11-27T14:01:30.000Z');
+    const view: ServerView = {...ours, connectAsOf: {'1/2': asOf}, clockOffsetMs: 20_000};
+    const row = tunnelRow({connect: {p50: 2, p90: 4, history: [null, 1, 2, null, 4]}});
+    const sparkAt = (localNow: number) => tunnelActivityLines(view, row, false, localNow)[2];
+    // The console's clock 20 s ahead: as of the frame's own second, nothing moved.
+    assert.deepEqual(sparkAt(asOf + 20_000), ['Connect, 30 s', ' ▃▅ █  max 4.00 ms']);
+    assert.deepEqual(sparkAt(asOf + 22_000), ['Connect, 30 s', '▅ █    max 4.00 ms']);
+    assert.deepEqual(sparkAt(asOf + 26_000), ['Connect, 30 s', '       no connect in the last 30 s']);
+  });
+
   it("nothing of it from a server without the connections API", () => {
     const legacy: ServerView = {...emptyServerView('s2', 'old', 'http://127.0.0.1:4041'), mode: 'legacy'};
-    assert.deepEqual(tunnelActivityLines(legacy, tunnelRow(), false), []);
-    assert.deepEqual(tunnelActivityLines({...ours, info: {...SERVER_INFO, features: ['management-api', 'events']}}, tunnelRow(), false), []);
+    assert.deepEqual(tunnelActivityLines(legacy, tunnelRow(), false, NOW), []);
+    assert.deepEqual(tunnelActivityLines({...ours, info: {...SERVER_INFO, features: ['management-api', 'events']}}, tunnelRow(), false, NOW), []);
   });
 
   it('an event: its time, its text wrapped to 58 columns, its address', () => {

@@ -7,7 +7,7 @@ import {join} from 'node:path';
 import {ConsoleSession} from '../../../source/console/session.js';
 import {ConsoleSettings} from '../../../source/console/settings.js';
 import {App} from '../../../source/console/tui/app.js';
-import {FakeConsoleApi, SERVER_INFO, channel, peer, staticTunnel, tunnel} from '../../helpers/fake-console-api.js';
+import {FakeConsoleApi, SERVER_INFO, channel, connectionInfo, peer, staticTunnel, tunnel} from '../../helpers/fake-console-api.js';
 import {KEYS, press, renderThemed, waitForFrame, widthOf, type Rendered} from '../../helpers/ink.js';
 import {eventually} from '../../helpers/netunnel.js';
 
@@ -124,6 +124,39 @@ describe('App', () => {
     frame = await press(instance, KEYS.tab, /▶ alpha/);
     frame = await press(instance, 'G', /▶ +└ #1/);
     frame = await press(instance, KEYS.enter, /Static tunnel 1 of peer alpha/);
+  });
+
+  it("keeps details moving without frames: a tunnel's connect history slides a slot each second, a connection's idle time grows", async () => {
+    const api = new FakeConsoleApi();
+    const {instance} = start([api]);
+    await eventually(() => api.subscribers === 1, 5000, 'the subscription');
+    const history = [...new Array<null>(25).fill(null), 3, ...new Array<null>(4).fill(null)];
+    const now = new Date().toISOString();
+    api.emit({
+      type: 'snapshot',
+      at: now,
+      server: SERVER_INFO,
+      channels: [channel(1)],
+      tunnels: [tunnel(1, 1, {connect_ms: {p50: 3, p90: 3, history}})],
+      peers: [],
+      connections: [connectionInfo(5, {opened_at: now, last_activity_at: now})],
+    });
+    await waitForFrame(instance, /▶ 1\/1 +fwd/);
+    // The bar's column on the screen (the label's width is fixed).
+    const barAt = (frame: string) => (/^.*Connect, 30 s.*$/m.exec(frame)?.[0] ?? '').indexOf('█');
+    const frame = await press(instance, KEYS.enter, /Connect, 30 s +.*█/);
+    const first = barAt(frame);
+    // Where the values start: the slots of the history are the 30 columns from there.
+    const slots = (/^.*Connect +p50/m.exec(frame)?.[0] ?? '').indexOf('p50');
+    assert.ok(first >= slots + 20 && first <= slots + 25, `the bar near the 26th of 30 slots where the frame put it:\n${frame}`);
+    // No frame comes: only the clock moves it.
+    const later = barAt(await waitForFrame(instance, (frame) => barAt(frame) !== first, 3000));
+    assert.equal(later, first - 1);
+    await press(instance, KEYS.escape, /▶ 1\/1 +fwd/);
+    await press(instance, KEYS.tab, /▶ +5 1\/1 +127\.0\.0\.1:50005/);
+    const idleOf = (frame: string) => Number(/\(idle (\d+)s\)/.exec(frame)?.[1]);
+    const idle = idleOf(await press(instance, KEYS.enter, /Connection 5\n[\s\S]*\(idle \d+s\)/));
+    assert.equal(idleOf(await waitForFrame(instance, (frame) => idleOf(frame) > idle, 3000)), idle + 1);
   });
 
   it('runs actions through forms and confirmations, and shows results and refusals', async () => {

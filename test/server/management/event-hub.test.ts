@@ -1,6 +1,7 @@
 /**
  * The event hub's own rules (the frames' shapes are in the tests of each producer): the snapshot
- * lists the open connections but those a `connection.opened` frame is about to bring, and
+ * says when it was taken and lists the open connections but those a `connection.opened` frame
+ * is about to bring, and
  * refusals past the budget are counted in one `events.suppressed` frame per interval.
  */
 import {test} from 'node:test';
@@ -14,6 +15,19 @@ import {eventually, startServer} from '../../helpers/netunnel.js';
 import {ISO_TIME, PINNED, pinned} from '../../helpers/pinned.js';
 import {within} from '../../helpers/streams.js';
 import {startTunnel} from '../../helpers/tunnels.js';
+
+test("the snapshot says when it was taken (a tunnel's connect history ends at that second)", async (t) => {
+  const defer = deferrer(t);
+  const {server, url} = await startServer();
+  defer(() => server.close());
+  const before = Date.now();
+  const events = await subscribeEvents(defer, url);
+  const snapshot = await events.waitFor('snapshot');
+  const after = Date.now();
+  assert.match(snapshot.at ?? '', ISO_TIME);
+  const at = Date.parse(snapshot.at ?? '');
+  assert.ok(at >= before && at <= after, `${snapshot.at} between the subscription and its first frame`);
+});
 
 test('the snapshot lists open connections, but not those a later connection.opened frame will bring', async (t) => {
   const defer = deferrer(t);

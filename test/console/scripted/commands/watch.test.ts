@@ -21,11 +21,13 @@ describe('scripted mode: watch', () => {
     const {server: peerServer, url: peerUrl} = await startServer();
     const watch = startScripted(['-s', url, 'watch', '--no-stats']);
     try {
+      const watchedFrom = Date.now();
       const [first] = await watch.waitForLines(1);
       const snapshot = JSON.parse(first!) as Record<string, unknown>;
-      assert.deepEqual(snapshot, {
+      assert.deepEqual(pinned(snapshot, {at: timeSince(watchedFrom)}), {
         server_url: url,
         type: 'snapshot',
+        at: PINNED,
         server: server.serverInfo(),
         channels: [],
         tunnels: [],
