@@ -20,7 +20,7 @@ const MAX_FEATURES = 64;
 
 export const createChannelBody = z.looseObject({
   version: z.string().max(MAX_KEPT_STRING),
-  /** Our extension (DESIGN.md): what the client understands; 1.0.12 servers ignore it. */
+  /** Our extension (docs/stream-extension.md, the features exchange): what the client understands; 1.0.12 servers ignore it. */
   features: z.array(z.string().max(MAX_KEPT_STRING)).max(MAX_FEATURES).optional(),
 });
 export type CreateChannelBody = z.infer<typeof createChannelBody>;

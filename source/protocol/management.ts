@@ -1,5 +1,5 @@
 /**
- * The objects of our management API (DESIGN.md "Management API"): the server's description,
+ * The objects of our management API (docs/management-api.md): the server's description,
  * its channels and tunnels, with their counters (the connections API's own: connections.ts). 1.0.12 has none of this; a client finds out
  * whether a server has it through `GET /server-info` (404 on 1.0.12) or the `features` key of
  * the `POST /channels` answer. The `/events` frames are in server-events.ts.

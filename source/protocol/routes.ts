@@ -1,5 +1,5 @@
 /**
- * The route table of PROTOCOL.md section 2 plus our management extensions (DESIGN.md).
+ * The route table of PROTOCOL.md section 2 plus our management extensions (docs/management-api.md).
  * One place builds paths (client side) and matches them (server side), so both agree.
  */
 

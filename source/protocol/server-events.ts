@@ -1,5 +1,5 @@
 /**
- * The frames of our `/events` websocket (DESIGN.md "Management API"): JSON text frames, a
+ * The frames of our `/events` websocket (docs/management-api.md): JSON text frames, a
  * snapshot first (again after each reconnection), then the changes, and counters about once
  * a second. New frame types may come in later versions: a client skips the types it does not know.
  */

@@ -1,4 +1,4 @@
-/** Our management API (DESIGN.md): server info, channels, tunnels, events, metrics. */
+/** Our management API (docs/management-api.md): server info, channels, tunnels, events, metrics. */
 import {operations} from '../../protocol/operations.js';
 import type {ServerInfo} from '../../protocol/management.js';
 import type {ChannelRegistry} from '../channels/channel-registry.js';
