@@ -47,7 +47,7 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
     const listed = await tui.waitFor(connectionRow(key, first.app.localPort, '300 B', '300 B'));
     const firstId = Number(connectionRow(key, first.app.localPort, '300 B', '300 B').exec(listed)![1]);
     assert.match(listed, /Conns \(1\)/);
-    assert.match(listed, /sort: id ↑/);
+    assert.doesNotMatch(listed.split('\n')[2]!, /[▲▼]/, 'in the natural order (oldest first) until o');
 
     // Details: where it came from, its tunnel, its exact bytes, its state.
     tui.write('\r');
@@ -69,21 +69,22 @@ describe('netunnel-tui: the Connections pane in a terminal', () => {
     assert.ok(tui.output().slice(before).includes(osc52(source)), 'the OSC 52 sequence of the source');
     assert.equal(osc52(source), `\u001b]52;c;${Buffer.from(source).toString('base64')}\u0007`);
 
-    // A second connection, busier: o orders by tunnel, source, then sent (biggest first); O reverses.
+    // A second connection, busier: o orders by id, tunnel, source, then sent (biggest first); O reverses.
     // The selection stays on the first connection's row.
     const second = await holdConnection(service, tunnel.entrance.port);
     const big = randomPayload(5000);
     assert.deepEqual(await echo(second, big), big);
     await tui.waitFor(connectionRow(key, second.app.localPort, '5.0 kB', '5.0 kB'));
     const order = (screen: string) => [first, second].map((held) => screen.indexOf(`127.0.0.1:${held.app.localPort}`));
-    for (const label of ['tunnel ↑', 'source ↑', 'sent ↓']) {
+    for (const sorted of ['ID, descending', 'TUNNEL, ascending', 'SOURCE, ascending', '↑SENT, descending']) {
       tui.write('o');
-      await tui.waitFor(new RegExp(`sort: ${label}`));
+      await tui.waitFor(new RegExp(`Sorted by ${sorted} \\(o: next column, O: flip\\)`));
     }
     let [at1, at2] = order(tui.screen());
+    assert.match(tui.screen(), / ↑SENT▼ /, 'the column marked in the header');
     assert.ok(at2! < at1!, `the busier connection first by sent:\n${tui.screen()}`);
     tui.write('O');
-    await tui.waitFor(/sort: sent ↑/);
+    await tui.waitFor(/Sorted by ↑SENT, ascending/);
     [at1, at2] = order(tui.screen());
     assert.ok(at1! < at2!, `the quieter connection first, reversed:\n${tui.screen()}`);
 

@@ -14,7 +14,6 @@ import type {ServerView} from '../store.js';
 import {KeyBar, PaneTabs, ServerTabs, StatusLine, type StatusMessage} from './chrome.js';
 import type {Clipboard} from './clipboard.js';
 import {Confirm, quitConfirm} from './confirm.js';
-import {connectionSortLabel, sortConnectionRows, type ConnectionSort} from './connection-sort.js';
 import {Details, detailLines, serverLines} from './details.js';
 import {Form} from './form.js';
 import {HelpOverlay} from './help-overlay.js';
@@ -25,7 +24,7 @@ import {Pane} from './panes.js';
 import {nextSort, sortPaneRows, sortText} from './pane-sort.js';
 import type {SortOrder} from './table.js';
 import {startAction} from './start-action.js';
-import {glyphs, useTheme} from './theme.js';
+import {useTheme} from './theme.js';
 import {initialUiState, selectionKeyOf, uiReducer} from './ui-state.js';
 import {useClock} from './use-clock.js';
 import {useConsoleState, useTerminalSize} from './use-console-state.js';
@@ -54,11 +53,6 @@ const CHROME_LINES = 4;
 
 const NO_ROWS: PaneRows = {pane: 'tunnels', rows: []};
 
-/** The Connections pane in its chosen order; the other panes keep theirs. */
-function ordered(rows: PaneRows, sort: ConnectionSort): PaneRows {
-  return rows.pane === 'connections' ? {pane: 'connections', rows: sortConnectionRows(rows.rows, sort)} : rows;
-}
-
 /** The console's screen, with its single input subscription. */
 export function App(props: AppProps) {
   return (
@@ -75,7 +69,7 @@ function Screen(props: AppProps) {
   const {columns, rows} = useTerminalSize(stdout, props.size);
   const state = useConsoleState(session.store, props.refreshMs);
   const [ui, dispatch] = useReducer(uiReducer, props.initialPane, initialUiState);
-  const {pane, filters, mode, status, connectionSort} = ui;
+  const {pane, filters, mode, status} = ui;
   // The details show ages and a sliding connect history: they move each second even when no frame comes.
   const now = useClock(mode.kind === 'details');
 
@@ -96,8 +90,8 @@ function Screen(props: AppProps) {
 
   const sort = ui.sorts[pane];
   const paneRows = useMemo(
-    () => (view ? ordered(sortPaneRows(filterRows(rowsOf(view, pane), filters[pane]), sort, theme), connectionSort) : NO_ROWS),
-    [view, pane, filters, sort, connectionSort, theme],
+    () => (view ? sortPaneRows(filterRows(rowsOf(view, pane), filters[pane]), sort, theme) : NO_ROWS),
+    [view, pane, filters, sort, theme],
   );
   const rowCount = paneRows.rows.length;
   const selectionKey = view ? selectionKeyOf(view.key, pane) : '';
@@ -201,9 +195,7 @@ function Screen(props: AppProps) {
       }
     : {channels: null, tunnels: null, connections: null, peers: null, events: null};
   const position = rowCount > bodyHeight - 1 ? `${selectedIndex + 1}/${rowCount}` : '';
-  const marks = glyphs(theme);
   const rightParts = [
-    pane === 'connections' && view && reportsConnections(view) ? connectionSortLabel(connectionSort, {up: marks.up, down: marks.down_}) : '',
     filters[pane] !== '' ? `filter: ${filters[pane]}` : '',
     position,
     view?.stale ? `stale: ${view.detail ?? view.status}` : '',

@@ -18,18 +18,44 @@ export function connectionStateText(row: Pick<ConnectionPaneRow, 'state'>): stri
   return row.state;
 }
 
+/** Last in A to Z: a connection nobody told the source of. */
+const NO_SOURCE = '\uffff';
+
+const timeOf = (iso: string) => {
+  const parsed = Date.parse(iso);
+  return Number.isNaN(parsed) ? 0 : parsed;
+};
+
+/**
+ * The pane's columns; each sorts by its value (pane-sort.ts), not by its text: bytes and rates
+ * as numbers, idle time and age by the instants they count from (the longer, the bigger).
+ */
 export function connectionColumns(theme: Theme, clockOffsetMs: number, now: number): Column<ConnectionPaneRow>[] {
   const marks = glyphs(theme);
   return [
-    {header: 'ID', width: 5, align: 'right', cell: (row) => String(row.id)},
-    {header: 'TUNNEL', width: 6, cell: (row) => row.tunnelKey},
-    {header: 'SOURCE', width: 15, flex: true, cell: (row) => formatEndpoint(row.source), tone: (row) => (row.own ? 'own' : undefined)},
-    {header: theme.ascii ? 'SENT' : `${marks.up}SENT`, width: 6, align: 'right', cell: (row) => formatBytes(row.sent)},
-    {header: theme.ascii ? 'RECV' : `${marks.down_}RECV`, width: 6, align: 'right', cell: (row) => formatBytes(row.received)},
-    {header: 'RATE', width: 8, align: 'right', cell: (row) => formatRate(row.rateSent + row.rateReceived), drop: 3},
-    {header: 'IDLE', width: 4, align: 'right', cell: (row) => formatAge(ageOf(row.lastActivityAt, clockOffsetMs, now)), drop: 2},
-    {header: 'AGE', width: 4, align: 'right', cell: (row) => formatAge(ageOf(row.openedAt, clockOffsetMs, now)), drop: 4},
-    {header: 'STATE', width: 11, cell: connectionStateText, tone: (row) => (row.state === 'open' ? 'ok' : 'warn'), drop: 1},
+    {header: 'ID', width: 5, align: 'right', cell: (row) => String(row.id), sortKey: (row) => row.id},
+    {header: 'TUNNEL', width: 6, cell: (row) => row.tunnelKey, sortKey: (row) => row.tunnelKey},
+    {
+      header: 'SOURCE',
+      width: 15,
+      flex: true,
+      cell: (row) => formatEndpoint(row.source),
+      sortKey: (row) => (row.source ? formatEndpoint(row.source) : NO_SOURCE),
+      tone: (row) => (row.own ? 'own' : undefined),
+    },
+    {header: theme.ascii ? 'SENT' : `${marks.up}SENT`, width: 6, align: 'right', cell: (row) => formatBytes(row.sent), sortKey: (row) => row.sent},
+    {header: theme.ascii ? 'RECV' : `${marks.down_}RECV`, width: 6, align: 'right', cell: (row) => formatBytes(row.received), sortKey: (row) => row.received},
+    {header: 'RATE', width: 8, align: 'right', cell: (row) => formatRate(row.rateSent + row.rateReceived), sortKey: (row) => row.rateSent + row.rateReceived, drop: 3},
+    {
+      header: 'IDLE',
+      width: 4,
+      align: 'right',
+      cell: (row) => formatAge(ageOf(row.lastActivityAt, clockOffsetMs, now)),
+      sortKey: (row) => -timeOf(row.lastActivityAt),
+      drop: 2,
+    },
+    {header: 'AGE', width: 4, align: 'right', cell: (row) => formatAge(ageOf(row.openedAt, clockOffsetMs, now)), sortKey: (row) => -timeOf(row.openedAt), drop: 4},
+    {header: 'STATE', width: 11, cell: connectionStateText, sortKey: connectionStateText, tone: (row) => (row.state === 'open' ? 'ok' : 'warn'), drop: 1},
   ];
 }
 

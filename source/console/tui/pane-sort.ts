@@ -1,12 +1,17 @@
 /**
  * Sorting a pane's rows by any of its columns (o picks the next column, O flips the order):
- * the table's generic sortRows on the pane's columns; the Peers pane keeps its tree (peers
- * sorted, each peer's static tunnels sorted under it).
+ * the table's generic sortRows on the pane's columns, the same for every pane; the Peers pane
+ * keeps its tree (peers sorted, each peer's static tunnels sorted under it). The Events pane
+ * is a timeline and keeps its order.
  */
+import {connectionColumns} from './connections-pane.js';
 import type {PaneRows, PeerRow} from './pane-rows.js';
 import {channelColumns, peerColumns, tunnelColumns} from './panes.js';
 import {firstSortDirection, sortRows, type Column, type SortOrder} from './table.js';
 import type {Theme} from './theme.js';
+
+/** The Connections pane's columns, for their headers and sort keys (neither depends on the clock). */
+const connectionColumnsOf = (theme: Theme) => connectionColumns(theme, 0, 0);
 
 function sortPeers(rows: PeerRow[], columns: Column<PeerRow>[], sort: SortOrder): PeerRow[] {
   const peers = rows.filter((row) => row.kind === 'peer');
@@ -27,8 +32,9 @@ export function sortPaneRows(rows: PaneRows, sort: SortOrder | undefined, theme:
       return {pane: 'tunnels', rows: sortRows(rows.rows, tunnelColumns(theme, rows.rows), sort)};
     case 'peers':
       return {pane: 'peers', rows: sortPeers(rows.rows, peerColumns(theme), sort)};
+    case 'connections':
+      return {pane: 'connections', rows: sortRows(rows.rows, connectionColumnsOf(theme), sort)};
     default:
-      // The Connections pane has its own order (connection-sort.ts); the Events pane is a timeline.
       return rows;
   }
 }
@@ -41,6 +47,8 @@ function headersOf(rows: PaneRows, theme: Theme): string[] {
       return tunnelColumns(theme, rows.rows).map((column) => column.header);
     case 'peers':
       return peerColumns(theme).map((column) => column.header);
+    case 'connections':
+      return connectionColumnsOf(theme).map((column) => column.header);
     default:
       return [];
   }
@@ -54,6 +62,8 @@ function firstDirection(rows: PaneRows, column: number, theme: Theme): boolean {
       return firstSortDirection(tunnelColumns(theme, rows.rows)[column]!, rows.rows);
     case 'peers':
       return firstSortDirection(peerColumns(theme)[column]!, rows.rows);
+    case 'connections':
+      return firstSortDirection(connectionColumnsOf(theme)[column]!, rows.rows);
     default:
       return false;
   }

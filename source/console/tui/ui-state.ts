@@ -7,7 +7,6 @@
  */
 import type {StatusMessage} from './chrome.js';
 import type {ConfirmSpec} from './confirm.js';
-import {DEFAULT_CONNECTION_SORT, type ConnectionSort} from './connection-sort.js';
 import type {FormSpec} from './form.js';
 import type {PaneName} from './keymap.js';
 import type {SortOrder} from './table.js';
@@ -33,9 +32,7 @@ export interface UiState {
   /** By `serverKey:pane`. */
   selections: Readonly<Record<string, Selection>>;
   filters: Readonly<Record<PaneName, string>>;
-  /** The order of the Connections pane (every server's): its own, with the pane's columns (connection-sort.ts). */
-  connectionSort: ConnectionSort;
-  /** The column each pane is sorted by (absent: the natural order); the Connections pane's is connectionSort. */
+  /** The column each pane is sorted by (absent: the natural order). */
   sorts: Readonly<Partial<Record<PaneName, SortOrder>>>;
   mode: Mode;
   status: StatusMessage | null;
@@ -49,7 +46,6 @@ export type UiAction =
   | {type: 'showPane'; pane: PaneName}
   | {type: 'select'; selectionKey: string; selection: Selection}
   | {type: 'setFilter'; pane: PaneName; text: string}
-  | {type: 'sortConnections'; sort: ConnectionSort}
   /** Sorts a pane by a column (null: back to the natural order). */
   | {type: 'sort'; pane: PaneName; sort: SortOrder | null}
   /** Opens a view over the panes. */
@@ -70,7 +66,6 @@ export function initialUiState(pane: PaneName = 'tunnels'): UiState {
     selections: {},
     filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
     sorts: {},
-    connectionSort: DEFAULT_CONNECTION_SORT,
     mode: {kind: 'browse'},
     status: null,
     askingQuit: false,
@@ -90,8 +85,6 @@ export function uiReducer(state: UiState, action: UiAction): UiState {
       return {...state, selections: {...state.selections, [action.selectionKey]: action.selection}};
     case 'setFilter':
       return state.filters[action.pane] === action.text ? state : {...state, filters: {...state.filters, [action.pane]: action.text}};
-    case 'sortConnections':
-      return {...state, connectionSort: action.sort};
     case 'sort': {
       const sorts = {...state.sorts};
       if (action.sort === null) delete sorts[action.pane];

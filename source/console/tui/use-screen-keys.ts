@@ -4,7 +4,6 @@
  * take their keys themselves; use-keys.ts routes each key by priority.
  */
 import type {Key} from 'ink';
-import {nextConnectionSort, reversedConnectionSort} from './connection-sort.js';
 import {bindingFor, elsewhereHint, isQuitKey, modalActionFor, PANES, type Action, type PaneName} from './keymap.js';
 import type {UiAction, UiState} from './ui-state.js';
 import {KEY_PRIORITY, useKeys} from './use-keys.js';
@@ -97,10 +96,7 @@ export function useScreenKeys(keys: ScreenKeys): void {
         break;
       case 'sortColumn':
       case 'sortFlip': {
-        const flip = binding.action === 'sortFlip';
-        // The Connections pane's order has its own columns (connection-sort.ts).
-        if (ui.pane === 'connections') dispatch({type: 'sortConnections', sort: flip ? reversedConnectionSort(ui.connectionSort) : nextConnectionSort(ui.connectionSort)});
-        else keys.sort(flip);
+        keys.sort(binding.action === 'sortFlip');
         break;
       }
       case 'filter':

@@ -55,7 +55,7 @@ describe('keymap', () => {
     assert.equal(action('r', {}, 'tunnels'), 'drain');
     assert.equal(action('y', {}, 'connections'), 'copy');
     assert.equal(action('y', {}, 'events'), 'copy');
-    // One pair for every pane; the Connections pane orders its rows its own way (connection-sort.ts).
+    // One pair for every pane that has columns (the Events pane is a timeline).
     for (const pane of ['channels', 'tunnels', 'connections', 'peers'] as const) {
       assert.equal(action('o', {}, pane), 'sortColumn', pane);
       assert.equal(action('O', {}, pane), 'sortFlip', pane);

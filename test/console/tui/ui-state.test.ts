@@ -13,18 +13,12 @@ describe('uiReducer', () => {
       selections: {},
       filters: {channels: '', tunnels: '', connections: '', peers: '', events: ''},
       sorts: {},
-      connectionSort: {column: 'id', descending: false},
       mode: {kind: 'browse'},
       status: null,
       askingQuit: false,
       quitting: false,
     });
     assert.equal(initialUiState('peers').pane, 'peers');
-  });
-
-  it('orders the Connections pane as told', () => {
-    const state = uiReducer(initialUiState(), {type: 'sortConnections', sort: {column: 'rate', descending: true}});
-    assert.deepEqual(state.connectionSort, {column: 'rate', descending: true});
   });
 
   it('servers, panes, selections and filters', () => {
