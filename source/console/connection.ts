@@ -71,7 +71,11 @@ export class ServerConnection extends EventEmitter<ServerConnectionEvents> {
   private readonly heartbeats = new ChannelHeartbeats();
   private readonly onOwnTunnels = () => this.feed.publish();
   private readonly notices: OwnTunnelNotices;
-  private readonly onOwnLost = (reason: string) => this.notices.lost(reason, this.handle.reopening.length);
+  private readonly onOwnLost = (reason: string) => {
+    this.notices.lost(reason, this.handle.reopening.length);
+    // Without events, the console's own channel is the first to know the server went: ask now, not at the next poll.
+    if (this.view()?.mode === 'legacy') this.pollNow();
+  };
   private readonly onReopened = (reopened: number, failures: string[]) => this.notices.reopened(reopened, failures, this.view()?.status === 'connected');
   private readonly onChanged = () => {
     if (this.view()?.mode === 'legacy') this.pollNow();

@@ -171,6 +171,21 @@ describe('ServerConnection without an event stream', () => {
     }
   });
 
+  it("without events, asks the server at once when the console's own channel is lost (not at the next poll)", async () => {
+    const api = new FakeConsoleApi();
+    api.info = null;
+    const {session, entry, view} = sessionWith(api, {...FAST, pollMs: 60_000});
+    try {
+      await eventually(() => view().status === 'connected' && view().mode === 'legacy', 5000, 'connected');
+      api.reachable = false;
+      entry.handle.emit('ownChannelLost', 'the control websocket closed (1006)');
+      await eventually(() => view().status !== 'connected', 5000, 'the server seen gone well before the next poll');
+      assert.equal(view().detail, 'Cannot reach http://127.0.0.1:4040: connect ECONNREFUSED');
+    } finally {
+      await session.close();
+    }
+  });
+
   it('retries a server that cannot be reached at first', async () => {
     const api = new FakeConsoleApi();
     api.reachable = false;

@@ -18,7 +18,10 @@ import {freePort} from '../helpers/tcp.js';
 import {plain, renderThemed} from '../helpers/ink.js';
 
 const FAST = {pollMs: 50, probeMs: 50, sampleMs: 50, retryMinMs: 20, retryMaxMs: 100, downAfterMs: 5000};
-const SERVER = {heartbeatMs: 60, events: {statsIntervalMs: 60}};
+// A heartbeat fast enough for three round trips soon, slow enough that a loaded machine's
+// pause (the server, client and console share this process) does not make the server drop the
+// client as dead (two intervals of silence): at 60 ms it did, beside the pty tests.
+const SERVER = {heartbeatMs: 250, events: {statsIntervalMs: 60}};
 
 describe('health at a glance', () => {
   it("shows each channel's heartbeat round trips, and the server's reconnects and last loss", async () => {
