@@ -16,7 +16,7 @@ import {nextClockOffset} from './server-clock.js';
 import {omissionOf, type StreamedServer} from './server-events.js';
 import type {ServerView} from './store.js';
 
-export type ActivityFields = Pick<ServerView, 'connections' | 'shortLived' | 'timeline' | 'clockOffsetMs' | 'connectAsOf'>;
+export type ActivityFields = Pick<ServerView, 'connections' | 'shortLived' | 'timeline' | 'clockOffsetMs'>;
 
 export interface ActivityFeedOptions {
   /** Least time between two lists asked for lagging counters (default 5 s). */
@@ -70,13 +70,7 @@ export class ActivityFeed {
 
   /** The view's activity fields for a state. */
   fields(state: StreamedServer): ActivityFields {
-    return {
-      connections: connectionRows(state),
-      shortLived: shortLivedByTunnel(state),
-      timeline: this.timeline,
-      clockOffsetMs: this.clockOffsetMs,
-      connectAsOf: Object.fromEntries(state.connectAsOf),
-    };
+    return {connections: connectionRows(state), shortLived: shortLivedByTunnel(state), timeline: this.timeline, clockOffsetMs: this.clockOffsetMs};
   }
 
   stop(): void {

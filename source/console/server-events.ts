@@ -13,16 +13,20 @@ export interface StreamedServer {
   channels: ChannelInfo[];
   peers: PeerInfo[];
   /** Every tunnel of every channel, by tunnelKey, with the counters of the latest stats frame. */
-  tunnels: ReadonlyMap<string, TunnelInfo>;
+  tunnels: ReadonlyMap<string, StreamedTunnel>;
   /** Every open connection listed so far, by id, with the counters of the latest stats frame. */
   connections: ReadonlyMap<number, ConnectionInfo>;
   /** Per tunnel (tunnelKey): the connections that closed before they were ever listed, summed. */
   shortLived: ReadonlyMap<string, ShortLivedTotals>;
-  /**
-   * Per tunnel (tunnelKey): the server's time (ms) of the frame that last told its
-   * `connect_ms`, whose `history` ends at that second (the console slides it from there).
-   */
-  connectAsOf: ReadonlyMap<string, number>;
+}
+
+/**
+ * A tunnel as the stream told it, and `connectAsOf`: the server's time (ms) of the frame that
+ * last told its `connect_ms`, whose `history` ends at that second (the console slides it from
+ * there); absent when no frame said (an older server of ours, or no history yet).
+ */
+export interface StreamedTunnel extends TunnelInfo {
+  connectAsOf?: number;
 }
 
 /** Connections a tunnel carried for less than a stats interval, only counted (`short_lived`). */
@@ -40,7 +44,6 @@ export const EMPTY_STREAMED_SERVER: StreamedServer = {
   tunnels: new Map(),
   connections: new Map(),
   shortLived: new Map(),
-  connectAsOf: new Map(),
 };
 
 /** A frame's `at` in ms (undefined: none, or not a time). */
@@ -69,8 +72,13 @@ function withTunnelCount(channels: ChannelInfo[], tunnels: ReadonlyMap<string, T
 export function reduceServerEvent(state: StreamedServer, event: ServerEvent): StreamedServer {
   switch (event.type) {
     case 'snapshot': {
-      const tunnels = new Map(event.tunnels.map((tunnel) => [tunnelKey(tunnel.channel_id, tunnel.id), tunnel]));
       const at = timeOf(event.at);
+      const tunnels = new Map(
+        event.tunnels.map((tunnel): [string, StreamedTunnel] => [
+          tunnelKey(tunnel.channel_id, tunnel.id),
+          tunnel.connect_ms && at !== undefined ? {...tunnel, connectAsOf: at} : tunnel,
+        ]),
+      );
       return {
         info: event.server,
         channels: sortById(event.channels),
@@ -78,7 +86,6 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
         tunnels,
         connections: new Map((event.connections ?? []).map((connection) => [connection.id, connection])),
         shortLived: new Map([...state.shortLived].filter(([key]) => tunnels.has(key))),
-        connectAsOf: new Map(at === undefined ? [] : [...tunnels].filter(([, tunnel]) => tunnel.connect_ms).map(([key]) => [key, at])),
       };
     }
     case 'channel.opened':
@@ -89,7 +96,6 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
         ...state,
         ...withoutConnectionsOf(state, (channelId) => channelId === event.channel_id),
         tunnels,
-        connectAsOf: new Map([...state.connectAsOf].filter(([key]) => tunnels.has(key))),
         channels: state.channels.filter((channel) => channel.id !== event.channel_id),
       };
     }
@@ -99,13 +105,9 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
     }
     case 'tunnel.deleted': {
       const tunnels = new Map(state.tunnels);
-      const key = tunnelKey(event.channel_id, event.tunnel_id);
-      tunnels.delete(key);
-      const connectAsOf = new Map(state.connectAsOf);
-      connectAsOf.delete(key);
+      tunnels.delete(tunnelKey(event.channel_id, event.tunnel_id));
       return {
         ...state,
-        connectAsOf,
         ...withoutConnectionsOf(state, (channelId, tunnelId) => channelId === event.channel_id && tunnelId === event.tunnel_id),
         tunnels,
         channels: withTunnelCount(state.channels, tunnels, event.channel_id),
@@ -129,15 +131,13 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
     case 'stats': {
       const tunnels = new Map(state.tunnels);
       const at = timeOf(event.at);
-      const told = new Map<string, number>();
       for (const stats of event.tunnels) {
         const key = tunnelKey(stats.channel_id, stats.id);
         const tunnel = tunnels.get(key);
         if (!tunnel) continue;
-        tunnels.set(key, {...tunnel, connections: stats.connections, bytes: stats.bytes, ...latenciesOf(stats)});
-        if (stats.connect_ms && at !== undefined) told.set(key, at);
+        const told = stats.connect_ms && at !== undefined ? {connectAsOf: at} : {};
+        tunnels.set(key, {...tunnel, connections: stats.connections, bytes: stats.bytes, ...latenciesOf(stats), ...told});
       }
-      const connectAsOf = told.size === 0 ? state.connectAsOf : new Map([...state.connectAsOf, ...told]);
       const peers = state.peers.map((peer) => {
         const moved = event.static_tunnels.filter((stats) => stats.peer_id === peer.id);
         if (moved.length === 0) return peer;
@@ -157,7 +157,7 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
               const heartbeat = heartbeats.get(channel.id);
               return heartbeat ? {...channel, heartbeat} : channel;
             });
-      return {...state, tunnels, peers, channels, connectAsOf, connections: withConnectionStats(state.connections, event)};
+      return {...state, tunnels, peers, channels, connections: withConnectionStats(state.connections, event)};
     }
     case 'tunnel.draining':
     case 'connection.opened':

@@ -65,6 +65,8 @@ export interface TunnelRow {
   draining: boolean;
   /** This server's part of connecting, p50/p90 and the last 30 s (ours, `connections`); null: not told. */
   connect: ConnectLatency | null;
+  /** The server's time (ms) at whose second `connect.history` ends; null: not told (shown as it came). */
+  connectAsOf: number | null;
 }
 
 export interface ServerView {
@@ -102,8 +104,6 @@ export interface ServerView {
   timeline: Timeline;
   /** This machine's clock minus the server's (ms), to age the server's timestamps. */
   clockOffsetMs: number;
-  /** Per tunnel key: the server's time (ms) at whose second the tunnel's connect history ends. */
-  connectAsOf: Readonly<Record<string, number>>;
 }
 
 export interface ConsoleState {
@@ -134,7 +134,6 @@ export function emptyServerView(key: string, name: string, url: string): ServerV
     shortLived: {},
     timeline: EMPTY_TIMELINE,
     clockOffsetMs: 0,
-    connectAsOf: {},
   };
 }
 

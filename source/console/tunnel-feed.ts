@@ -4,14 +4,14 @@
  * counters move (stats frames) and otherwise by a timer, so that a tunnel gone idle falls
  * back to 0.
  */
-import type {TunnelInfo} from '../protocol/management.js';
 import {RateSampler} from './rate-sampler.js';
+import type {StreamedTunnel} from './server-events.js';
 import type {TunnelRow} from './store.js';
 import {countedTunnels, tunnelRows, type OwnTunnels} from './tunnel-rows.js';
 
 export interface TunnelFeedSource {
   /** The tunnels to show now. */
-  tunnels(): TunnelInfo[];
+  tunnels(): StreamedTunnel[];
   own(): OwnTunnels;
   /** Whether stats frames come (our server): the timer then samples only once they stop. */
   streamed(): boolean;

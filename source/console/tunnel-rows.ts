@@ -7,7 +7,7 @@
 import type {ClientTunnel} from '../client/client-tunnel.js';
 import type {TunnelInfo} from '../protocol/management.js';
 import type {ReopeningTunnel} from './server-handle.js';
-import {tunnelKey} from './server-events.js';
+import {tunnelKey, type StreamedTunnel} from './server-events.js';
 import type {ServerMode, TunnelRow} from './store.js';
 
 /** The console's own channel on a server, its open tunnels, and those it is reopening. */
@@ -18,7 +18,7 @@ export interface OwnTunnels {
 }
 
 /** The tunnels to show: the server's (ours), or the console's own (a server without events). */
-export function visibleTunnels(mode: ServerMode | undefined, serverTunnels: Iterable<TunnelInfo>, own: OwnTunnels): TunnelInfo[] {
+export function visibleTunnels(mode: ServerMode | undefined, serverTunnels: Iterable<StreamedTunnel>, own: OwnTunnels): StreamedTunnel[] {
   const ownById = new Map(own.tunnels.map((tunnel) => [tunnel.id, tunnel]));
   if (mode === 'management') {
     const lost = new Set(own.reopening.map((tunnel) => tunnelKey(tunnel.channelId, tunnel.tunnelId)));
@@ -49,7 +49,7 @@ export function countedTunnels(tunnels: readonly TunnelInfo[]): Array<{key: stri
 }
 
 /** The pane's rows, by channel then tunnel; `history` gives a tunnel's last rates. */
-export function tunnelRows(tunnels: readonly TunnelInfo[], own: OwnTunnels, history: (key: string) => number[]): TunnelRow[] {
+export function tunnelRows(tunnels: readonly StreamedTunnel[], own: OwnTunnels, history: (key: string) => number[]): TunnelRow[] {
   const ownIds = new Set(own.tunnels.map((tunnel) => tunnel.id));
   const rows = tunnels.map((tunnel): TunnelRow => {
     const key = tunnelKey(tunnel.channel_id, tunnel.id);
@@ -73,6 +73,7 @@ export function tunnelRows(tunnels: readonly TunnelInfo[], own: OwnTunnels, hist
       durations: tunnel.durations_ms.p50 === null && tunnel.durations_ms.p90 === null ? null : tunnel.durations_ms,
       draining: tunnel.state === 'draining',
       connect: tunnel.connect_ms ?? null,
+      connectAsOf: tunnel.connectAsOf ?? null,
     };
   });
   const waiting = own.reopening.map((tunnel): TunnelRow => ({
@@ -94,6 +95,7 @@ export function tunnelRows(tunnels: readonly TunnelInfo[], own: OwnTunnels, hist
     durations: null,
     draining: false,
     connect: null,
+    connectAsOf: null,
   }));
   return [...rows, ...waiting].sort((a, b) => a.channelId - b.channelId || a.id - b.id);
 }

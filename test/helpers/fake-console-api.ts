@@ -100,6 +100,7 @@ export function tunnelRow(channelId: number, id: number, overrides: Partial<Tunn
     durations: null,
     draining: false,
     connect: null,
+    connectAsOf: null,
     ...overrides,
   };
 }

@@ -26,8 +26,8 @@ export function formatLatency(ms: number | null): string {
  * The server resends a tunnel's history only when a sample enters or leaves it, not each
  * second; without `asOf` (an older server) it is shown as it came.
  */
-export function slidHistory(history: readonly (number | null)[], asOf: number | undefined, now: number): Array<number | null> {
-  const seconds = asOf === undefined ? 0 : Math.floor(now / 1000) - Math.floor(asOf / 1000);
+export function slidHistory(history: readonly (number | null)[], asOf: number | null, now: number): Array<number | null> {
+  const seconds = asOf === null ? 0 : Math.floor(now / 1000) - Math.floor(asOf / 1000);
   if (seconds <= 0) return [...history];
   const kept = history.slice(Math.min(seconds, history.length));
   return [...kept, ...new Array<null>(history.length - kept.length).fill(null)];
@@ -40,7 +40,7 @@ export function tunnelActivityLines(view: ServerView, tunnel: TunnelRow, ascii: 
   if (connect) {
     const part = tunnel.direction === 'forward' ? 'start to target connected' : 'accept to start sent';
     lines.push(['Connect', `p50 ${formatLatency(connect.p50)}, p90 ${formatLatency(connect.p90)} (this server's part: ${part})`]);
-    const history = slidHistory(connect.history, view.connectAsOf[tunnel.key], serverNow(view.clockOffsetMs, now));
+    const history = slidHistory(connect.history, tunnel.connectAsOf, serverNow(view.clockOffsetMs, now));
     const known = history.filter((value): value is number => value !== null);
     const peak = known.length > 0 ? `  max ${formatLatency(Math.max(...known))}` : '  no connect in the last 30 s';
     lines.push(['Connect, 30 s', `${sparkline(history.map((value) => value ?? 0), history.length, ascii)}${peak}`]);

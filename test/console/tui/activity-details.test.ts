@@ -89,13 +89,13 @@ describe('activity details', () => {
     assert.deepEqual(slidHistory(history, asOf, asOf + 3000), [null, 4, null, null, null]);
     assert.deepEqual(slidHistory(history, asOf, asOf + 60_000), [null, null, null, null, null], 'all of it gone');
     assert.deepEqual(slidHistory(history, asOf, asOf - 5000), history, 'a clock behind the frame moves nothing');
-    assert.deepEqual(slidHistory(history, undefined, asOf + 60_000), history, 'an older server tells no time: as it came');
+    assert.deepEqual(slidHistory(history, null, asOf + 60_000), history, 'an older server tells no time: as it came');
   });
 
   it("a tunnel's connect history slides with the clock between frames, by the server's clock", () => {
     const asOf = Date.parse('2026-11-27T14:01:30.000Z');
-    const view: ServerView = {...ours, connectAsOf: {'1/2': asOf}, clockOffsetMs: 20_000};
-    const row = tunnelRow({connect: {p50: 2, p90: 4, history: [null, 1, 2, null, 4]}});
+    const view: ServerView = {...ours, clockOffsetMs: 20_000};
+    const row = tunnelRow({connect: {p50: 2, p90: 4, history: [null, 1, 2, null, 4]}, connectAsOf: asOf});
     const sparkAt = (localNow: number) => tunnelActivityLines(view, row, false, localNow)[2];
     // The console's clock 20 s ahead: as of the frame's own second, nothing moved.
     assert.deepEqual(sparkAt(asOf + 20_000), ['Connect, 30 s', ' ▃▅ █  max 4.00 ms']);
