@@ -4,12 +4,12 @@
  * minute, then minutes, hours, days. Coarse on purpose: a row changes on screen at most once a
  * second, and once a minute after the first minute.
  */
-import {serverNow} from './server-clock.js';
+import {serverNow, serverTime} from './server-clock.js';
 
 /** ms since `iso` (server time), never negative; null when `iso` is not a time. */
 export function ageOf(iso: string, clockOffsetMs: number, now = Date.now()): number | null {
-  const then = Date.parse(iso);
-  if (Number.isNaN(then)) return null;
+  const then = serverTime(iso);
+  if (then === undefined) return null;
   return Math.max(0, serverNow(clockOffsetMs, now) - then);
 }
 

@@ -9,13 +9,19 @@
 /** Moves smaller than this are jitter and the frame's trip, not the clock. */
 export const CLOCK_STEP_MS = 1000;
 
+/** A server's timestamp (ISO 8601) in ms; undefined when there is none or it is not a time. */
+export function serverTime(iso: string | undefined): number | undefined {
+  const parsed = iso === undefined ? Number.NaN : Date.parse(iso);
+  return Number.isNaN(parsed) ? undefined : parsed;
+}
+
 /**
  * The offset (local minus server, ms) after a frame sent at `at` (server time) arrived at
  * `receivedAt` (local): the previous one unless it is more than CLOCK_STEP_MS off.
  */
 export function nextClockOffset(previous: number, at: string, receivedAt: number): number {
-  const sent = Date.parse(at);
-  if (Number.isNaN(sent)) return previous;
+  const sent = serverTime(at);
+  if (sent === undefined) return previous;
   const measured = receivedAt - sent;
   return Math.abs(measured - previous) > CLOCK_STEP_MS ? Math.round(measured) : previous;
 }

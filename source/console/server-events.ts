@@ -7,6 +7,7 @@ import type {ConnectionInfo} from '../protocol/connections.js';
 import type {ChannelInfo, ServerInfo, TunnelInfo} from '../protocol/management.js';
 import type {ServerEvent} from '../protocol/server-events.js';
 import {summarizePeerStatus, type PeerInfo} from '../protocol/server-objects.js';
+import {serverTime} from './server-clock.js';
 
 export interface StreamedServer {
   info: ServerInfo | null;
@@ -46,12 +47,6 @@ export const EMPTY_STREAMED_SERVER: StreamedServer = {
   shortLived: new Map(),
 };
 
-/** A frame's `at` in ms (undefined: none, or not a time). */
-function timeOf(at: string | undefined): number | undefined {
-  const parsed = at === undefined ? Number.NaN : Date.parse(at);
-  return Number.isNaN(parsed) ? undefined : parsed;
-}
-
 /** `channel/tunnel`: a tunnel's key, unique on one server. */
 export function tunnelKey(channelId: number, tunnelId: number): string {
   return `${channelId}/${tunnelId}`;
@@ -72,7 +67,7 @@ function withTunnelCount(channels: ChannelInfo[], tunnels: ReadonlyMap<string, T
 export function reduceServerEvent(state: StreamedServer, event: ServerEvent): StreamedServer {
   switch (event.type) {
     case 'snapshot': {
-      const at = timeOf(event.at);
+      const at = serverTime(event.at);
       const tunnels = new Map(
         event.tunnels.map((tunnel): [string, StreamedTunnel] => [
           tunnelKey(tunnel.channel_id, tunnel.id),
@@ -130,7 +125,7 @@ export function reduceServerEvent(state: StreamedServer, event: ServerEvent): St
       };
     case 'stats': {
       const tunnels = new Map(state.tunnels);
-      const at = timeOf(event.at);
+      const at = serverTime(event.at);
       for (const stats of event.tunnels) {
         const key = tunnelKey(stats.channel_id, stats.id);
         const tunnel = tunnels.get(key);
@@ -183,11 +178,11 @@ function withConnectionStats(connections: ReadonlyMap<number, ConnectionInfo>, e
   const moved = event.connections ?? [];
   if (moved.length === 0) return connections;
   const next = new Map(connections);
-  const at = Date.parse(event.at);
+  const at = serverTime(event.at);
   for (const stats of moved) {
     const connection = next.get(stats.id);
     if (!connection) continue;
-    const idle = Number.isNaN(at) ? connection.idle_ms : Math.max(0, at - Date.parse(stats.last_activity_at));
+    const idle = at === undefined ? connection.idle_ms : Math.max(0, at - Date.parse(stats.last_activity_at));
     next.set(stats.id, {...connection, state: stats.state, ended: stats.ended, bytes: stats.bytes, rate: stats.rate, last_activity_at: stats.last_activity_at, idle_ms: idle});
   }
   return next;

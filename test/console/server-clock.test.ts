@@ -1,7 +1,7 @@
 /** The server's clock offset, learned from the `at` of its frames, moving only in steps over a second. */
 import {describe, it} from 'node:test';
 import assert from 'node:assert/strict';
-import {CLOCK_STEP_MS, nextClockOffset, serverNow} from '../../source/console/server-clock.js';
+import {CLOCK_STEP_MS, nextClockOffset, serverNow, serverTime} from '../../source/console/server-clock.js';
 
 const AT = '2026-11-27T14:00:00.000Z';
 const SENT = Date.parse(AT);
@@ -23,6 +23,14 @@ describe('server clock', () => {
 
   it('keeps the previous offset when the frame has no time', () => {
     assert.equal(nextClockOffset(250_000, 'not a time', SENT), 250_000);
+  });
+
+  it('serverTime reads a timestamp in ms, and nothing from what is not one', () => {
+    assert.equal(serverTime(AT), SENT);
+    assert.equal(serverTime('2026-11-27T14:00:00.250+01:00'), SENT - 3_600_000 + 250);
+    assert.equal(serverTime('not a time'), undefined);
+    assert.equal(serverTime(''), undefined);
+    assert.equal(serverTime(undefined), undefined);
   });
 
   it("serverNow is the console's time less the offset", () => {

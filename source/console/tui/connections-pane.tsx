@@ -6,6 +6,7 @@
  */
 import {ageOf, formatAge} from '../age.js';
 import {formatBytes, formatEndpoint, formatRate} from '../format.js';
+import {serverTime} from '../server-clock.js';
 import type {ConnectionPaneRow} from './pane-rows.js';
 import {reportsConnections} from './pane-rows.js';
 import {emptyText, noManagementLines, ownMark, paneFrame, PaneNotice, type PaneProps} from './pane-frame.js';
@@ -21,10 +22,8 @@ export function connectionStateText(row: Pick<ConnectionPaneRow, 'state'>): stri
 /** Last in A to Z: a connection nobody told the source of. */
 const NO_SOURCE = '\uffff';
 
-const timeOf = (iso: string) => {
-  const parsed = Date.parse(iso);
-  return Number.isNaN(parsed) ? 0 : parsed;
-};
+/** An instant to sort by (the epoch when it is not a time). */
+const timeOf = (iso: string) => serverTime(iso) ?? 0;
 
 /**
  * The pane's columns; each sorts by its value (pane-sort.ts), not by its text: bytes and rates
