@@ -39,34 +39,31 @@ export function sortPaneRows(rows: PaneRows, sort: SortOrder | undefined, theme:
   }
 }
 
-function headersOf(rows: PaneRows, theme: Theme): string[] {
+/**
+ * Calls `use` with the pane's columns and rows, whatever their row type (null: a pane without
+ * columns, the Events timeline).
+ */
+function withColumns<T>(rows: PaneRows, theme: Theme, use: <Row>(columns: readonly Column<Row>[], rows: readonly Row[]) => T): T | null {
   switch (rows.pane) {
     case 'channels':
-      return channelColumns(theme).map((column) => column.header);
+      return use(channelColumns(theme), rows.rows);
     case 'tunnels':
-      return tunnelColumns(theme, rows.rows).map((column) => column.header);
+      return use(tunnelColumns(theme, rows.rows), rows.rows);
     case 'peers':
-      return peerColumns(theme).map((column) => column.header);
+      return use(peerColumns(theme), rows.rows);
     case 'connections':
-      return connectionColumnsOf(theme).map((column) => column.header);
+      return use(connectionColumnsOf(theme), rows.rows);
     default:
-      return [];
+      return null;
   }
 }
 
+function headersOf(rows: PaneRows, theme: Theme): string[] {
+  return withColumns(rows, theme, (columns) => columns.map((column) => column.header)) ?? [];
+}
+
 function firstDirection(rows: PaneRows, column: number, theme: Theme): boolean {
-  switch (rows.pane) {
-    case 'channels':
-      return firstSortDirection(channelColumns(theme)[column]!, rows.rows);
-    case 'tunnels':
-      return firstSortDirection(tunnelColumns(theme, rows.rows)[column]!, rows.rows);
-    case 'peers':
-      return firstSortDirection(peerColumns(theme)[column]!, rows.rows);
-    case 'connections':
-      return firstSortDirection(connectionColumnsOf(theme)[column]!, rows.rows);
-    default:
-      return false;
-  }
+  return withColumns(rows, theme, (columns, paneRows) => firstSortDirection(columns[column]!, paneRows)) ?? false;
 }
 
 /** o: the next column (numbers biggest first, text A to Z), and after the last, the natural order again. */
