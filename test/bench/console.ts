@@ -39,6 +39,16 @@ function cpuTicks(pid: number): number {
   return Number(fields[11]) + Number(fields[12]);
 }
 
+/** What the console writes (bytes a second) and the CPU it takes (% of one core) over the next `seconds`. */
+async function measureConsole(tui: ConsoleInPty, seconds: number): Promise<{seconds: number; bytesPerSecond: number; cpuPercent: number}> {
+  const bytes = tui.bytesWritten();
+  const ticks = cpuTicks(tui.pid);
+  const started = performance.now();
+  await sleep(seconds * 1000);
+  const elapsed = (performance.now() - started) / 1000;
+  return {seconds: elapsed, bytesPerSecond: (tui.bytesWritten() - bytes) / elapsed, cpuPercent: ((cpuTicks(tui.pid) - ticks) / 100 / elapsed) * 100};
+}
+
 /** The selected row of the Tunnels pane is `1/N`. */
 const selectedIs = (id: number) => (screen: string) => screen.split('\n').some((line) => line.startsWith(`▶ 1/${id} `));
 
@@ -120,18 +130,7 @@ export async function consoleBench(options: {quick: boolean; log?: (line: string
       await tui.waitFor((screen) => /Tunnels \(50\)/.test(screen) && / 20\/20 /.test(screen) && / \d+ms/.test(screen.split('\n')[0] ?? ''), 30_000);
       // Settled: the rates of the opening have gone to zero, the sparklines flat.
       await sleep(8000);
-      const bytesBefore = tui.bytesWritten();
-      const ticksBefore = cpuTicks(tui.pid);
-      const started = performance.now();
-      await sleep(idleSeconds * 1000);
-      const seconds = (performance.now() - started) / 1000;
-      const idle = {
-        connections: sockets.length,
-        tunnels: tunnelCount,
-        seconds,
-        bytesPerSecond: (tui.bytesWritten() - bytesBefore) / seconds,
-        cpuPercent: ((cpuTicks(tui.pid) - ticksBefore) / 100 / seconds) * 100,
-      };
+      const idle = {connections: sockets.length, tunnels: tunnelCount, ...(await measureConsole(tui, idleSeconds))};
       log(`console: one tunnel carrying about 100 kB/s, ${busySeconds} s...`);
       const trickling = connect({port: tunnels[0]!.entrance.port, host: '127.0.0.1'});
       trickling.on('error', () => {});
@@ -139,12 +138,7 @@ export async function consoleBench(options: {quick: boolean; log?: (line: string
       const trickle = setInterval(() => trickling.write(Buffer.alloc(10_000)), 100);
       try {
         await sleep(2000);
-        const busyBytes = tui.bytesWritten();
-        const busyTicks = cpuTicks(tui.pid);
-        const busyStarted = performance.now();
-        await sleep(busySeconds * 1000);
-        const elapsed = (performance.now() - busyStarted) / 1000;
-        const busy = {seconds: elapsed, bytesPerSecond: (tui.bytesWritten() - busyBytes) / elapsed, cpuPercent: ((cpuTicks(tui.pid) - busyTicks) / 100 / elapsed) * 100};
+        const busy = await measureConsole(tui, busySeconds);
         return {keys, idle, busy};
       } finally {
         clearInterval(trickle);
